@@ -1,0 +1,36 @@
+using System.Net;
+using System.Text.Json;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Refit;
+
+namespace Workstation.Platform.Client;
+
+/// <summary>Maps whatever a platform call threw to a <see cref="PlatformException"/> with a plain reason.</summary>
+internal static class PlatformErrors
+{
+    public static PlatformException Translate(Exception ex, string operation) => ex switch
+    {
+        PlatformException p => p,
+        BrokenCircuitException => new(PlatformFailure.Unavailable,
+            $"The platform is failing repeatedly; calls are paused ({operation}).", ex),
+        TimeoutRejectedException or TaskCanceledException or OperationCanceledException => new(PlatformFailure.Timeout,
+            $"The platform did not answer in time ({operation}).", ex),
+        ApiException { StatusCode: HttpStatusCode.Unauthorized } => new(PlatformFailure.Unauthorized,
+            $"The platform refused the hospital's token ({operation}).", ex),
+        ApiException api when (int)api.StatusCode >= 500 => new(PlatformFailure.Unavailable,
+            $"The platform answered {(int)api.StatusCode} ({operation}).", ex),
+        ApiException { InnerException: JsonException } or JsonException => new(PlatformFailure.Malformed,
+            $"The platform's answer was not valid JSON ({operation}).", ex),
+        ApiException api when IsHtml(api) => new(PlatformFailure.Malformed,
+            $"The platform answered an HTML page instead of data ({operation}).", ex),
+        ApiException api => new(PlatformFailure.Rejected,
+            $"The platform rejected the request with {(int)api.StatusCode} ({operation}).", ex),
+        HttpRequestException => new(PlatformFailure.Unavailable, $"The platform cannot be reached ({operation}).", ex),
+        _ => new(PlatformFailure.Malformed, $"Unexpected platform failure ({operation}): {ex.Message}", ex),
+    };
+
+    private static bool IsHtml(ApiException api) =>
+        api.ContentHeaders?.ContentType?.MediaType == "text/html"
+        || (api.Content?.TrimStart().StartsWith('<') ?? false);
+}

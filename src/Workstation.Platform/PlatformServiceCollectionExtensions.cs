@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+using Workstation.Platform.Client;
+
+namespace Workstation.Platform;
+
+public static class PlatformServiceCollectionExtensions
+{
+    /// <summary>JSON as the platform speaks it: camelCase, nulls omitted.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Registers <see cref="IRecognitionPlatform"/> over HTTP: options validated at start, the Refit generated
+    /// clients, one resilience pipeline per client (budget, retry, circuit breaker, attempt timeout) and the token handler.</summary>
+    public static IServiceCollection AddRecognitionPlatform(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PlatformOptions>()
+            .Bind(configuration.GetSection(PlatformOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PlatformTokenProvider>();
+        services.TryAddTransient<PlatformTokenHandler>();
+
+        var settings = new RefitSettings(new SystemTextJsonContentSerializer(Json));
+        services.AddRefitGeneratedClient<IPlatformAuthApi>(settings)
+            .ConfigureHttpClient(ConfigureClient)
+            .AddResilienceHandler("platform-auth", ConfigurePipeline);
+        // Handlers run outer to inner: the resilience pipeline wraps the token handler, so a retry gets a fresh token.
+        var platform = services.AddRefitGeneratedClient<IPlatformApi>(settings).ConfigureHttpClient(ConfigureClient);
+        platform.AddResilienceHandler("platform", ConfigurePipeline);
+        platform.AddHttpMessageHandler<PlatformTokenHandler>();
+        services.TryAddTransient<IRecognitionPlatform, HttpRecognitionPlatform>();
+        return services;
+    }
+
+    private static void ConfigureClient(IServiceProvider services, HttpClient client)
+    {
+        client.BaseAddress = services.GetRequiredService<IOptions<PlatformOptions>>().Value.BaseUrl;
+        // The resilience pipeline owns time limits.
+        client.Timeout = Timeout.InfiniteTimeSpan;
+    }
+
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context)
+    {
+        var o = context.ServiceProvider.GetRequiredService<IOptions<PlatformOptions>>().Value;
+        builder
+            .AddTimeout(o.RequestBudget)
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(1, o.MaxRetries),
+                ShouldHandle = o.MaxRetries == 0 ? _ => ValueTask.FromResult(false) : new HttpRetryStrategyOptions().ShouldHandle,
+                Delay = o.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = o.FailureRatio,
+                SamplingDuration = o.SamplingDuration,
+                MinimumThroughput = o.MinimumThroughput,
+                BreakDuration = o.BreakDuration,
+            })
+            .AddTimeout(o.AttemptTimeout);
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Workstation.Platform.Catalogue;
+using Workstation.Sandbox.His;
+using Workstation.Sandbox.Lis;
+using Workstation.Sandbox.Platform;
+
+namespace Workstation.Sandbox;
+
+/// <summary>Runs the three simulators, each a small web app on its own loopback port (so each has its own origin).
+/// Used in-process by the portal's demo mode and standalone by the tests.</summary>
+public sealed class SandboxHost : IAsyncDisposable
+{
+    private readonly List<WebApplication> _apps = [];
+
+    private SandboxHost(PlatformState platform, HisState his, LisState lis)
+    {
+        Platform = platform;
+        His = his;
+        Lis = lis;
+    }
+
+    public PlatformState Platform { get; }
+
+    public HisState His { get; }
+
+    public LisState Lis { get; }
+
+    public Uri PlatformUrl { get; private set; } = null!;
+
+    public Uri HisUrl { get; private set; } = null!;
+
+    public Uri LisUrl { get; private set; } = null!;
+
+    public static async Task<SandboxHost> StartAsync(SandboxOptions options, ILoggerFactory? loggerFactory = null,
+        TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        var catalogue = RecognitionItemCatalogue.LoadDefault();
+        var host = new SandboxHost(
+            new PlatformState(catalogue, time ?? TimeProvider.System, options.PlatformUsername, options.PlatformPassword),
+            new HisState(catalogue) { PortalUrl = options.PortalUrl },
+            new LisState());
+        try
+        {
+            host.PlatformUrl = await host.StartAppAsync(options.Host, options.PlatformPort, loggerFactory,
+                app => PlatformSimulator.Map(app, host.Platform), cancellationToken);
+            host.HisUrl = await host.StartAppAsync(options.Host, options.HisPort, loggerFactory,
+                app => HisSimulator.Map(app, host.His), cancellationToken);
+            host.LisUrl = await host.StartAppAsync(options.Host, options.LisPort, loggerFactory,
+                app => LisSimulator.Map(app, host.Lis), cancellationToken);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
+    }
+
+    private async Task<Uri> StartAppAsync(string address, int port, ILoggerFactory? loggerFactory,
+        Action<WebApplication> map, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(SandboxHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = "Production",
+            Args = [],
+        });
+        builder.WebHost.UseUrls($"http://{address}:{port}");
+        builder.Logging.ClearProviders();
+        if (loggerFactory is not null) builder.Services.AddSingleton(loggerFactory);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
+        var app = builder.Build();
+        map(app);
+        _apps.Add(app);
+        await app.StartAsync(cancellationToken);
+        return new Uri(app.Urls.First().TrimEnd('/') + "/");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        _apps.Clear();
+    }
+}
