@@ -7,6 +7,9 @@ namespace Workstation.Platform;
 /// <see cref="PlatformException"/> on failure and never returns a half answer.</summary>
 public interface IRecognitionPlatform
 {
+    /// <summary>Checks that the platform answers and accepts this hospital's credentials (readiness, status page).</summary>
+    Task ProbeAsync(CancellationToken cancellationToken);
+
     Task<RecognitionListData> ListAsync(PatientIdentity patient, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RecognisableReport>> QueryAsync(PreciseQueryRequest request, CancellationToken cancellationToken);

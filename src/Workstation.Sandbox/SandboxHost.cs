@@ -71,6 +71,7 @@ public sealed class SandboxHost : IAsyncDisposable
         });
         builder.WebHost.UseUrls($"http://{address}:{port}");
         builder.Logging.ClearProviders();
+        builder.Services.Configure<Microsoft.Extensions.Hosting.ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         if (loggerFactory is not null) builder.Services.AddSingleton(loggerFactory);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

@@ -4,8 +4,11 @@ using Workstation.Platform.Contract;
 namespace Workstation.Platform.Client;
 
 /// <summary>The HTTP adapter: unwraps the envelope and turns every failure into a <see cref="PlatformException"/>.</summary>
-public sealed class HttpRecognitionPlatform(IPlatformApi api, ILogger<HttpRecognitionPlatform> logger) : IRecognitionPlatform
+public sealed class HttpRecognitionPlatform(IPlatformApi api, PlatformTokenProvider tokens, ILogger<HttpRecognitionPlatform> logger)
+    : IRecognitionPlatform
 {
+    public Task ProbeAsync(CancellationToken cancellationToken) => tokens.ProbeAsync(cancellationToken);
+
     public Task<RecognitionListData> ListAsync(PatientIdentity patient, CancellationToken cancellationToken) =>
         CallAsync("list", () => api.ListAsync(new RecognitionListRequest(patient), cancellationToken));
 

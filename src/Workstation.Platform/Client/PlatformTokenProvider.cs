@@ -38,6 +38,9 @@ public sealed class PlatformTokenProvider(
         }
     }
 
+    /// <summary>Fetches a fresh token: proves the platform answers and accepts the hospital's credentials.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken) => _current = await FetchAsync(cancellationToken);
+
     /// <summary>Forgets <paramref name="rejectedToken"/> so the next call fetches a new one (after a 401).</summary>
     public void Invalidate(string rejectedToken)
     {

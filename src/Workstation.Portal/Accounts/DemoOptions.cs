@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Workstation.Portal.Accounts;
+
+/// <summary>Demo mode (section <c>Demo</c>): seeds demo staff accounts. Never enable it in a hospital.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Seed the demo accounts listed in the README.</summary>
+    public bool SeedAccounts { get; set; }
+
+    /// <summary>Password of every demo account.</summary>
+    [MinLength(8, ErrorMessage = "Demo:Password must have at least 8 characters.")]
+    public string Password { get; set; } = "";
+}
+
+/// <summary>Seeds the demo staff accounts when <see cref="DemoOptions.SeedAccounts"/> is on.</summary>
+internal sealed class DemoAccountSeeder(
+    Microsoft.Extensions.Options.IOptions<DemoOptions> options,
+    AccountService accounts,
+    ILogger<DemoAccountSeeder> logger) : IHostedService
+{
+    /// <summary>The demo staff: user name, display name, role, department.</summary>
+    public static readonly (string User, string Name, string Role, string? Department)[] Accounts =
+    [
+        ("lab", "李敏", PortalRoles.LabStaff, "JYK"),
+        ("qc", "周婷", PortalRoles.QualityOfficer, "ZKK"),
+        ("admin", "系统管理员", PortalRoles.Admin, null),
+    ];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (!o.SeedAccounts) return;
+        if (o.Password.Length < 8) throw new Hosting.InvalidConfigurationException("Demo:Password must be set (8+ characters) when Demo:SeedAccounts is true.");
+        foreach (var (user, name, role, department) in Accounts)
+            await accounts.EnsureAccountAsync(user, name, role, department, o.Password, cancellationToken);
+        logger.LogWarning("Demo accounts seeded ({Users}); this is a demo configuration", string.Join(", ", Accounts.Select(a => a.User)));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,28 @@
+using MudBlazor;
+
+namespace Workstation.Portal.Components.Layout;
+
+/// <summary>One theme for every layout: calm clinical blue, system CJK fonts (no web fonts: HIS PCs are often offline).</summary>
+public static class PortalTheme
+{
+    public static readonly MudTheme Theme = new()
+    {
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#0b5fa5",
+            Secondary = "#00897b",
+            Success = "#2e7d32",
+            Warning = "#b26a00",
+            Error = "#c62828",
+            AppbarBackground = "#0b5fa5",
+            Background = "#f5f7fa",
+        },
+        Typography = new Typography
+        {
+            Default = new DefaultTypography
+            {
+                FontFamily = ["\"PingFang SC\"", "\"Microsoft YaHei\"", "\"Noto Sans CJK SC\"", "\"WenQuanYi Zen Hei\"", "system-ui", "sans-serif"],
+            },
+        },
+    };
+}

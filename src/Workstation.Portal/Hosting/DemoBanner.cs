@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Workstation.Portal.Accounts;
+using Workstation.Sandbox;
+
+namespace Workstation.Portal.Hosting;
+
+/// <summary>After start: tells the demo HIS where the portal listens and prints the URLs an evaluator needs.</summary>
+public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<DemoOptions> demo, ILogger<DemoBanner> logger)
+{
+    /// <summary>The portal's own base URL as browsers reach it (wildcard hosts shown as localhost).</summary>
+    public Uri? PortalUrl => server.Features.Get<IServerAddressesFeature>()?.Addresses
+        .Select(a => a.Replace("://[::]", "://localhost").Replace("://0.0.0.0", "://localhost").Replace("://+", "://localhost"))
+        .Select(a => new Uri(a.TrimEnd('/') + "/"))
+        .OrderBy(u => u.Scheme == "http" ? 0 : 1)
+        .FirstOrDefault();
+
+    public void Print(WebApplication app)
+    {
+        var portal = PortalUrl;
+        if (sandbox.Host is { } host)
+        {
+            host.His.PortalUrl ??= portal?.ToString().TrimEnd('/');
+            var lines = new List<string>
+            {
+                "",
+                "  Workstation demo is running.",
+                $"  Demo HIS doctor workstation : {host.HisUrl}",
+                $"  Portal (staff sign-in)      : {portal}",
+                $"  Platform simulator          : {host.PlatformUrl}   (faults: {host.PlatformUrl}admin/faults)",
+                $"  LIS/PACS simulator          : {host.LisUrl}",
+            };
+            if (demo.Value.SeedAccounts)
+                lines.Add($"  Demo sign-ins               : {string.Join(", ", DemoAccountSeeder.Accounts.Select(a => a.User))} / password {demo.Value.Password}");
+            lines.Add("");
+            Console.WriteLine(string.Join(Environment.NewLine, lines));
+        }
+        else
+        {
+            logger.LogInformation("Workstation portal listening on {Url}", portal);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Localization;
+using MudBlazor.Services;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
+using Serilog;
+using Workstation.Platform;
+using Workstation.Portal.Accounts;
+using Workstation.Portal.Catalogue;
+using Workstation.Portal.Components;
+using Workstation.Portal.Localization;
+using Workstation.Portal.Operations;
+using Workstation.Portal.Storage;
+using Workstation.Sandbox;
+
+namespace Workstation.Portal.Hosting;
+
+/// <summary>The portal's wiring, one call per concern.</summary>
+public static class PortalServices
+{
+    /// <summary>Name of the portal's own ActivitySource and Meter.</summary>
+    public const string TelemetryName = "Workstation";
+
+    public static WebApplicationBuilder AddPortalServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddSerilog((sp, log) => log
+            .ReadFrom.Configuration(configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture,
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        services.AddPortalTelemetry(configuration);
+
+        services.AddOptions<HisOptions>().Bind(configuration.GetSection(HisOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddPortalStorage(configuration, builder.Environment.ContentRootPath);
+        services.AddRecognitionPlatform(configuration);
+        services.AddSingleton<PlatformStatus>();
+        services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
+
+        services.AddPortalSecurity();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<AccountService>();
+        services.AddHostedService<DemoAccountSeeder>();
+
+        services.AddScoped<UiCulture>();
+        services.AddScoped<CulturePersistence>();
+        services.AddScoped(typeof(IStringLocalizer<>), typeof(UiStringLocalizer<>));
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, ["ready"])
+            .AddCheck<PlatformHealthCheck>("platform", HealthStatus.Degraded, ["ready"]);
+
+        services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SandboxRuntime>();
+        if (configuration.GetValue<bool>($"{SandboxOptions.Section}:{nameof(SandboxOptions.Enabled)}"))
+            services.AddHostedService<SandboxHostedService>();
+        services.AddSingleton<DemoBanner>();
+        return builder;
+    }
+
+    private static void AddPortalTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var telemetry = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(telemetry.ServiceName))
+            .WithTracing(t => t.AddSource("Microsoft.AspNetCore", "System.Net.Http", TelemetryName))
+            .WithMetrics(m => m.AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+                "Microsoft.AspNetCore.Components", "System.Net.Http", "Polly", TelemetryName));
+        if (telemetry.OtlpEndpoint is { } endpoint) otel.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, endpoint);
+    }
+
+    private static void AddPortalSecurity(this IServiceCollection services)
+    {
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "workstation.staff";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.LoginPath = "/account/login";
+                o.AccessDeniedPath = "/account/denied";
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                // APIs answer 401/403; only pages redirect to the sign-in page.
+                o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, StatusCodes.Status403Forbidden);
+            })
+            .AddScheme<AuthenticationSchemeOptions, HisApiKeyHandler>(HisApiKeyHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(HisApiKeyHandler.Policy, p => p
+                .AddAuthenticationSchemes(HisApiKeyHandler.SchemeName)
+                .RequireClaim(HisApiKeyHandler.ClientClaim));
+        services.AddCascadingAuthenticationState();
+        // The portal is framed by HIS; CSP frame-ancestors (SecurityHeaders) replaces X-Frame-Options.
+        services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
+    }
+
+    private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api"))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/error", createScopeForErrors: true));
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseSerilogRequestLogging();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapAccountEndpoints();
+        app.MapCatalogueEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        }));
+    }
+}
