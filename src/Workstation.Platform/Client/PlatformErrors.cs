@@ -12,6 +12,8 @@ internal static class PlatformErrors
     public static PlatformException Translate(Exception ex, string operation) => ex switch
     {
         PlatformException p => p,
+        // Refit wraps whatever the handler pipeline threw (circuit open, timeout, our token handler's failure).
+        ApiRequestException { InnerException: { } inner } => Translate(inner, operation),
         BrokenCircuitException => new(PlatformFailure.Unavailable,
             $"The platform is failing repeatedly; calls are paused ({operation}).", ex),
         TimeoutRejectedException or TaskCanceledException or OperationCanceledException => new(PlatformFailure.Timeout,
@@ -19,7 +21,7 @@ internal static class PlatformErrors
         ApiException { StatusCode: HttpStatusCode.Unauthorized } => new(PlatformFailure.Unauthorized,
             $"The platform refused the hospital's token ({operation}).", ex),
         ApiException api when (int)api.StatusCode >= 500 => new(PlatformFailure.Unavailable,
-            $"The platform answered {(int)api.StatusCode} ({operation}).", ex),
+            $"The platform answered {(int)api.StatusCode}{(IsHtml(api) ? " with an HTML error page" : "")} ({operation}).", ex),
         ApiException { InnerException: JsonException } or JsonException => new(PlatformFailure.Malformed,
             $"The platform's answer was not valid JSON ({operation}).", ex),
         ApiException api when IsHtml(api) => new(PlatformFailure.Malformed,

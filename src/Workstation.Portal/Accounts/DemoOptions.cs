@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Workstation.Portal.Accounts;
 
 /// <summary>Demo mode (section <c>Demo</c>): seeds demo staff accounts. Never enable it in a hospital.</summary>
-public sealed class DemoOptions
+public sealed class DemoOptions : IValidatableObject
 {
     public const string Section = "Demo";
 
@@ -11,8 +11,13 @@ public sealed class DemoOptions
     public bool SeedAccounts { get; set; }
 
     /// <summary>Password of every demo account.</summary>
-    [MinLength(8, ErrorMessage = "Demo:Password must have at least 8 characters.")]
     public string Password { get; set; } = "";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SeedAccounts && Password.Length < 8)
+            yield return new ValidationResult("Demo:Password must have at least 8 characters when Demo:SeedAccounts is true.", [nameof(Password)]);
+    }
 }
 
 /// <summary>Seeds the demo staff accounts when <see cref="DemoOptions.SeedAccounts"/> is on.</summary>

@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Serilog;
 
 namespace Workstation.Portal.Hosting;
 
 /// <summary>Builds and runs the portal. Kept apart from <c>Program</c> so tests and the demo host share one wiring.</summary>
-public static class PortalApplication
+public static partial class PortalApplication
 {
     /// <summary>Creates the builder with the repository root (or the published folder) as content root, so the root
     /// <c>appsettings.json</c> and <c>wwwroot/</c> are the portal's own.</summary>
@@ -32,14 +33,9 @@ public static class PortalApplication
             app.UsePortal();
             await app.StartAsync();
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (DescribeStartupFailure(ex) is { } message)
         {
-            await Console.Error.WriteLineAsync(DescribeInvalidOptions(ex));
-            return 1;
-        }
-        catch (InvalidConfigurationException ex)
-        {
-            await Console.Error.WriteLineAsync("Workstation cannot start: " + ex.Message);
+            await Console.Error.WriteLineAsync(message);
             return 1;
         }
 
@@ -50,11 +46,36 @@ public static class PortalApplication
         return 0;
     }
 
-    /// <summary>One line per failed option, naming the configuration key, for an operator reading the console.</summary>
-    public static string DescribeInvalidOptions(OptionsValidationException ex) =>
-        "Workstation cannot start: the configuration is invalid." + Environment.NewLine
-        + string.Join(Environment.NewLine, ex.Failures.Select(f => "  - " + f))
-        + Environment.NewLine + "Fix appsettings.json (or the matching environment variable) and start again.";
+    /// <summary>For a configuration error: one line per problem naming the configuration key, for an operator
+    /// reading the console. Null for any other exception (a bug, which should crash loudly with its stack).</summary>
+    public static string? DescribeStartupFailure(Exception ex)
+    {
+        var failures = ex switch
+        {
+            OptionsValidationException o => [o],
+            AggregateException a when a.InnerExceptions.All(i => i is OptionsValidationException) =>
+                a.InnerExceptions.Cast<OptionsValidationException>().ToList(),
+            _ => new List<OptionsValidationException>(),
+        };
+        IEnumerable<string> lines;
+        if (failures.Count > 0) lines = failures.SelectMany(Describe);
+        else if (ex is InvalidConfigurationException) lines = ["  - " + ex.Message];
+        else return null;
+        return "Workstation cannot start: the configuration is invalid." + Environment.NewLine
+            + string.Join(Environment.NewLine, lines) + Environment.NewLine
+            + "Fix appsettings.json (or the matching environment variable) and start again.";
+    }
+
+    private static IEnumerable<string> Describe(OptionsValidationException ex)
+    {
+        var section = ex.OptionsType.GetField("Section")?.GetRawConstantValue() as string ?? ex.OptionsType.Name;
+        return ex.Failures.Select(f => DataAnnotationFailure().Match(f) is { Success: true } m
+            ? m.Groups[1].Value.Length > 0 ? $"  - {section}:{m.Groups[1].Value}: {m.Groups[2].Value}" : $"  - {m.Groups[2].Value}"
+            : $"  - {section}: {f}");
+    }
+
+    [GeneratedRegex("members: '(.+?)' with the error: '(.+)'\\.?$")]
+    private static partial Regex DataAnnotationFailure();
 }
 
 /// <summary>A configuration problem that options validation cannot express (e.g. an unknown storage provider).</summary>

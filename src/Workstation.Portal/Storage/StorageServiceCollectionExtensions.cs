@@ -28,8 +28,7 @@ public static class StorageServiceCollectionExtensions
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, ProviderFactory<SqlitePortalDbContext>>();
                 break;
             default:
-                // ValidateOnStart reports the exact key; register nothing so that report is what the operator sees.
-                break;
+                throw new InvalidConfigurationException($"Storage:Provider must be 'Sqlite' or 'Postgres' (it is '{options.Provider}').");
         }
         services.AddHostedService<StorageMigrator>();
         return services;

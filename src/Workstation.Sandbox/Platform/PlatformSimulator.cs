@@ -222,7 +222,8 @@ public static class PlatformSimulator
             await context.Response.WriteAsync("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>", context.RequestAborted);
             return;
         }
-        if (faults.ErrorRate > 0 && Random.Shared.NextDouble() < faults.ErrorRate)
+        var scheduled = !context.Request.Path.StartsWithSegments("/api/v1/auth") && state.TakeScheduledFailure();
+        if (scheduled || (faults.ErrorRate > 0 && Random.Shared.NextDouble() < faults.ErrorRate))
         {
             state.CountFault();
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;

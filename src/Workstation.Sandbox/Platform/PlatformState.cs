@@ -38,7 +38,29 @@ public sealed class PlatformState
     public RecognitionItemCatalogue Catalogue { get; }
 
     /// <summary>Faults in force; replaced whole so a reader never sees half a change.</summary>
-    public PlatformFaults Faults { get; set; } = PlatformFaults.None;
+    public PlatformFaults Faults
+    {
+        get => _faults;
+        set
+        {
+            _faults = value;
+            Interlocked.Exchange(ref _failuresLeft, value.FailNextCalls);
+        }
+    }
+
+    private PlatformFaults _faults = PlatformFaults.None;
+    private int _failuresLeft;
+
+    /// <summary>Consumes one of <see cref="PlatformFaults.FailNextCalls"/>; true while some are left.</summary>
+    public bool TakeScheduledFailure()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _failuresLeft);
+            if (left <= 0) return false;
+            if (Interlocked.CompareExchange(ref _failuresLeft, left - 1, left) == left) return true;
+        }
+    }
 
     public DateTime UtcNow => _time.GetUtcNow().UtcDateTime;
 

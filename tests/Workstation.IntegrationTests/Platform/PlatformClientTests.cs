@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using Workstation.Platform;
+using Workstation.Platform.Contract;
+using Workstation.Sandbox.Demo;
+using Workstation.Sandbox.Platform;
+
+namespace Workstation.IntegrationTests.Platform;
+
+public sealed class PlatformClientTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task List_returns_the_recognisable_reports_of_other_hospitals()
+    {
+        await using var h = await PlatformHarness.StartAsync();
+
+        var list = await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+
+        Assert.True(list.Count >= 3);
+        Assert.Equal(list.Count, list.Items.Count(r => r.Recognisable));
+        Assert.Contains(list.Items, r => !r.Recognisable); // expired results are listed, marked as no longer recognisable
+        Assert.Contains(list.Items, r => r.ItemCode == "L001" && r.InstitutionName == DemoWorld.Institutions.First().Name);
+        Assert.NotNull(list.PageUrl);
+    }
+
+    [Fact]
+    public async Task Token_is_fetched_once_and_renewed_before_it_expires()
+    {
+        // Tokens live 61 s and are renewed 60 s before expiry: after one second the client must renew on its own.
+        await using var h = await PlatformHarness.StartAsync(new() { ["Platform:TokenRenewBefore"] = "00:01:00" });
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { TokenTtlSeconds = 61 };
+
+        await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+        await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+        Assert.Equal(1, h.Sandbox.Platform.Stats.TokensIssued);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
+        await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+
+        Assert.Equal(2, h.Sandbox.Platform.Stats.TokensIssued);
+        Assert.Equal(0, h.Sandbox.Platform.Stats.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_token_the_platform_forgot_is_renewed_once_on_401()
+    {
+        await using var h = await PlatformHarness.StartAsync();
+        await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+        h.Sandbox.Platform.ExpireAllTokens();
+
+        var list = await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+
+        Assert.True(list.Count > 0);
+        Assert.Equal(1, h.Sandbox.Platform.Stats.Unauthorized);
+        Assert.Equal(2, h.Sandbox.Platform.Stats.TokensIssued);
+    }
+
+    [Fact]
+    public async Task A_platform_that_always_answers_401_is_not_retried_in_a_loop()
+    {
+        await using var h = await PlatformHarness.StartAsync();
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { AlwaysUnauthorized = true };
+
+        var ex = await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct));
+
+        Assert.Equal(PlatformFailure.Unauthorized, ex.Failure);
+        Assert.Equal(2, h.Sandbox.Platform.Stats.Unauthorized); // the first try and the one renewal, nothing more
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_are_reported_as_unauthorized()
+    {
+        await using var h = await PlatformHarness.StartAsync(new() { ["Platform:Password"] = "wrong" });
+
+        var ex = await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct));
+
+        Assert.True(ex.Failure == PlatformFailure.Unauthorized, ex.ToString());
+    }
+
+    [Fact]
+    public async Task Transient_5xx_is_retried_and_the_doctor_gets_the_answer()
+    {
+        await using var h = await PlatformHarness.StartAsync();
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { FailNextCalls = 2 };
+
+        var list = await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+
+        Assert.True(list.Count > 0);
+        Assert.Equal(2, h.Sandbox.Platform.Stats.FaultsInjected);
+        Assert.Equal(3, h.Sandbox.Platform.Stats.ApiCalls - h.Sandbox.Platform.Stats.TokensIssued);
+    }
+
+    [Fact]
+    public async Task Persistent_5xx_gives_up_after_the_configured_retries()
+    {
+        await using var h = await PlatformHarness.StartAsync(new() { ["Platform:MaxRetries"] = "2" });
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { ErrorRate = 1 };
+
+        var ex = await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct));
+
+        Assert.Equal(PlatformFailure.Unavailable, ex.Failure);
+        Assert.Equal(3, h.Sandbox.Platform.Stats.FaultsInjected);
+    }
+
+    [Fact]
+    public async Task A_4xx_is_not_retried()
+    {
+        await using var h = await PlatformHarness.StartAsync();
+        await h.Client.ProbeAsync(Ct);
+        var callsBefore = h.Sandbox.Platform.Stats.ApiCalls;
+
+        var unknownItem = new PreciseQueryRequest(PlatformHarness.Zhang, "X999", null, null, null);
+        var ex = await Assert.ThrowsAsync<PlatformException>(() => h.Client.QueryAsync(unknownItem, Ct));
+
+        Assert.Equal(PlatformFailure.Rejected, ex.Failure);
+        Assert.Equal(1, h.Sandbox.Platform.Stats.ApiCalls - callsBefore);
+    }
+
+    [Fact]
+    public async Task Circuit_opens_under_outage_and_recovers()
+    {
+        await using var h = await PlatformHarness.StartAsync(new()
+        {
+            ["Platform:MaxRetries"] = "0",
+            ["Platform:MinimumThroughput"] = "4",
+            ["Platform:SamplingDuration"] = "00:00:05",
+            ["Platform:BreakDuration"] = "00:00:01",
+        });
+        await h.Client.ProbeAsync(Ct);
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { Outage = true };
+
+        for (var i = 0; i < 4; i++)
+            await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct));
+        var callsWhenOpen = h.Sandbox.Platform.Stats.ApiCalls;
+        var open = await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct));
+
+        Assert.Equal(PlatformFailure.Unavailable, open.Failure);
+        Assert.Contains("paused", open.Message);
+        Assert.Equal(callsWhenOpen, h.Sandbox.Platform.Stats.ApiCalls); // rejected without reaching the platform
+
+        h.Sandbox.Platform.Faults = PlatformFaults.None;
+        await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
+        var list = await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+        Assert.True(list.Count > 0);
+    }
+
+    [Fact]
+    public async Task Every_call_is_bounded_by_the_request_budget()
+    {
+        await using var h = await PlatformHarness.StartAsync(new()
+        {
+            ["Platform:RequestBudget"] = "00:00:01",
+            ["Platform:AttemptTimeout"] = "00:00:00.400",
+        });
+        await h.Client.ProbeAsync(Ct);
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { LatencyMs = 10_000 };
+
+        var watch = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct));
+        watch.Stop();
+
+        Assert.Equal(PlatformFailure.Timeout, ex.Failure);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task Garbage_json_is_reported_as_malformed()
+    {
+        await using var h = await PlatformHarness.StartAsync();
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { MalformedJson = true };
+
+        var ex = await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct));
+
+        Assert.Equal(PlatformFailure.Malformed, ex.Failure);
+    }
+
+    [Fact]
+    public async Task An_html_error_page_is_reported_plainly_not_parsed()
+    {
+        await using var h = await PlatformHarness.StartAsync(new() { ["Platform:MaxRetries"] = "1" });
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { HtmlErrors = true };
+
+        var ex = await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct));
+
+        Assert.Equal(PlatformFailure.Unavailable, ex.Failure);
+        Assert.Contains("HTML", ex.Message);
+    }
+
+    [Fact]
+    public async Task Order_check_marks_duplicates_per_line()
+    {
+        await using var h = await PlatformHarness.StartAsync();
+
+        var results = await h.Client.CheckOrderAsync(PlatformHarness.Zhang,
+            [new OrderCheckItem("line-1", "L001"), new OrderCheckItem("line-2", "L004"), new OrderCheckItem("line-3", "E010")], Ct);
+
+        Assert.True(results.Single(r => r.LineId == "line-1").Duplicate);   // 血常规 2 days ago, valid 7 days
+        Assert.False(results.Single(r => r.LineId == "line-2").Duplicate);  // 肝功能 expired
+        Assert.False(results.Single(r => r.LineId == "line-3").Duplicate);  // never done
+    }
+
+    [Fact]
+    public async Task A_report_comes_with_structured_results_and_a_real_pdf()
+    {
+        await using var h = await PlatformHarness.StartAsync();
+        var list = await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+        var cbc = list.Items.First(r => r.ItemCode == "L001");
+
+        var report = await h.Client.GetReportAsync(cbc.ReportId, Ct);
+        var pdf = await h.Client.GetReportPdfAsync(cbc.ReportId, Ct);
+
+        Assert.NotEmpty(report.LabResults);
+        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Workstation.Sandbox;
+
+namespace Workstation.IntegrationTests.Portal;
+
+/// <summary>The portal over a real SQLite file, talking to the simulators over real HTTP on loopback.</summary>
+public sealed class PortalFixture : IAsyncLifetime
+{
+    public const string Password = "Test@2026!";
+    public const string HisApiKey = "integration-his-api-key-0001";
+
+    public SandboxHost Sandbox { get; private set; } = null!;
+
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "workstation-it-" + Guid.NewGuid().ToString("N"));
+
+    public static string RepositoryRoot => Workstation.Portal.Hosting.RepositoryLayout.LocateContentRoot();
+
+    public async ValueTask InitializeAsync()
+    {
+        Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => Configure(b, Sandbox, DataDirectory));
+    }
+
+    public static void Configure(IWebHostBuilder b, SandboxHost sandbox, string dataDirectory, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "portal.db")}",
+            ["Platform:BaseUrl"] = sandbox.PlatformUrl.ToString(),
+            ["Platform:Username"] = new SandboxOptions().PlatformUsername,
+            ["Platform:Password"] = new SandboxOptions().PlatformPassword,
+            ["Platform:RetryDelay"] = "00:00:00.010",
+            ["His:Clients:0:Id"] = "test-his",
+            ["His:Clients:0:Name"] = "Test HIS",
+            ["His:Clients:0:ApiKey"] = HisApiKey,
+            ["His:Clients:0:LaunchSecret"] = "integration-launch-secret-0123456789abcdef",
+            ["His:Clients:0:Origins:0"] = sandbox.HisUrl.GetLeftPart(UriPartial.Authority),
+            ["Demo:SeedAccounts"] = "true",
+            ["Demo:Password"] = Password,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
+        b.UseEnvironment("Testing");
+        b.UseContentRoot(RepositoryRoot);
+        foreach (var (key, value) in settings) b.UseSetting(key, value);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
