@@ -130,7 +130,7 @@ public static class PortalServices
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/error", createScopeForErrors: true));
         app.UseMiddleware<SecurityHeaders>();
         app.UseSerilogRequestLogging();
-        app.UseStaticFiles();
+        app.UseStaticFiles(); // the portal's own wwwroot (repository root); framework and MudBlazor assets: MapStaticAssets
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

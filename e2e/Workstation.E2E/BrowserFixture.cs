@@ -1,0 +1,60 @@
+using Microsoft.Playwright;
+
+namespace Workstation.E2E;
+
+/// <summary>Debian's Chromium driven by Playwright (Playwright cannot download its own browser here), plus a running
+/// portal. Shared by the tests of one class; every test gets its own browser context.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("WORKSTATION_CHROMIUM") ?? "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public PortalServer Server { get; private set; } = null!;
+
+    /// <summary>Where screenshots go; kept by CI as test artifacts.</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(
+        Workstation.Portal.Hosting.RepositoryLayout.LocateContentRoot(), "artifacts", "screenshots");
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Chromium not found at {ChromiumPath}. Run ./test.sh as root (it installs Debian's chromium) or set WORKSTATION_CHROMIUM.");
+        Directory.CreateDirectory(ScreenshotDirectory);
+        Server = await PortalServer.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1400, int height = 900, string locale = "zh-CN")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = locale,
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = false });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (Server is not null) await Server.DisposeAsync();
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Playwright;
+using Workstation.E2E.Pages;
+
+namespace Workstation.E2E;
+
+public sealed class PortalInHisTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task The_demo_his_page_shows_the_portal_inside_its_cross_origin_iframe()
+    {
+        var page = await browser.NewPageAsync();
+        var his = new HisWorkstationPage(page);
+
+        await his.OpenAsync(browser.Server.Sandbox.HisUrl);
+        await his.SelectPatientAsync("张伟");
+        var waiting = his.Portal.GetByTestId("embed-waiting");
+        await Assertions.Expect(waiting).ToBeVisibleAsync();
+        await Assertions.Expect(waiting).ToContainTextAsync("等待 HIS");
+
+        var origin = await his.PortalOriginAsync();
+        Assert.Equal(browser.Server.PortalUrl.GetLeftPart(UriPartial.Authority), origin);
+        Assert.NotEqual(browser.Server.Sandbox.HisUrl.GetLeftPart(UriPartial.Authority), origin);
+        await BrowserFixture.ScreenshotAsync(page, "his-embed-zh");
+
+        // The language switch inside the iframe works and is remembered by the frame.
+        await his.Portal.Locator("button[data-testid=lang-en]").ClickAsync();
+        await Assertions.Expect(waiting).ToContainTextAsync("Waiting for HIS");
+        await BrowserFixture.ScreenshotAsync(page, "his-embed-en");
+    }
+
+    [Fact]
+    public async Task The_portal_fits_a_narrow_side_panel_without_horizontal_scrolling()
+    {
+        var page = await browser.NewPageAsync(width: 320, height: 480);
+        await page.GotoAsync(new Uri(browser.Server.PortalUrl, "embed").ToString());
+        await Assertions.Expect(page.GetByTestId("embed-waiting")).ToBeVisibleAsync();
+
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");
+
+        Assert.False(overflow);
+        await BrowserFixture.ScreenshotAsync(page, "embed-side-panel-320");
+    }
+}
