@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every test layer of Workstation: unit, component (bUnit), integration (real HTTP + SQLite) and end-to-end
+# (Playwright in Chromium). On a fresh Debian machine run as root: it installs what is missing first.
+# Ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+CONFIG=Release
+LAYERS=(tests/Workstation.UnitTests tests/Workstation.ComponentTests tests/Workstation.IntegrationTests e2e/Workstation.E2E)
+
+install_missing() {
+  local need=()
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
+  [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+  if [ ${#need[@]} -eq 0 ]; then return 0; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing packages: ${need[*]} (run as root to install them, or install them yourself)." >&2
+    return 0
+  fi
+  echo "Installing: ${need[*]}"
+  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+}
+
+install_missing
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! dotnet build Workstation.sln -c "$CONFIG" -v quiet -nologo; then
+  echo "Build failed."
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+passed=0; failed=0; skipped=0
+for layer in "${LAYERS[@]}"; do
+  name=$(basename "$layer")
+  echo "== $name"
+  log=$(mktemp)
+  timeout 1200 dotnet run --project "$layer" -c "$CONFIG" --no-build 2>&1 | tee "$log" | grep -E "\[FAIL\]|^\s+(Assert|System\.|Microsoft\.Playwright)" || true
+  code=${PIPESTATUS[0]}
+  summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+, Not Run: [0-9]+" | tail -1)
+  if [ -z "$summary" ]; then
+    echo "   $name did not report (exit code $code); counted as one failure. Last lines:"
+    tail -20 "$log"
+    failed=$((failed + 1))
+  else
+    total=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"$summary")
+    errors=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$summary")
+    fails=$(sed -E 's/.*Failed: ([0-9]+).*/\1/' <<<"$summary")
+    skips=$(sed -E 's/.*Skipped: ([0-9]+).*/\1/' <<<"$summary")
+    notrun=$(sed -E 's/.*Not Run: ([0-9]+).*/\1/' <<<"$summary")
+    echo "   $summary"
+    passed=$((passed + total - fails - skips - notrun))
+    failed=$((failed + fails + errors))
+    skipped=$((skipped + skips + notrun))
+  fi
+  rm -f "$log"
+done
+
+[ -d artifacts/screenshots ] && echo "Screenshots: $(pwd)/artifacts/screenshots"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
