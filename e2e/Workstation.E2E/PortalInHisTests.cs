@@ -13,9 +13,8 @@ public sealed class PortalInHisTests(BrowserFixture browser) : IClassFixture<Bro
 
         await his.OpenAsync(browser.Server.Sandbox.HisUrl);
         await his.SelectPatientAsync("张伟");
-        var waiting = his.Portal.GetByTestId("embed-waiting");
-        await Assertions.Expect(waiting).ToBeVisibleAsync();
-        await Assertions.Expect(waiting).ToContainTextAsync("等待 HIS");
+        var bar = his.Portal.GetByTestId("encounter-bar");
+        await Assertions.Expect(bar).ToContainTextAsync("门诊");
 
         var origin = await his.PortalOriginAsync();
         Assert.Equal(browser.Server.PortalUrl.GetLeftPart(UriPartial.Authority), origin);
@@ -24,7 +23,7 @@ public sealed class PortalInHisTests(BrowserFixture browser) : IClassFixture<Bro
 
         // The language switch inside the iframe works and is remembered by the frame.
         await his.Portal.Locator("button[data-testid=lang-en]").ClickAsync();
-        await Assertions.Expect(waiting).ToContainTextAsync("Waiting for HIS");
+        await Assertions.Expect(bar).ToContainTextAsync("Outpatient");
         await BrowserFixture.ScreenshotAsync(page, "his-embed-en");
     }
 

@@ -13,6 +13,9 @@ namespace Workstation.E2E;
 public sealed class PortalServer : IAsyncDisposable
 {
     public const string Password = "E2e@2026!";
+    public const string ClientId = "e2e-his";
+    public const string ApiKey = "e2e-his-api-key-0000001";
+    public const string LaunchSecret = "e2e-launch-secret-0123456789abcdef0123";
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "workstation-e2e-" + Guid.NewGuid().ToString("N"));
 
@@ -29,7 +32,7 @@ public sealed class PortalServer : IAsyncDisposable
 
     public Uri PortalUrl { get; }
 
-    public static async Task<PortalServer> StartAsync()
+    public static async Task<PortalServer> StartAsync(IDictionary<string, string?>? extra = null)
     {
         var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
         var dataDirectory = Path.Combine(Path.GetTempPath(), "workstation-e2e-" + Guid.NewGuid().ToString("N"));
@@ -39,15 +42,18 @@ public sealed class PortalServer : IAsyncDisposable
             ["Platform:BaseUrl"] = sandbox.PlatformUrl.ToString(),
             ["Platform:Username"] = new SandboxOptions().PlatformUsername,
             ["Platform:Password"] = new SandboxOptions().PlatformPassword,
-            ["His:Clients:0:Id"] = "e2e-his",
+            ["His:Clients:0:Id"] = ClientId,
             ["His:Clients:0:Name"] = "E2E HIS",
-            ["His:Clients:0:ApiKey"] = "e2e-his-api-key-0000001",
-            ["His:Clients:0:LaunchSecret"] = "e2e-launch-secret-0123456789abcdef0123",
+            ["His:Clients:0:ApiKey"] = ApiKey,
+            ["His:Clients:0:LaunchSecret"] = LaunchSecret,
             ["His:Clients:0:Origins:0"] = sandbox.HisUrl.GetLeftPart(UriPartial.Authority),
             ["Demo:SeedAccounts"] = "true",
             ["Demo:Password"] = Password,
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            // Outage tests recover in seconds, not the production 15 s.
+            ["Platform:BreakDuration"] = "00:00:01",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
@@ -59,6 +65,7 @@ public sealed class PortalServer : IAsyncDisposable
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var portal = new Uri($"http://localhost:{new Uri(address).Port}/");
         sandbox.His.PortalUrl = portal.ToString().TrimEnd('/');
+        sandbox.His.Registration = new Workstation.Sandbox.His.HisRegistration(ClientId, ApiKey, LaunchSecret);
         return new PortalServer(sandbox, factory, portal);
     }
 

@@ -7,7 +7,8 @@ using Workstation.Sandbox;
 namespace Workstation.Portal.Hosting;
 
 /// <summary>After start: tells the demo HIS where the portal listens and prints the URLs an evaluator needs.</summary>
-public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<DemoOptions> demo, ILogger<DemoBanner> logger)
+public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<DemoOptions> demo, IOptions<HisOptions> his,
+    ILogger<DemoBanner> logger)
 {
     /// <summary>The portal's own base URL as browsers reach it (wildcard hosts shown as localhost).</summary>
     public Uri? PortalUrl => server.Features.Get<IServerAddressesFeature>()?.Addresses
@@ -22,6 +23,9 @@ public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<
         if (sandbox.Host is { } host)
         {
             host.His.PortalUrl ??= portal?.ToString().TrimEnd('/');
+            // The demo HIS is registered as the first configured HIS client.
+            if (his.Value.Clients.FirstOrDefault() is { } client)
+                host.His.Registration ??= new Workstation.Sandbox.His.HisRegistration(client.Id, client.ApiKey, client.LaunchSecret);
             var lines = new List<string>
             {
                 "",

@@ -15,6 +15,10 @@ using Serilog;
 using Workstation.Platform;
 using Workstation.Portal.Accounts;
 using Workstation.Portal.Catalogue;
+using Workstation.Portal.Embed;
+using Workstation.Portal.Launch;
+using Workstation.Portal.Orders;
+using Workstation.Portal.Recognition;
 using Workstation.Portal.Components;
 using Workstation.Portal.Localization;
 using Workstation.Portal.Operations;
@@ -48,6 +52,16 @@ public static class PortalServices
         services.AddPortalStorage(configuration, builder.Environment.ContentRootPath);
         services.AddRecognitionPlatform(configuration);
         services.AddSingleton<PlatformStatus>();
+        services.AddOptions<LaunchOptions>().Bind(configuration.GetSection(LaunchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LaunchService>();
+        services.AddScoped<DoctorSession>();
+        services.AddTransient<OrderCheckService>();
+        services.AddTransient<DecisionService>();
+        services.AddTransient<RecognitionService>();
+        services.AddOptions<OrdersOptions>().Bind(configuration.GetSection(OrdersOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LateDuplicateNotifier>();
+        services.AddSingleton<RecheckService>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecheckService>());
         services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
 
         services.AddPortalSecurity();
@@ -142,6 +156,9 @@ public static class PortalServices
         app.MapScalarApiReference();
         app.MapAccountEndpoints();
         app.MapCatalogueEndpoints();
+        app.MapLaunchEndpoints();
+        app.MapOrderEndpoints();
+        app.MapEmbedEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

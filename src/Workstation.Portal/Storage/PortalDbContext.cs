@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Workstation.Portal.Accounts;
 using Workstation.Portal.Audit;
+using Workstation.Portal.Launch;
+using Workstation.Portal.Orders;
 
 namespace Workstation.Portal.Storage;
 
@@ -11,6 +13,16 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<UserAccount> Users => Set<UserAccount>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<LaunchNonce> LaunchNonces => Set<LaunchNonce>();
+
+    public DbSet<LaunchTicket> LaunchTickets => Set<LaunchTicket>();
+
+    public DbSet<OrderCheck> OrderChecks => Set<OrderCheck>();
+
+    public DbSet<RecognitionDecision> Decisions => Set<RecognitionDecision>();
+
+    public DbSet<RetainedReport> RetainedReports => Set<RetainedReport>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -34,6 +46,77 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             e.Property(a => a.Subject).HasMaxLength(128);
             e.Property(a => a.Detail).HasMaxLength(1000);
             e.HasIndex(a => a.At);
+        });
+        modelBuilder.Entity<LaunchNonce>(e =>
+        {
+            e.ToTable("launch_nonces");
+            e.Property(n => n.ClientId).HasMaxLength(40);
+            e.Property(n => n.Nonce).HasMaxLength(100);
+            e.HasIndex(n => new { n.ClientId, n.Nonce }).IsUnique();
+        });
+        modelBuilder.Entity<LaunchTicket>(e =>
+        {
+            e.ToTable("launch_tickets");
+            e.Property(t => t.Id).HasMaxLength(64);
+            e.Property(t => t.Kind).HasMaxLength(16);
+            e.Property(t => t.ClientId).HasMaxLength(40);
+            e.Property(t => t.EncounterId).HasMaxLength(40);
+            e.Property(t => t.Next).HasMaxLength(200);
+            e.HasIndex(t => t.ExpiresAt);
+        });
+        modelBuilder.Entity<OrderCheck>(e =>
+        {
+            e.ToTable("order_checks");
+            e.Property(c => c.Id).HasMaxLength(36);
+            e.Property(c => c.ClientId).HasMaxLength(40);
+            e.Property(c => c.EncounterId).HasMaxLength(40);
+            e.Property(c => c.DraftOrderId).HasMaxLength(64);
+            e.Property(c => c.Stage).HasMaxLength(8);
+            e.Property(c => c.Status).HasMaxLength(20);
+            e.Property(c => c.Reason).HasMaxLength(40);
+            e.HasIndex(c => new { c.ClientId, c.EncounterId, c.DraftOrderId });
+            e.HasIndex(c => new { c.Status, c.CreatedAt });
+        });
+        modelBuilder.Entity<RecognitionDecision>(e =>
+        {
+            e.ToTable("recognition_decisions");
+            e.Property(d => d.DecisionToken).HasMaxLength(64);
+            e.HasIndex(d => d.DecisionToken).IsUnique();
+            e.Property(d => d.ClientId).HasMaxLength(40);
+            e.Property(d => d.EncounterId).HasMaxLength(40);
+            e.Property(d => d.DraftOrderId).HasMaxLength(64);
+            e.Property(d => d.LineId).HasMaxLength(64);
+            e.Property(d => d.ItemCode).HasMaxLength(16);
+            e.Property(d => d.ItemName).HasMaxLength(64);
+            e.Property(d => d.ReportId).HasMaxLength(80);
+            e.Property(d => d.ReportInstitution).HasMaxLength(80);
+            e.Property(d => d.Choice).HasMaxLength(16);
+            e.Property(d => d.ReasonCodes).HasMaxLength(200);
+            e.Property(d => d.FreeText).HasMaxLength(DeclineReasons.FreeTextMaxLength);
+            e.Property(d => d.DoctorId).HasMaxLength(32);
+            e.Property(d => d.DoctorName).HasMaxLength(32);
+            e.Property(d => d.DepartmentCode).HasMaxLength(32);
+            e.Property(d => d.DepartmentName).HasMaxLength(64);
+            e.Property(d => d.PatientId).HasMaxLength(32);
+            e.Property(d => d.PatientName).HasMaxLength(64);
+            e.Property(d => d.Setting).HasMaxLength(16);
+            e.Property(d => d.Stage).HasMaxLength(8);
+            e.Property(d => d.CheckId).HasMaxLength(36);
+            e.Property(d => d.RetainStatus).HasMaxLength(16);
+            // A decision is idempotent per (encounter, item, matched report).
+            e.HasIndex(d => new { d.ClientId, d.EncounterId, d.ItemCode, d.ReportId }).IsUnique();
+            e.HasIndex(d => d.DecidedAt);
+        });
+        modelBuilder.Entity<RetainedReport>(e =>
+        {
+            e.ToTable("retained_reports");
+            e.Property(r => r.ClientId).HasMaxLength(40);
+            e.Property(r => r.EncounterId).HasMaxLength(40);
+            e.Property(r => r.ReportId).HasMaxLength(80);
+            e.Property(r => r.ItemCode).HasMaxLength(16);
+            e.Property(r => r.ItemName).HasMaxLength(64);
+            e.Property(r => r.InstitutionName).HasMaxLength(80);
+            e.HasIndex(r => new { r.ClientId, r.EncounterId, r.ReportId }).IsUnique();
         });
     }
 }

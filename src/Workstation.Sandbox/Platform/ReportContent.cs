@@ -60,6 +60,6 @@ internal static class ReportContent
         var abnormal = results.Where(r => r.Flag != "N").ToList();
         return abnormal.Count == 0
             ? "各项结果在参考范围内"
-            : string.Join("；", abnormal.Select(r => $"{r.Name} {r.Value}{r.Unit} {(r.Flag == "H" ? "↑" : "↓")}"));
+            : string.Join("；", abnormal.Select(r => $"{r.Name} {r.Value} {r.Unit} {(r.Flag == "H" ? "↑" : "↓")}"));
     }
 }

@@ -1,15 +1,28 @@
-// Demo HIS doctor workstation. It behaves like a HIS client: its own patient list and order entry,
-// and the Workstation portal embedded in an iframe from another origin.
+// Demo HIS doctor workstation. It behaves like a HIS client: its own patient list and order entry, the Workstation
+// portal embedded from another origin with workstation-embed.js, launches signed by the HIS backend, and every order
+// line checked with Workstation.checkOrder before it is kept and before the order is saved.
 (async function () {
   const $ = (id) => document.getElementById(id);
   const config = await (await fetch('/his/api/config')).json();
   const patients = await (await fetch('/his/api/patients')).json();
   const catalogue = await (await fetch('/his/api/catalogue')).json();
   $('hospital').textContent = config.hospitalName;
+  $('doctor').textContent = `医生：${config.doctor.id} ${config.doctor.name} · ${config.doctor.department}`;
+  const launchMode = new URLSearchParams(location.search).get('launch') === 'code' ? 'code' : 'signed';
 
   let current = null;
+  let draftOrderId = null;
   let lines = [];
   let lineSeq = 0;
+
+  await new Promise((resolve, reject) => {
+    if (!config.portalUrl) { resolve(); return; }
+    const script = document.createElement('script');
+    script.src = new URL('/workstation-embed.js', config.portalUrl).toString();
+    script.onload = resolve;
+    script.onerror = () => reject(new Error('workstation-embed.js not reachable'));
+    document.head.append(script);
+  }).catch((e) => { $('order-status').textContent = '互认工作站不可用：' + e.message; });
 
   for (const item of catalogue) {
     const option = document.createElement('option');
@@ -18,13 +31,8 @@
     $('item-select').append(option);
   }
 
-  function setting() {
-    return document.querySelector('input[name="setting"]:checked').value;
-  }
-
-  function portalUrl(path) {
-    return config.portalUrl ? new URL(path, config.portalUrl).toString() : 'about:blank';
-  }
+  const setting = () => document.querySelector('input[name="setting"]:checked').value;
+  const itemOf = (code) => catalogue.find((i) => i.code === code);
 
   function renderPatients() {
     $('patient-list').replaceChildren(...patients.map((p) => {
@@ -40,20 +48,41 @@
     }));
   }
 
-  function openEncounter(p) {
+  async function openEncounter(p) {
     current = p;
     lines = [];
+    draftOrderId = `D${Date.now()}`;
     renderPatients();
     renderLines();
-    $('patient-header').textContent = `${p.name}  ${p.sex === 'M' ? '男' : '女'}  ${p.birthDate}  就诊号 ${p.encounterId}`;
-    $('portal-frame').src = portalUrl('/embed');
+    $('order-status').textContent = '';
+    const settingName = { outpatient: '门诊', emergency: '急诊', inpatient: '住院' }[setting()];
+    $('patient-header').textContent = `${p.name}  ${p.sex === 'M' ? '男' : '女'}  ${p.birthDate}  ${settingName}  就诊号 ${p.encounterId}`;
+    if (!window.Workstation) return;
+    const response = await fetch(`/his/api/launch?hisId=${encodeURIComponent(p.hisId)}&setting=${setting()}&mode=${launchMode}`);
+    if (!response.ok) { $('order-status').textContent = '互认工作站启动失败'; return; }
+    const launch = await response.json();
+    Workstation.mount({ container: '#portal-panel', launchUrl: launch.url });
+  }
+
+  function statusText(line) {
+    switch (line.status) {
+      case 'checking': return ['核对中…', ''];
+      case 'clear': return ['无重复', ''];
+      case 'recognised': return ['已互认（采用外院结果，不再开立）', 'status-dup'];
+      case 'declined': return ['不互认（重新开立）', 'status-decline'];
+      case 'not-checked': return ['未核验（互认平台不可用）', 'status-unchecked'];
+      default: return ['待核对', ''];
+    }
   }
 
   function renderLines() {
     $('order-lines').replaceChildren(...lines.map((l) => {
       const tr = document.createElement('tr');
-      const item = catalogue.find((i) => i.code === l.itemCode);
-      tr.innerHTML = `<td>${l.lineId}</td><td>${item.name}</td><td>${item.kind === 'lab' ? '检验' : '检查'}</td><td>¥${item.price}</td><td>${l.status}</td><td></td>`;
+      tr.dataset.lineId = l.lineId;
+      const item = itemOf(l.itemCode);
+      const [text, cls] = statusText(l);
+      tr.innerHTML = `<td>${l.lineId}</td><td>${item.name}</td><td>${item.kind === 'lab' ? '检验' : '检查'}</td><td>¥${item.price}</td><td class="line-status ${cls}"></td><td></td>`;
+      tr.querySelector('.line-status').textContent = text;
       const remove = document.createElement('button');
       remove.type = 'button';
       remove.textContent = '删除';
@@ -63,29 +92,62 @@
     }));
   }
 
-  $('add-line').addEventListener('click', () => {
+  function apply(result) {
+    for (const r of result.lines || []) {
+      const line = lines.find((l) => l.lineId === r.lineId);
+      if (!line) continue;
+      if (result.status === 'not-checked') { line.status = 'not-checked'; continue; }
+      if (!r.duplicate) { line.status = 'clear'; continue; }
+      line.decisionToken = r.decision ? r.decision.decisionToken : null;
+      line.status = r.decision && r.decision.choice === 'recognise' ? 'recognised' : 'declined';
+    }
+    if (result.status === 'not-checked') lines.forEach((l) => { if (l.status === 'checking') l.status = 'not-checked'; });
+    renderLines();
+  }
+
+  $('add-line').addEventListener('click', async () => {
     if (!current) { $('order-status').textContent = '请先选择患者'; return; }
     lineSeq += 1;
-    lines.push({ lineId: `L${String(lineSeq).padStart(3, '0')}`, itemCode: $('item-select').value, status: '待保存' });
+    const line = { lineId: `L${String(lineSeq).padStart(3, '0')}`, itemCode: $('item-select').value, status: 'checking' };
+    lines.push(line);
     renderLines();
+    // Ordering: the precise check; a duplicate opens the forced decision overlay.
+    const result = window.Workstation
+      ? await Workstation.checkOrder([{ lineId: line.lineId, itemCode: line.itemCode }], { draftOrderId, stage: 'add' })
+      : { status: 'not-checked', lines: [{ lineId: line.lineId }] };
+    apply(result);
   });
 
   $('order-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    if (!current || lines.length === 0) { $('order-status').textContent = '没有可保存的项目'; return; }
-    const order = { orderId: `O${Date.now()}`, hisId: current.hisId, setting: setting(), lines: lines.map(({ lineId, itemCode }) => ({ lineId, itemCode })) };
+    const toOrder = lines.filter((l) => l.status !== 'recognised');
+    if (!current || toOrder.length === 0) { $('order-status').textContent = '没有需要开立的项目'; return; }
+    $('order-status').className = '';
+    $('order-status').textContent = '保存中…';
+    // Saving: the platform's save-check; any duplicate not yet decided forces the dialog again.
+    if (window.Workstation) {
+      apply(await Workstation.checkOrder(toOrder.map(({ lineId, itemCode }) => ({ lineId, itemCode })), { draftOrderId, stage: 'save' }));
+    }
+    const kept = lines.filter((l) => l.status !== 'recognised');
+    const order = { orderId: draftOrderId, hisId: current.hisId, setting: setting(), lines: kept.map(({ lineId, itemCode, decisionToken }) => ({ lineId, itemCode, decisionToken })) };
     const response = await fetch('/his/api/orders', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order) });
-    if (!response.ok) { $('order-status').textContent = '保存失败'; return; }
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      $('order-status').className = 'error';
+      $('order-status').textContent = '保存被拒绝：' + (problem.detail || response.status);
+      return;
+    }
     const saved = await response.json();
     const li = document.createElement('li');
-    li.textContent = `${saved.orderId}：${saved.lines.map((l) => catalogue.find((i) => i.code === l.itemCode).name).join('、')}`;
+    li.dataset.orderId = saved.orderId;
+    li.textContent = `${saved.orderId}：${saved.lines.map((l) => itemOf(l.itemCode).name).join('、')}（互认校验：${saved.validationStatus}）`;
     $('saved-orders').append(li);
     $('order-status').textContent = '处方已保存';
     lines = [];
+    draftOrderId = `D${Date.now()}`;
     renderLines();
   });
 
   document.querySelectorAll('input[name="setting"]').forEach((r) => r.addEventListener('change', () => current && openEncounter(current)));
   renderPatients();
-  $('portal-frame').src = portalUrl('/embed');
 })();

@@ -1,0 +1,182 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Workstation.E2E.Pages;
+using Workstation.Sandbox.Demo;
+using Workstation.Sandbox.Platform;
+
+namespace Workstation.E2E;
+
+/// <summary>The doctor's path, in the demo HIS page with the portal in its cross-origin iframe.</summary>
+[Collection(DoctorCollection.Name)]
+public sealed class DoctorWorkflowTests(BrowserFixture browser)
+{
+    private PortalServer Server => browser.Server;
+
+    private int RecognisableCount(string hisId) =>
+        Server.Sandbox.Platform.ReportsFor(DemoWorld.FindByHisId(hisId)!.Identity, DemoWorld.Home.Code).Count(r => r.Recognisable);
+
+    [Fact]
+    public async Task Green_badge_with_the_count_opens_the_list_and_a_report()
+    {
+        var his = new HisWorkstationPage(await browser.NewPageAsync());
+        await his.OpenAsync(Server.Sandbox.HisUrl);
+        await his.SelectPatientAsync("张伟");
+
+        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "available");
+        var button = his.Badge.GetByTestId("badge-button");
+        await Assertions.Expect(button).ToContainTextAsync($"可互认报告 {RecognisableCount("P1001")} 份");
+        await Assertions.Expect(button).ToBeEnabledAsync();
+        await BrowserFixture.ScreenshotAsync(his.Page, "doctor-badge-green-zh");
+
+        await button.ClickAsync();
+        var rows = his.Portal.GetByTestId("report-row");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        Assert.Contains(await rows.AllInnerTextsAsync(), r => r.Contains("已过期")); // expired results shown, not recognisable
+        await BrowserFixture.ScreenshotAsync(his.Page, "doctor-list-zh");
+
+        await rows.Filter(new() { HasText = "血常规" }).First.ClickAsync();
+        await Assertions.Expect(his.Portal.GetByTestId("report-title")).ToContainTextAsync("血常规");
+        await Assertions.Expect(his.Portal.GetByTestId("lab-results")).ToContainTextAsync("白细胞");
+        await Assertions.Expect(his.Portal.GetByTestId("report-pdf")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(his.Page, "doctor-report-zh");
+
+        await his.Portal.Locator("button[data-testid=lang-en]").ClickAsync();
+        await Assertions.Expect(his.Badge).ToContainTextAsync("recognisable reports");
+        await BrowserFixture.ScreenshotAsync(his.Page, "doctor-badge-en");
+    }
+
+    [Fact]
+    public async Task A_patient_without_results_elsewhere_gets_a_grey_disabled_badge()
+    {
+        var his = new HisWorkstationPage(await browser.NewPageAsync());
+        await his.OpenAsync(Server.Sandbox.HisUrl);
+        await his.SelectPatientAsync("王芳");
+
+        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "none");
+        await Assertions.Expect(his.Badge.GetByTestId("badge-button")).ToBeDisabledAsync();
+        await Assertions.Expect(his.Badge).ToContainTextAsync("无可互认报告");
+        await BrowserFixture.ScreenshotAsync(his.Page, "doctor-badge-grey-zh");
+    }
+
+    [Fact]
+    public async Task Ordering_duplicates_forces_a_decision_that_escape_and_backdrop_cannot_dismiss()
+    {
+        var page = await browser.NewPageAsync();
+        var his = new HisWorkstationPage(page);
+        await his.OpenAsync(Server.Sandbox.HisUrl);
+        await his.SelectPatientAsync("张伟");
+        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "available");
+
+        // 血常规 was done 2 days ago at another hospital: the dialog is forced.
+        await his.AddItemAsync("L001");
+        await Assertions.Expect(his.Overlay).ToBeVisibleAsync();
+        var dialog = his.OverlayPortal.Locator(".mud-dialog.decision-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("血常规");
+        await BrowserFixture.ScreenshotAsync(page, "doctor-decision-dialog-zh");
+
+        await page.Keyboard.PressAsync("Escape");
+        await page.Mouse.ClickAsync(5, 5); // the HIS overlay's backdrop
+        await his.OverlayPortal.Locator(".mud-overlay").First.ClickAsync(new() { Position = new() { X = 3, Y = 3 }, Force = true });
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Assertions.Expect(his.Overlay).ToBeVisibleAsync();
+        await Assertions.Expect(dialog.Locator(".mud-dialog-close, button[aria-label=Close]")).ToHaveCountAsync(0);
+
+        // Declining needs a reason.
+        await dialog.GetByTestId("choose-decline").ClickAsync();
+        await dialog.GetByTestId("decision-submit").ClickAsync();
+        await Assertions.Expect(dialog.GetByTestId("line-error")).ToContainTextAsync("至少选择一个");
+        await dialog.GetByText("患者要求").ClickAsync();
+        await BrowserFixture.ScreenshotAsync(page, "doctor-decline-reason-zh");
+        await dialog.GetByTestId("decision-submit").ClickAsync();
+
+        await Assertions.Expect(his.Overlay).ToHaveCountAsync(0);
+        await Assertions.Expect(his.LineStatus(0)).ToContainTextAsync("不互认");
+
+        // 胸部CT (20 days ago, valid 90): recognise → the report is downloaded and kept.
+        await his.AddItemAsync("E002");
+        await Assertions.Expect(his.Overlay).ToBeVisibleAsync();
+        await his.OverlayPortal.GetByTestId("choose-recognise").ClickAsync();
+        await his.OverlayPortal.GetByTestId("decision-submit").ClickAsync();
+        await Assertions.Expect(his.Overlay).ToHaveCountAsync(0);
+        await Assertions.Expect(his.LineStatus(1)).ToContainTextAsync("已互认");
+
+        // A line with no duplicate passes straight through.
+        await his.AddItemAsync("E010");
+        await Assertions.Expect(his.LineStatus(2)).ToContainTextAsync("无重复");
+
+        await his.SaveOrderAsync();
+        await Assertions.Expect(his.OrderStatus).ToHaveTextAsync("处方已保存");
+        var saved = Server.Sandbox.His.Orders.Last();
+        Assert.Equal(["L001", "E010"], saved.Lines.Select(l => l.ItemCode));
+        Assert.Equal("ok", saved.ValidationStatus);
+
+        var retained = await ApiAsync($"/api/v1/encounters/E1001-OUT/reports");
+        Assert.Contains(retained.EnumerateArray(), r => r.GetProperty("itemCode").GetString() == "E002");
+        var decisions = await ApiAsync($"/api/v1/encounters/E1001-OUT/decisions");
+        var decline = decisions.EnumerateArray().Single(d => d.GetProperty("itemCode").GetString() == "L001");
+        Assert.Equal("decline", decline.GetProperty("choice").GetString());
+        Assert.Equal("PATIENT_REQUEST", decline.GetProperty("reasonCodes")[0].GetString());
+        Assert.Equal("L001", decline.GetProperty("lineId").GetString());
+    }
+
+    [Fact]
+    public async Task With_the_platform_down_the_badge_is_amber_and_the_order_proceeds_as_not_checked()
+    {
+        var his = new HisWorkstationPage(await browser.NewPageAsync());
+        await his.OpenAsync(Server.Sandbox.HisUrl);
+        Server.Sandbox.Platform.Faults = PlatformFaults.None with { Outage = true };
+        try
+        {
+            await his.SelectPatientAsync("李娜", "emergency");
+            await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "notchecked");
+            await Assertions.Expect(his.Badge).ToContainTextAsync("未核验");
+            await Assertions.Expect(his.Badge.GetByTestId("badge-reason")).ToContainTextAsync("互认平台");
+            await BrowserFixture.ScreenshotAsync(his.Page, "doctor-badge-amber-zh");
+
+            await his.AddItemAsync("L001");
+            await Assertions.Expect(his.LineStatus(0)).ToContainTextAsync("未核验");
+            await his.SaveOrderAsync();
+            await Assertions.Expect(his.OrderStatus).ToHaveTextAsync("处方已保存");
+            Assert.Equal("not-checked", Server.Sandbox.His.Orders.Last().ValidationStatus);
+        }
+        finally
+        {
+            Server.Sandbox.Platform.Faults = PlatformFaults.None;
+        }
+        // Back up: the amber badge re-checks by itself every 10 s, or at once on click (once the circuit closes again).
+        for (var attempt = 0; attempt < 10 && await his.Badge.GetAttributeAsync("data-status") != "available"; attempt++)
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            if (await his.Badge.GetAttributeAsync("data-status") == "notchecked") await his.Badge.GetByTestId("badge-button").ClickAsync();
+        }
+        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "available");
+    }
+
+    [Fact]
+    public async Task A_server_to_server_launch_code_works_and_a_patient_switch_never_shows_the_previous_patient()
+    {
+        var his = new HisWorkstationPage(await browser.NewPageAsync());
+        await his.OpenAsync(Server.Sandbox.HisUrl, launchMode: "code");
+        await his.SelectPatientAsync("张伟", "inpatient");
+        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "available");
+
+        await his.SelectPatientAsync("陈明", "inpatient");
+        await Assertions.Expect(his.Portal.GetByTestId("encounter-bar")).Not.ToContainTextAsync("张伟");
+        await Assertions.Expect(his.Portal.GetByTestId("encounter-bar")).ToContainTextAsync("住院");
+        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "none"); // 陈明 has only expired results
+    }
+
+    private async Task<JsonElement> ApiAsync(string path)
+    {
+        using var http = new HttpClient { BaseAddress = Server.PortalUrl };
+        http.DefaultRequestHeaders.Add("X-Api-Key", PortalServer.ApiKey);
+        return await http.GetFromJsonAsync<JsonElement>(path);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DoctorCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "doctor";
+}

@@ -1,0 +1,131 @@
+namespace Workstation.Portal.Orders;
+
+/// <summary>One duplicate check of an order draft, kept whatever its outcome ("not-checked" ones are re-checked later).</summary>
+public sealed class OrderCheck
+{
+    public string Id { get; set; } = "";
+
+    public string ClientId { get; set; } = "";
+
+    public string EncounterId { get; set; } = "";
+
+    public string DraftOrderId { get; set; } = "";
+
+    public string Stage { get; set; } = "";
+
+    /// <summary><see cref="OrderCheckStatus"/>.</summary>
+    public string Status { get; set; } = "";
+
+    /// <summary>Why it was not checked (a <c>PlatformFailure</c> name).</summary>
+    public string? Reason { get; set; }
+
+    /// <summary>The launch context (JSON): who ordered, for whom.</summary>
+    public string ContextJson { get; set; } = "";
+
+    /// <summary>The lines as sent and, when checked, their duplicates (JSON).</summary>
+    public string LinesJson { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? RecheckedAt { get; set; }
+}
+
+public static class OrderCheckStatus
+{
+    public const string Clear = "clear";
+    public const string Duplicates = "duplicates";
+    public const string NotChecked = "not-checked";
+
+    /// <summary>Not checked at order time; a later re-check found a duplicate the doctor must be shown.</summary>
+    public const string LateDuplicates = "late-duplicates";
+}
+
+/// <summary>A doctor's 互认 / 不互认 decision for one order line that duplicated a recognisable result.</summary>
+public sealed class RecognitionDecision
+{
+    public long Id { get; set; }
+
+    /// <summary>Opaque token HIS keeps with the order line and sends back to validate the save.</summary>
+    public string DecisionToken { get; set; } = "";
+
+    public string ClientId { get; set; } = "";
+
+    public string EncounterId { get; set; } = "";
+
+    public string DraftOrderId { get; set; } = "";
+
+    public string LineId { get; set; } = "";
+
+    public string ItemCode { get; set; } = "";
+
+    public string ItemName { get; set; } = "";
+
+    public string ReportId { get; set; } = "";
+
+    public string ReportInstitution { get; set; } = "";
+
+    public DateTime ReportDate { get; set; }
+
+    /// <summary><see cref="DecisionChoices"/>.</summary>
+    public string Choice { get; set; } = "";
+
+    /// <summary>Comma-separated <see cref="DeclineReasons"/> codes (empty for 互认).</summary>
+    public string ReasonCodes { get; set; } = "";
+
+    public string? FreeText { get; set; }
+
+    public string DoctorId { get; set; } = "";
+
+    public string DoctorName { get; set; } = "";
+
+    public string DepartmentCode { get; set; } = "";
+
+    public string DepartmentName { get; set; } = "";
+
+    public string PatientId { get; set; } = "";
+
+    public string PatientName { get; set; } = "";
+
+    public string Setting { get; set; } = "";
+
+    public string Stage { get; set; } = "";
+
+    public string CheckId { get; set; } = "";
+
+    /// <summary>When the dialog opened (the check), and when the doctor decided.</summary>
+    public DateTime PresentedAt { get; set; }
+
+    public DateTime DecidedAt { get; set; }
+
+    /// <summary>For 互认: "pending" until the report is downloaded and kept, then "retained".</summary>
+    public string RetainStatus { get; set; } = "";
+}
+
+/// <summary>A recognised report downloaded from the platform and kept with the encounter (structured data + PDF).</summary>
+public sealed class RetainedReport
+{
+    public long Id { get; set; }
+
+    public string ClientId { get; set; } = "";
+
+    public string EncounterId { get; set; } = "";
+
+    public string ReportId { get; set; } = "";
+
+    public long DecisionId { get; set; }
+
+    public string ItemCode { get; set; } = "";
+
+    public string ItemName { get; set; } = "";
+
+    public string InstitutionName { get; set; } = "";
+
+    public DateTime ReportDate { get; set; }
+
+    /// <summary>The platform's <c>ReportDetail</c> as JSON.</summary>
+    public string DetailJson { get; set; } = "";
+
+    public byte[] Pdf { get; set; } = [];
+
+    public DateTime RetainedAt { get; set; }
+}

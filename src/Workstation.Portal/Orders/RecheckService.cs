@@ -1,0 +1,103 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Workstation.Portal.Launch;
+using Workstation.Portal.Storage;
+
+namespace Workstation.Portal.Orders;
+
+/// <summary>Background work of the order feature (section <c>Orders</c>).</summary>
+public sealed class OrdersOptions
+{
+    public const string Section = "Orders";
+
+    /// <summary>How often "not checked" orders are re-checked and pending report downloads retried.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How far back "not checked" orders are re-checked.</summary>
+    [Range(typeof(TimeSpan), "00:10:00", "7.00:00:00")]
+    public TimeSpan RecheckWindow { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>Raised when a re-check finds that an order saved as "not checked" duplicated a recognisable result.</summary>
+public sealed class LateDuplicateNotifier
+{
+    public event Action<string, string, string>? LateDuplicate; // clientId, encounterId, checkId
+
+    public void Publish(string clientId, string encounterId, string checkId) => LateDuplicate?.Invoke(clientId, encounterId, checkId);
+}
+
+/// <summary>When the platform is back: re-checks orders that could not be checked, marks late duplicates for the
+/// doctor, and retries downloads of recognised reports. State lives in the database, so a restart forgets nothing.</summary>
+public sealed class RecheckService(
+    IServiceScopeFactory scopes,
+    IOptionsMonitor<OrdersOptions> options,
+    LateDuplicateNotifier notifier,
+    TimeProvider time,
+    ILogger<RecheckService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.CurrentValue.RecheckInterval, time, stoppingToken);
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Re-check pass failed; will try again");
+            }
+        }
+    }
+
+    /// <summary>One pass; returns how many checks found late duplicates.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var checks = scope.ServiceProvider.GetRequiredService<OrderCheckService>();
+        var decisions = scope.ServiceProvider.GetRequiredService<DecisionService>();
+        var since = time.GetUtcNow().UtcDateTime - options.CurrentValue.RecheckWindow;
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var pendingRetains = await db.Decisions.Where(d => d.RetainStatus == RetainStatuses.Pending).Select(d => d.Id).Take(50).ToListAsync(cancellationToken);
+        foreach (var id in pendingRetains) await decisions.TryRetainAsync(id, cancellationToken);
+
+        var notChecked = await db.OrderChecks.Where(c => c.Status == OrderCheckStatus.NotChecked && c.CreatedAt > since)
+            .OrderBy(c => c.CreatedAt).Take(50).ToListAsync(cancellationToken);
+        var late = 0;
+        foreach (var check in notChecked)
+        {
+            var context = JsonSerializer.Deserialize<LaunchContext>(check.ContextJson)!;
+            var lines = JsonSerializer.Deserialize<List<LineCheck>>(check.LinesJson)!.Select(l => new OrderLine(l.LineId, l.ItemCode)).ToList();
+            var outcome = await checks.CheckAsync(context, check.DraftOrderId, check.Stage, lines, cancellationToken);
+            if (outcome.Status == OrderCheckStatus.NotChecked)
+            {
+                // Still down: drop the copy the re-check just stored, keep the original.
+                await db.OrderChecks.Where(c => c.Id == outcome.CheckId).ExecuteDeleteAsync(cancellationToken);
+                break;
+            }
+            check.RecheckedAt = time.GetUtcNow().UtcDateTime;
+            check.Status = outcome.Undecided.Any() ? OrderCheckStatus.LateDuplicates : OrderCheckStatus.Clear;
+            check.LinesJson = JsonSerializer.Serialize(outcome.Lines);
+            await db.OrderChecks.Where(c => c.Id == outcome.CheckId).ExecuteDeleteAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            if (check.Status == OrderCheckStatus.LateDuplicates)
+            {
+                late++;
+                logger.LogWarning("Order {Draft} of encounter {Encounter} was saved unchecked and duplicates a recognisable result",
+                    check.DraftOrderId, check.EncounterId);
+                notifier.Publish(check.ClientId, check.EncounterId, check.Id);
+            }
+        }
+        return late;
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using Workstation.Platform;
+using Workstation.Platform.Contract;
+using Workstation.Portal.Audit;
+using Workstation.Portal.Launch;
+using Workstation.Portal.Storage;
+
+namespace Workstation.Portal.Recognition;
+
+public enum BadgeStatus
+{
+    Checking,
+    Available,
+    None,
+
+    /// <summary>未核验: the platform was slow or down; never shown as green or grey.</summary>
+    NotChecked,
+}
+
+/// <summary>What the badge shows, and the list behind it.</summary>
+public sealed record BadgeState(BadgeStatus Status, int Count, IReadOnlyList<RecognisableReport> Items, string? PageUrl,
+    PlatformFailure? Failure, DateTimeOffset? CheckedAt)
+{
+    public static readonly BadgeState Checking = new(BadgeStatus.Checking, 0, [], null, null, null);
+}
+
+/// <summary>The recognition list of the launched patient, and their reports, through the platform client.</summary>
+public sealed class RecognitionService(
+    IRecognitionPlatform platform,
+    IDbContextFactory<PortalDbContext> dbFactory,
+    TimeProvider time,
+    ILogger<RecognitionService> logger)
+{
+    public async Task<BadgeState> LoadBadgeAsync(LaunchContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var list = await platform.ListAsync(context.Patient, cancellationToken);
+            var count = list.Items.Count(i => i.Recognisable);
+            return new BadgeState(count > 0 ? BadgeStatus.Available : BadgeStatus.None, count, list.Items, list.PageUrl, null, time.GetUtcNow());
+        }
+        catch (PlatformException ex)
+        {
+            logger.LogWarning("Recognition list not checked for encounter {Encounter}: {Failure}", context.EncounterId, ex.Failure);
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            db.AuditEvents.Add(new AuditEvent
+            {
+                At = time.GetUtcNow().UtcDateTime, Actor = context.DoctorId, Action = "recognition.list.not-checked",
+                Subject = $"{context.ClientId}/{context.EncounterId}", Detail = ex.Failure.ToString(),
+            });
+            await db.SaveChangesAsync(CancellationToken.None);
+            return new BadgeState(BadgeStatus.NotChecked, 0, [], null, ex.Failure, time.GetUtcNow());
+        }
+    }
+
+    /// <summary>A report of the launched patient; refuses ids that are not in the patient's recognition list.</summary>
+    public async Task<ReportDetail> GetReportAsync(LaunchContext context, string reportId, CancellationToken cancellationToken)
+    {
+        await EnsureBelongsAsync(context, reportId, cancellationToken);
+        return await platform.GetReportAsync(reportId, cancellationToken);
+    }
+
+    public async Task<byte[]> GetPdfAsync(LaunchContext context, string reportId, CancellationToken cancellationToken)
+    {
+        await EnsureBelongsAsync(context, reportId, cancellationToken);
+        return await platform.GetReportPdfAsync(reportId, cancellationToken);
+    }
+
+    private async Task EnsureBelongsAsync(LaunchContext context, string reportId, CancellationToken cancellationToken)
+    {
+        var list = await platform.ListAsync(context.Patient, cancellationToken);
+        if (list.Items.All(i => i.ReportId != reportId))
+            throw new PlatformException(PlatformFailure.Rejected, "The report is not one of this patient's recognisable reports.");
+    }
+}

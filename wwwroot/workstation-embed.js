@@ -1,0 +1,134 @@
+/*
+ * Workstation embed script for HIS pages (see docs/embedding.md).
+ *
+ *   <script src="https://portal.hospital.example/workstation-embed.js"></script>
+ *   Workstation.mount({ container: '#recognition', launchUrl: signedOrCodeLaunchUrl });
+ *   const result = await Workstation.checkOrder([{ lineId: 'L001', itemCode: 'L001' }], { draftOrderId: 'O123', stage: 'add' });
+ *
+ * checkOrder resolves with { status: 'clear' | 'decided' | 'not-checked', reason?, lines: [...] }. When a line duplicates
+ * a recognisable result it first opens a full-window overlay with the portal's decision dialog; the overlay has no
+ * close control and ignores Escape and clicks outside: it goes away only when the doctor has decided every line.
+ * If the portal or platform does not answer, the promise resolves as 'not-checked' so the doctor is never blocked.
+ */
+(function () {
+  'use strict';
+  if (window.Workstation) return;
+
+  var CHECK_TIMEOUT_MS = 6000;
+  var state = { origin: null, frame: null, session: null, overlay: null, pending: {}, handlers: {} };
+
+  function emit(event, data) {
+    (state.handlers[event] || []).forEach(function (fn) { try { fn(data); } catch (e) { console.error(e); } });
+  }
+
+  function on(event, fn) {
+    (state.handlers[event] = state.handlers[event] || []).push(fn);
+  }
+
+  function mount(options) {
+    var container = typeof options.container === 'string' ? document.querySelector(options.container) : options.container;
+    if (!container) throw new Error('Workstation.mount: container not found');
+    var url = new URL(options.launchUrl, window.location.href);
+    state.origin = url.origin;
+    state.session = null; // a new launch (e.g. another patient) never reuses the previous session
+    if (!state.frame || state.frame.parentNode !== container) {
+      state.frame = document.createElement('iframe');
+      state.frame.title = options.title || '检查检验互认';
+      state.frame.setAttribute('data-workstation', 'badge');
+      state.frame.style.cssText = 'width:100%;height:100%;border:0;display:block;';
+      container.replaceChildren(state.frame);
+    }
+    state.frame.src = url.toString();
+    return state.frame;
+  }
+
+  function removeOverlay() {
+    if (state.overlay) {
+      state.overlay.element.remove();
+      document.removeEventListener('keydown', state.overlay.trapKeys, true);
+      state.overlay = null;
+    }
+  }
+
+  function finish(requestId, result) {
+    var pending = state.pending[requestId];
+    if (!pending) return;
+    delete state.pending[requestId];
+    clearTimeout(pending.timer);
+    removeOverlay();
+    pending.resolve(result);
+    emit('decided', result);
+  }
+
+  function notChecked(items, reason) {
+    return { status: 'not-checked', reason: reason, lines: items.map(function (i) { return { lineId: i.lineId, itemCode: i.itemCode, duplicate: false }; }) };
+  }
+
+  function checkOrder(items, options) {
+    options = options || {};
+    items = (items || []).map(function (i) { return { lineId: String(i.lineId), itemCode: String(i.itemCode) }; });
+    if (items.length === 0) return Promise.resolve({ status: 'clear', lines: [] });
+    if (!state.session || !state.origin) return Promise.resolve(notChecked(items, 'PortalNotReady'));
+    if (state.overlay) return Promise.reject(new Error('Workstation.checkOrder: a decision is already open'));
+
+    var requestId = 'r' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+    var query = new URLSearchParams({
+      s: state.session,
+      draft: options.draftOrderId || ('draft-' + requestId),
+      stage: options.stage === 'save' ? 'save' : 'add',
+      items: JSON.stringify(items),
+      request: requestId,
+    });
+
+    var element = document.createElement('div');
+    element.setAttribute('data-workstation', 'overlay');
+    element.setAttribute('role', 'dialog');
+    element.setAttribute('aria-modal', 'true');
+    // Invisible while the portal checks; shown only when a decision is required.
+    element.style.cssText = 'position:fixed;inset:0;z-index:2147483647;background:rgba(15,23,42,.55);visibility:hidden;';
+    var frame = document.createElement('iframe');
+    frame.title = '互认确认';
+    frame.style.cssText = 'position:absolute;inset:3vh 3vw;width:94vw;height:94vh;border:0;border-radius:8px;background:#fff;box-shadow:0 10px 40px rgba(0,0,0,.35);';
+    frame.src = state.origin + '/decide?' + query.toString();
+    element.appendChild(frame);
+    // Clicks outside the dialog and Escape do nothing: the doctor must decide.
+    element.addEventListener('click', function (e) { e.stopPropagation(); });
+    var trapKeys = function (e) { if (state.overlay && state.overlay.visible && e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); } };
+    document.addEventListener('keydown', trapKeys, true);
+    document.body.appendChild(element);
+    state.overlay = { element: element, frame: frame, trapKeys: trapKeys, visible: false, requestId: requestId };
+
+    return new Promise(function (resolve) {
+      var timer = setTimeout(function () {
+        // No answer in time and no dialog shown: the doctor proceeds, the portal has recorded the check (or not reached it).
+        if (state.overlay && !state.overlay.visible) finish(requestId, notChecked(items, 'PortalTimeout'));
+      }, CHECK_TIMEOUT_MS);
+      state.pending[requestId] = { resolve: resolve, timer: timer };
+    });
+  }
+
+  window.addEventListener('message', function (e) {
+    if (!state.origin || e.origin !== state.origin) return; // strict origin check
+    var m = e.data;
+    if (!m || m.source !== 'workstation' || typeof m.type !== 'string') return;
+    var fromBadge = state.frame && e.source === state.frame.contentWindow;
+    var fromOverlay = state.overlay && e.source === state.overlay.frame.contentWindow;
+    if (!fromBadge && !fromOverlay) return;
+
+    if (fromBadge && m.type === 'ws:ready') {
+      state.session = m.session;
+      emit('ready', { status: m.status, count: m.count });
+    } else if (fromBadge && m.type === 'ws:badge') {
+      emit('badge', { status: m.status, count: m.count });
+    } else if (fromOverlay && m.type === 'ws:decision-required' && m.request === state.overlay.requestId) {
+      state.overlay.visible = true;
+      state.overlay.element.style.visibility = 'visible';
+      clearTimeout((state.pending[m.request] || {}).timer);
+      state.overlay.frame.focus();
+    } else if (fromOverlay && m.type === 'ws:check-result') {
+      finish(m.request, { status: m.status, reason: m.reason || null, checkId: m.checkId, lines: m.lines || [] });
+    }
+  });
+
+  window.Workstation = { mount: mount, checkOrder: checkOrder, on: on };
+})();
