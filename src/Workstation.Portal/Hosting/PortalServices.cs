@@ -57,6 +57,7 @@ public static class PortalServices
         services.AddScoped<DoctorSession>();
         services.AddTransient<OrderCheckService>();
         services.AddTransient<DecisionService>();
+        services.AddTransient<IDecisionRecorder>(sp => sp.GetRequiredService<DecisionService>());
         services.AddTransient<RecognitionService>();
         services.AddOptions<OrdersOptions>().Bind(configuration.GetSection(OrdersOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LateDuplicateNotifier>();
@@ -140,7 +141,11 @@ public static class PortalServices
 
     public static WebApplication UsePortal(this WebApplication app)
     {
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages(); // empty 4xx (e.g. unreadable JSON) become ProblemDetails
+        });
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/error", createScopeForErrors: true));
         app.UseMiddleware<SecurityHeaders>();
         app.UseSerilogRequestLogging();

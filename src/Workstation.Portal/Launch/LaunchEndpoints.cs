@@ -17,6 +17,8 @@ public sealed record LaunchCodeResponse(string Code, string Url, DateTime Expire
 
 public static class LaunchEndpoints
 {
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
     public static IEndpointRouteBuilder MapLaunchEndpoints(this IEndpointRouteBuilder app)
     {
         // The iframe entry point: a signed URL (?client=...&sig=...) or a one-time code (?code=...).
@@ -66,8 +68,8 @@ public static class LaunchEndpoints
             <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>无法打开 · Cannot open</title><link rel="stylesheet" href="/css/portal.css"></head>
             <body><main class="plain-card launch-error" role="alert" data-testid="launch-error" data-failure="{{failure}}">
-            <h1>无法打开互认工作站</h1><p>{{HtmlEncoder.Default.Encode(zh)}}请在 HIS 中重新打开患者。</p>
-            <p lang="en" class="muted">{{HtmlEncoder.Default.Encode(en)}} Reopen the patient in HIS.</p></main></body></html>
+            <h1>无法打开互认工作站</h1><p>{{Html.Encode(zh)}}请在 HIS 中重新打开患者。</p>
+            <p lang="en" class="muted">{{Html.Encode(en)}} Reopen the patient in HIS.</p></main></body></html>
             """;
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }

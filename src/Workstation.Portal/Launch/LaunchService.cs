@@ -60,6 +60,9 @@ public sealed class LaunchService(
         if (request.Problem() is { } problem) return LaunchOutcome.Fail(LaunchFailure.Invalid, problem);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.LaunchNonces.AnyAsync(n => n.ClientId == client.Id && n.Nonce == query["nonce"], cancellationToken))
+            return await AuditFailureAsync(LaunchOutcome.Fail(LaunchFailure.Replayed, "nonce already used"), client.Id, cancellationToken);
+        db.LaunchNonces.RemoveRange(db.LaunchNonces.Where(n => n.ExpiresAt < now.UtcDateTime - lifetime)); // housekeeping
         db.LaunchNonces.Add(new LaunchNonce { ClientId = client.Id, Nonce = query["nonce"], ExpiresAt = (issued + lifetime).UtcDateTime });
         try
         {
@@ -67,6 +70,7 @@ public sealed class LaunchService(
         }
         catch (DbUpdateException)
         {
+            // Two requests raced with the same nonce: the unique index lets only one through.
             return await AuditFailureAsync(LaunchOutcome.Fail(LaunchFailure.Replayed, "nonce already used"), client.Id, cancellationToken);
         }
         return await OpenSessionAsync(request.ToContext(client.Id), "launch.signed", next: null, cancellationToken);

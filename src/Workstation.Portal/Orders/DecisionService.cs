@@ -9,6 +9,13 @@ namespace Workstation.Portal.Orders;
 /// <summary>The doctor's choice for one undecided line.</summary>
 public sealed record DecisionInput(string LineId, string Choice, IReadOnlyList<string> ReasonCodes, string? FreeText);
 
+/// <summary>Stores the doctor's decisions (the dialog's only dependency).</summary>
+public interface IDecisionRecorder
+{
+    Task<IReadOnlyList<DecisionSummary>> RecordAsync(LaunchContext context, string checkId, IReadOnlyList<DecisionInput> inputs,
+        CancellationToken cancellationToken);
+}
+
 /// <summary>Records 互认 / 不互认 decisions. The decision is stored first, in one transaction, so it is never lost;
 /// for 互认 the report is then downloaded and kept with the encounter (retried in the background if the platform fails).</summary>
 public sealed class DecisionService(
@@ -16,7 +23,7 @@ public sealed class DecisionService(
     OrderCheckService checks,
     IRecognitionPlatform platform,
     TimeProvider time,
-    ILogger<DecisionService> logger)
+    ILogger<DecisionService> logger) : IDecisionRecorder
 {
     public async Task<IReadOnlyList<DecisionSummary>> RecordAsync(LaunchContext context, string checkId,
         IReadOnlyList<DecisionInput> inputs, CancellationToken cancellationToken)
