@@ -4,7 +4,7 @@ namespace Workstation.E2E;
 
 /// <summary>Debian's Chromium driven by Playwright (Playwright cannot download its own browser here), plus a running
 /// portal. Shared by the tests of one class; every test gets its own browser context.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("WORKSTATION_CHROMIUM") ?? "/usr/bin/chromium";
 
@@ -18,7 +18,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static string ScreenshotDirectory { get; } = Path.Combine(
         Workstation.Portal.Hosting.RepositoryLayout.LocateContentRoot(), "artifacts", "screenshots");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Chromium not found at {ChromiumPath}. Run ./test.sh as root (it installs Debian's chromium) or set WORKSTATION_CHROMIUM.");
@@ -32,10 +32,13 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args =
             [
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
+                "--disable-component-update", "--disable-sync", .. ExtraArgs,
             ],
         });
     }
+
+    /// <summary>Extra Chromium switches of a variant fixture.</summary>
+    protected virtual IEnumerable<string> ExtraArgs => [];
 
     public async Task<IPage> NewPageAsync(int width = 1400, int height = 900, string locale = "zh-CN")
     {
@@ -51,7 +54,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = false });
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();

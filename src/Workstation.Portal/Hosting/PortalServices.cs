@@ -94,12 +94,17 @@ public static class PortalServices
     {
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var telemetry = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var exporting = telemetry.OtlpEndpoint is not null;
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(telemetry.ServiceName))
-            .WithTracing(t => t.AddSource("Microsoft.AspNetCore", "System.Net.Http", TelemetryName))
             .WithMetrics(m => m.AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
-                "Microsoft.AspNetCore.Components", "System.Net.Http", "Polly", TelemetryName));
-        if (telemetry.OtlpEndpoint is { } endpoint) otel.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, endpoint);
+                "Microsoft.AspNetCore.Components", "System.Net.Http", "Polly", TelemetryName))
+            // Spans cost a few microseconds each on the doctor's path; they are recorded only when someone collects them.
+            .WithTracing(t =>
+            {
+                if (exporting) t.AddSource("Microsoft.AspNetCore", "System.Net.Http", TelemetryName);
+            });
+        if (exporting) otel.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, telemetry.OtlpEndpoint!);
     }
 
     private static void AddPortalSecurity(this IServiceCollection services)

@@ -40,6 +40,7 @@ public sealed class OrderCheckService(
     IRecognitionPlatform platform,
     RecognitionItemCatalogue catalogue,
     IDbContextFactory<PortalDbContext> dbFactory,
+    GroupCommitWriter writer,
     TimeProvider time,
     ILogger<OrderCheckService> logger)
 {
@@ -74,9 +75,7 @@ public sealed class OrderCheckService(
         }
 
         check.LinesJson = JsonSerializer.Serialize(checkedLines);
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        db.OrderChecks.Add(check);
-        await db.SaveChangesAsync(CancellationToken.None); // a check result is never lost to a cancelled request
+        await writer.InsertAsync(check); // durable before HIS gets the answer; batched with concurrent checks
         return new OrderCheckOutcome(check.Id, draftOrderId, stage, check.Status, reason, checkedLines, now);
     }
 
@@ -131,6 +130,8 @@ public sealed class OrderCheckService(
     private async Task<IReadOnlyList<LineCheck>> AttachDecisionsAsync(LaunchContext context, IReadOnlyList<OrderLine> lines,
         IReadOnlyDictionary<string, IReadOnlyList<RecognisableReport>> matches, CancellationToken cancellationToken)
     {
+        if (lines.All(l => (matches.GetValueOrDefault(l.LineId) ?? []).Count == 0))
+            return lines.Select(l => new LineCheck(l.LineId, l.ItemCode, ItemName(l.ItemCode), false, [], null)).ToList();
         var codes = lines.Select(l => l.ItemCode).Distinct().ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var decisions = await db.Decisions.AsNoTracking()

@@ -68,7 +68,7 @@ public sealed class RecheckService(
         var since = time.GetUtcNow().UtcDateTime - options.CurrentValue.RecheckWindow;
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var pendingRetains = await db.Decisions.Where(d => d.RetainStatus == RetainStatuses.Pending).Select(d => d.Id).Take(50).ToListAsync(cancellationToken);
+        var pendingRetains = await db.Decisions.Where(d => d.RetainStatus == RetainStatuses.Pending).OrderBy(d => d.Id).Select(d => d.Id).Take(50).ToListAsync(cancellationToken);
         foreach (var id in pendingRetains) await decisions.TryRetainAsync(id, cancellationToken);
 
         var notChecked = await db.OrderChecks.Where(c => c.Status == OrderCheckStatus.NotChecked && c.CreatedAt > since)

@@ -30,6 +30,7 @@ public static class StorageServiceCollectionExtensions
             default:
                 throw new InvalidConfigurationException($"Storage:Provider must be 'Sqlite' or 'Postgres' (it is '{options.Provider}').");
         }
+        services.AddSingleton<GroupCommitWriter>();
         services.AddHostedService<StorageMigrator>();
         return services;
     }
@@ -68,6 +69,11 @@ internal sealed class StorageMigrator(IDbContextFactory<PortalDbContext> factory
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead log: readers never wait for the writer, and a commit is one append + flush.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Workstation.Portal.Hosting;
+using Workstation.Sandbox;
+
+namespace Workstation.Bench;
+
+/// <summary>The simulators and a real portal (Kestrel, SQLite file) on loopback, configured as in production
+/// except for the demo HIS client.</summary>
+public sealed class BenchEnvironment : IAsyncDisposable
+{
+    public const string ApiKey = "bench-his-api-key-00000001";
+    private readonly string _dir = Directory.CreateTempSubdirectory("workstation-bench").FullName;
+
+    public SandboxHost Sandbox { get; private set; } = null!;
+
+    public WebApplication Portal { get; private set; } = null!;
+
+    public Uri PortalUrl { get; private set; } = null!;
+
+    public static async Task<BenchEnvironment> StartAsync()
+    {
+        var env = new BenchEnvironment();
+        env.Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
+        string[] args =
+        [
+            "--environment=Bench",
+            "--Urls=http://127.0.0.1:0",
+            $"--Storage:ConnectionString=Data Source={Path.Combine(env._dir, "bench.db")}",
+            $"--Platform:BaseUrl={env.Sandbox.PlatformUrl}",
+            $"--Platform:Username={new SandboxOptions().PlatformUsername}",
+            $"--Platform:Password={new SandboxOptions().PlatformPassword}",
+            "--His:Clients:0:Id=bench-his",
+            "--His:Clients:0:Name=Bench HIS",
+            $"--His:Clients:0:ApiKey={ApiKey}",
+            "--His:Clients:0:LaunchSecret=bench-launch-secret-0123456789abcdef",
+            $"--His:Clients:0:Origins:0={env.Sandbox.HisUrl.GetLeftPart(UriPartial.Authority)}",
+            "--Serilog:MinimumLevel:Default=Error",
+        ];
+        env.Portal = PortalApplication.CreateBuilder(args).Build();
+        env.Portal.UsePortal();
+        await env.Portal.StartAsync();
+        var address = env.Portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        env.PortalUrl = new Uri($"http://localhost:{new Uri(address).Port}/");
+        env.Sandbox.His.PortalUrl = env.PortalUrl.ToString().TrimEnd('/');
+        env.Sandbox.His.Registration = new Workstation.Sandbox.His.HisRegistration("bench-his", ApiKey, "bench-launch-secret-0123456789abcdef");
+        return env;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Portal.StopAsync();
+        await Portal.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Latency percentiles of one series.</summary>
+public sealed record Percentiles(double P50, double P95, double P99, int Count, int Errors)
+{
+    public static Percentiles Of(IReadOnlyCollection<double> ms, int errors)
+    {
+        var sorted = ms.Order().ToArray();
+        double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return new Percentiles(At(0.50), At(0.95), At(0.99), sorted.Length, errors);
+    }
+}

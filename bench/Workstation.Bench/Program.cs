@@ -1,0 +1,12 @@
+// Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
+//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch] [--requests N]
+// Everything runs on 127.0.0.1 with bounded request counts.
+using Workstation.Bench;
+
+var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+var requests = args.SkipWhile(a => a != "--requests").Skip(1).Select(int.Parse).FirstOrDefault(2000);
+
+await using var env = await BenchEnvironment.StartAsync();
+Console.WriteLine($"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
+if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests);
+if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);

@@ -1,0 +1,60 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace Workstation.Portal.Storage;
+
+/// <summary>Durable, batched inserts for high-rate records (order checks): every caller awaits the commit of the
+/// transaction that holds its row, but concurrent callers share one transaction, so one disk flush serves many
+/// requests (group commit). Nothing is acknowledged before it is on disk.</summary>
+public sealed class GroupCommitWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly Channel<(object Entity, TaskCompletionSource Done)> _queue =
+        Channel.CreateUnbounded<(object, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IDbContextFactory<PortalDbContext> _dbFactory;
+    private readonly ILogger<GroupCommitWriter> _logger;
+    private readonly Task _loop;
+
+    public GroupCommitWriter(IDbContextFactory<PortalDbContext> dbFactory, ILogger<GroupCommitWriter> logger)
+    {
+        _dbFactory = dbFactory;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Completes when <paramref name="entity"/> is committed; throws if its batch failed.</summary>
+    public Task InsertAsync(object entity)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((entity, done))) throw new InvalidOperationException("The writer is shut down.");
+        return done.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<(object Entity, TaskCompletionSource Done)>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+            try
+            {
+                await using var db = await _dbFactory.CreateDbContextAsync();
+                foreach (var (entity, _) in batch) db.Add(entity);
+                await db.SaveChangesAsync();
+                foreach (var (_, done) in batch) done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Batch of {Count} rows not committed", batch.Count);
+                foreach (var (_, done) in batch) done.TrySetException(ex);
+            }
+            batch.Clear();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+}
