@@ -36,8 +36,10 @@ for layer in "${LAYERS[@]}"; do
   name=$(basename "$layer")
   echo "== $name"
   log=$(mktemp)
-  timeout 1200 dotnet run --project "$layer" -c "$CONFIG" --no-build 2>&1 | tee "$log" | grep -E "\[FAIL\]|^\s+(Assert|System\.|Microsoft\.Playwright)" || true
-  code=${PIPESTATUS[0]}
+  timeout 1200 dotnet run --project "$layer" -c "$CONFIG" --no-build >"$log" 2>&1
+  code=$?
+  # Show each failure with its message (not the stack).
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '/\[FAIL\]/{n=8} n>0 && !/^ +at |Stack Trace|^ +\/_\//{print; n--}' || true
   summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+, Not Run: [0-9]+" | tail -1)
   if [ -z "$summary" ]; then
     echo "   $name did not report (exit code $code); counted as one failure. Last lines:"

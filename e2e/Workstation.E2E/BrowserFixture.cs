@@ -23,6 +23,7 @@ public class BrowserFixture : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Chromium not found at {ChromiumPath}. Run ./test.sh as root (it installs Debian's chromium) or set WORKSTATION_CHROMIUM.");
         Directory.CreateDirectory(ScreenshotDirectory);
+        Assertions.SetDefaultExpectTimeout(10_000);
         Server = await PortalServer.StartAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
