@@ -14,7 +14,11 @@ using Scalar.AspNetCore;
 using Serilog;
 using Workstation.Platform;
 using Workstation.Portal.Accounts;
+using Workstation.Portal.Alerts;
 using Workstation.Portal.Catalogue;
+using Refit;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Workstation.Portal.Embed;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
@@ -63,6 +67,7 @@ public static class PortalServices
         services.AddSingleton<LateDuplicateNotifier>();
         services.AddSingleton<RecheckService>();
         services.AddHostedService(sp => sp.GetRequiredService<RecheckService>());
+        services.AddPortalAlerts(configuration);
         services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
 
         services.AddPortalSecurity();
@@ -88,6 +93,31 @@ public static class PortalServices
             services.AddHostedService<SandboxHostedService>();
         services.AddSingleton<DemoBanner>();
         return builder;
+    }
+
+    private static void AddPortalAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AlertsOptions>().Bind(configuration.GetSection(AlertsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AlertNotifier>();
+        services.AddSingleton<DoctorPresence>();
+        services.AddSingleton<AlertService>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService<EscalationWorker>();
+        services.AddHostedService<AlertHubBridge>();
+        var signalR = services.AddSignalR();
+        // Several portal instances share hub groups through Redis (never through static state).
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
+        services.AddRefitGeneratedClient<ILisApi>()
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AlertsOptions>>().Value.LisBaseUrl
+                                     ?? new Uri("http://lis.invalid/");
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            // The outbox retries with backoff; the client only bounds each attempt.
+            .AddResilienceHandler("lis", b => b.AddTimeout(TimeSpan.FromSeconds(5)));
     }
 
     private static void AddPortalTelemetry(this IServiceCollection services, IConfiguration configuration)
@@ -169,6 +199,8 @@ public static class PortalServices
         app.MapLaunchEndpoints();
         app.MapOrderEndpoints();
         app.MapEmbedEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapHub<AlertHub>("/hubs/alerts");
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Workstation.Portal.Accounts;
+using Workstation.Portal.Alerts;
 using Workstation.Portal.Audit;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
@@ -23,6 +24,16 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<RecognitionDecision> Decisions => Set<RecognitionDecision>();
 
     public DbSet<RetainedReport> RetainedReports => Set<RetainedReport>();
+
+    public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
+
+    public DbSet<CriticalValueAlert> CriticalValueAlerts => Set<CriticalValueAlert>();
+
+    public DbSet<AlertStep> AlertSteps => Set<AlertStep>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<ResultNotification> ResultNotifications => Set<ResultNotification>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -106,6 +117,61 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             // A decision is idempotent per (encounter, item, matched report).
             e.HasIndex(d => new { d.ClientId, d.EncounterId, d.ItemCode, d.ReportId }).IsUnique();
             e.HasIndex(d => d.DecidedAt);
+        });
+        modelBuilder.Entity<InboundEvent>(e =>
+        {
+            e.ToTable("inbound_events");
+            e.Property(x => x.Source).HasMaxLength(16);
+            e.Property(x => x.EventId).HasMaxLength(100);
+            e.Property(x => x.Type).HasMaxLength(40);
+            e.HasIndex(x => new { x.Source, x.EventId }).IsUnique(); // replay protection
+        });
+        modelBuilder.Entity<CriticalValueAlert>(e =>
+        {
+            e.ToTable("critical_value_alerts");
+            foreach (var name in new[] { nameof(CriticalValueAlert.Source), nameof(CriticalValueAlert.Tier), nameof(CriticalValueAlert.Status) })
+                e.Property(name).HasMaxLength(16);
+            foreach (var name in new[]
+                     {
+                         nameof(CriticalValueAlert.EventId), nameof(CriticalValueAlert.SourceRecordId), nameof(CriticalValueAlert.PatientId),
+                         nameof(CriticalValueAlert.PatientName), nameof(CriticalValueAlert.EncounterId), nameof(CriticalValueAlert.ItemCode),
+                         nameof(CriticalValueAlert.ItemName), nameof(CriticalValueAlert.Value), nameof(CriticalValueAlert.Unit),
+                         nameof(CriticalValueAlert.ReferenceRange), nameof(CriticalValueAlert.ReportedBy), nameof(CriticalValueAlert.OrderingDoctorId),
+                         nameof(CriticalValueAlert.DepartmentCode), nameof(CriticalValueAlert.AccountableDoctorId), nameof(CriticalValueAlert.AcknowledgedBy),
+                         nameof(CriticalValueAlert.HandledBy),
+                     })
+                e.Property(name).HasMaxLength(100);
+            e.Property(x => x.ReadBack).HasMaxLength(400);
+            e.Property(x => x.HandlingNote).HasMaxLength(500);
+            e.HasIndex(x => new { x.Status, x.NextEscalationAt });
+            e.HasIndex(x => x.AccountableDoctorId);
+        });
+        modelBuilder.Entity<AlertStep>(e =>
+        {
+            e.ToTable("alert_steps");
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.To).HasMaxLength(100);
+            e.Property(x => x.Detail).HasMaxLength(500);
+            e.HasIndex(x => x.AlertId);
+        });
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("outbox");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.Destination).HasMaxLength(16);
+            e.Property(x => x.Type).HasMaxLength(40);
+            e.Property(x => x.LastError).HasMaxLength(500);
+            e.HasIndex(x => new { x.DeliveredAt, x.NextAttemptAt });
+        });
+        modelBuilder.Entity<ResultNotification>(e =>
+        {
+            e.ToTable("result_notifications");
+            e.Property(x => x.DoctorId).HasMaxLength(100);
+            e.Property(x => x.PatientId).HasMaxLength(100);
+            e.Property(x => x.PatientName).HasMaxLength(100);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.Property(x => x.ItemName).HasMaxLength(100);
+            e.HasIndex(x => new { x.DoctorId, x.ReadAt });
         });
         modelBuilder.Entity<RetainedReport>(e =>
         {

@@ -27,6 +27,26 @@ public sealed class LisState
     /// <summary>Share of deliveries refused with 503, to test the portal's outbox.</summary>
     public double FailureRate { get; set; }
 
+    /// <summary>The next N deliveries are refused with 503 (deterministic failures for tests).</summary>
+    public int FailNextDeliveries
+    {
+        get => Volatile.Read(ref _failNext);
+        set => Volatile.Write(ref _failNext, value);
+    }
+
+    private int _failNext;
+
+    /// <summary>Consumes one scheduled failure; true while some are left.</summary>
+    public bool TakeScheduledFailure()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _failNext);
+            if (left <= 0) return false;
+            if (Interlocked.CompareExchange(ref _failNext, left - 1, left) == left) return true;
+        }
+    }
+
     public int Deliveries => _deliveries;
 
     public IReadOnlyCollection<CriticalValueHandling> Handlings => _handlings.Values.OrderBy(h => h.AcknowledgedAt).ToList();
@@ -48,7 +68,7 @@ public static class LisSimulator
         {
             if (string.IsNullOrWhiteSpace(handling.MessageId) || string.IsNullOrWhiteSpace(handling.AlertId))
                 return Results.Problem("messageId and alertId are required", statusCode: StatusCodes.Status400BadRequest);
-            if (state.FailureRate > 0 && Random.Shared.NextDouble() < state.FailureRate)
+            if (state.TakeScheduledFailure() || (state.FailureRate > 0 && Random.Shared.NextDouble() < state.FailureRate))
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             var added = state.Receive(handling);
             return Results.Json(new { accepted = true, duplicate = !added }, PlatformServiceCollectionExtensions.Json);

@@ -9,6 +9,7 @@ public sealed class PortalFixture : IAsyncLifetime
 {
     public const string Password = "Test@2026!";
     public const string HisApiKey = "integration-his-api-key-0001";
+    public const string LisSecret = "integration-lis-webhook-secret-0000000001";
 
     public SandboxHost Sandbox { get; private set; } = null!;
 
@@ -41,6 +42,12 @@ public sealed class PortalFixture : IAsyncLifetime
             ["Demo:SeedAccounts"] = "true",
             ["Demo:Password"] = Password,
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Webhooks:Sources:lis:Secret"] = LisSecret,
+            ["Alerts:LisBaseUrl"] = sandbox.LisUrl.ToString(),
+            ["Alerts:OnDuty:NK"] = "D002",
+            ["Alerts:DepartmentHeads:NK"] = "D003",
+            // Background timers stay out of the way; tests drive escalation and the outbox explicitly.
+            ["Alerts:TimerInterval"] = "00:01:00",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         b.UseEnvironment("Testing");

@@ -1,0 +1,227 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Workstation.Portal.Storage;
+
+namespace Workstation.Portal.Alerts;
+
+public abstract record ReceiveOutcome
+{
+    public sealed record Stored(long InboundId) : ReceiveOutcome;
+
+    public sealed record Duplicate : ReceiveOutcome;
+
+    public sealed record Invalid(string Reason) : ReceiveOutcome;
+}
+
+/// <summary>The critical-value loop: store and route, acknowledge with read-back, handle, escalate. Every change is one
+/// transaction with its audit step and, for the handling, the outbox message that tells LIS/PACS.</summary>
+public sealed class AlertService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IOptionsMonitor<AlertsOptions> options,
+    DoctorPresence presence,
+    AlertNotifier notifier,
+    TimeProvider time,
+    ILogger<AlertService> logger)
+{
+    public const string LisDestination = "lis";
+
+    public async Task<ReceiveOutcome> ReceiveAsync(string source, WebhookEnvelope envelope, string payload, CancellationToken cancellationToken)
+    {
+        CriticalValueData? critical = null;
+        ResultEventData? result = null;
+        if (envelope.Type == "critical-value")
+        {
+            critical = envelope.Data.Deserialize<CriticalValueData>(JsonSerializerOptions.Web);
+            if (critical?.Problem() is { } problem) return new ReceiveOutcome.Invalid(problem);
+        }
+        else if (envelope.Type is "report-ready" or "report-revoked")
+        {
+            result = envelope.Data.Deserialize<ResultEventData>(JsonSerializerOptions.Web);
+            if (result is null || string.IsNullOrWhiteSpace(result.PatientId)) return new ReceiveOutcome.Invalid("patientId is required.");
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.InboundEvents.AnyAsync(e => e.Source == source && e.EventId == envelope.EventId, cancellationToken))
+            return new ReceiveOutcome.Duplicate();
+        var inbound = new InboundEvent { Source = source, EventId = envelope.EventId, Type = envelope.Type, ReceivedAt = now, PayloadJson = payload };
+        db.InboundEvents.Add(inbound);
+        CriticalValueAlert? alert = null;
+        if (critical is not null)
+        {
+            alert = new CriticalValueAlert
+            {
+                Source = source, EventId = envelope.EventId, SourceRecordId = critical.RecordId, Tier = critical.Tier ?? AlertTiers.Critical,
+                PatientId = critical.PatientId, PatientName = critical.PatientName, EncounterId = critical.EncounterId,
+                ItemCode = critical.ItemCode, ItemName = critical.ItemName, Value = critical.Value, Unit = critical.Unit,
+                ReferenceRange = critical.ReferenceRange, ReportedBy = critical.ReportedBy,
+                ReportedAt = critical.ReportedAt == default ? now : critical.ReportedAt.ToUniversalTime(),
+                OrderingDoctorId = critical.OrderingDoctorId, DepartmentCode = critical.DepartmentCode, CreatedAt = now,
+            };
+            Route(alert, now);
+            db.CriticalValueAlerts.Add(alert);
+        }
+        if (result is not null && !string.IsNullOrWhiteSpace(result.OrderingDoctorId))
+        {
+            db.ResultNotifications.Add(new ResultNotification
+            {
+                DoctorId = result.OrderingDoctorId, PatientId = result.PatientId, PatientName = result.PatientName,
+                Kind = envelope.Type, ItemName = result.ItemName, CreatedAt = now,
+            });
+        }
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None); // stored before 202; a cancelled request does not undo it
+        }
+        catch (DbUpdateException)
+        {
+            return new ReceiveOutcome.Duplicate(); // the same event id raced in twice: the unique index kept one
+        }
+        if (alert is not null)
+        {
+            await AddStepAsync(alert.Id, "routed", alert.AccountableDoctorId, $"{alert.Tier}; ordering doctor {alert.OrderingDoctorId}" +
+                                                                         (presence.IsOnline(alert.OrderingDoctorId) ? " online" : " offline"));
+            logger.LogWarning("Critical value {Item} {Value} {Unit} for {Patient} routed to {Doctor}", alert.ItemName, alert.Value, alert.Unit,
+                alert.PatientId, alert.AccountableDoctorId);
+            notifier.Publish(alert);
+        }
+        if (result is not null) notifier.PublishResult(result.PatientId);
+        return new ReceiveOutcome.Stored(inbound.Id);
+    }
+
+    /// <summary>One accountable recipient: the ordering doctor if online, else the department's on-duty doctor, else the
+    /// department head, else medical affairs.</summary>
+    private void Route(CriticalValueAlert alert, DateTime now)
+    {
+        var o = options.CurrentValue;
+        alert.AccountableDoctorId = presence.IsOnline(alert.OrderingDoctorId) ? alert.OrderingDoctorId
+            : o.OnDuty.GetValueOrDefault(alert.DepartmentCode) ?? o.DepartmentHeads.GetValueOrDefault(alert.DepartmentCode) ?? alert.OrderingDoctorId;
+        alert.NextEscalationAt = now + (alert.Tier == AlertTiers.Critical ? o.EscalateToDepartmentAfter : o.SignificantWindow);
+    }
+
+    /// <summary>Open alerts a doctor must act on (accountable or ordering), oldest first: replayed on every (re)connect.</summary>
+    public async Task<IReadOnlyList<CriticalValueAlert>> OpenForAsync(string doctorId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.CriticalValueAlerts.AsNoTracking()
+            .Where(a => a.Status != AlertStatuses.Handled && (a.AccountableDoctorId == doctorId || a.OrderingDoctorId == doctorId))
+            .OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Records the read-back attestation. Only the accountable or the ordering doctor may acknowledge.</summary>
+    public async Task<CriticalValueAlert> AcknowledgeAsync(long alertId, string doctorId, string readBack, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var alert = await db.CriticalValueAlerts.SingleAsync(a => a.Id == alertId, cancellationToken);
+        if (alert.AccountableDoctorId != doctorId && alert.OrderingDoctorId != doctorId)
+            throw new InvalidOperationException("Only the accountable or the ordering doctor can acknowledge this alert.");
+        if (alert.Status == AlertStatuses.Open)
+        {
+            alert.Status = AlertStatuses.Acknowledged;
+            alert.AcknowledgedAt = time.GetUtcNow().UtcDateTime;
+            alert.AcknowledgedBy = doctorId;
+            alert.ReadBack = readBack;
+            alert.NextEscalationAt = null;
+            db.AlertSteps.Add(new AlertStep { AlertId = alert.Id, At = alert.AcknowledgedAt.Value, Kind = "acknowledged", To = doctorId, Detail = readBack });
+            await db.SaveChangesAsync(cancellationToken);
+            notifier.Publish(alert);
+        }
+        return alert;
+    }
+
+    /// <summary>Records the handling and, in the same transaction, the outbox message for LIS/PACS.</summary>
+    public async Task<CriticalValueAlert> HandleAsync(long alertId, string doctorId, string doctorName, string note, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(note) || note.Length > 500) throw new ArgumentException("A handling note (at most 500 characters) is required.", nameof(note));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var alert = await db.CriticalValueAlerts.SingleAsync(a => a.Id == alertId, cancellationToken);
+        if (alert.Status == AlertStatuses.Open) throw new InvalidOperationException("Acknowledge with read-back first.");
+        if (alert.Status == AlertStatuses.Handled) return alert;
+        var now = time.GetUtcNow().UtcDateTime;
+        alert.Status = AlertStatuses.Handled;
+        alert.HandledAt = now;
+        alert.HandledBy = doctorId;
+        alert.HandlingNote = note.Trim();
+        db.AlertSteps.Add(new AlertStep { AlertId = alert.Id, At = now, Kind = "handled", To = doctorId, Detail = alert.HandlingNote });
+        var messageId = $"cv-{alert.Id}-handling";
+        db.Outbox.Add(new OutboxMessage
+        {
+            Id = messageId, Destination = LisDestination, Type = "critical-value-handling", CreatedAt = now, NextAttemptAt = now,
+            PayloadJson = JsonSerializer.Serialize(new LisHandling(messageId, alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                alert.SourceRecordId, doctorId, doctorName, alert.AcknowledgedAt!.Value, now, alert.HandlingNote), JsonSerializerOptions.Web),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        notifier.Publish(alert);
+        return alert;
+    }
+
+    /// <summary>Fires due escalation timers; returns how many alerts moved up.</summary>
+    public async Task<int> EscalateDueAsync(CancellationToken cancellationToken)
+    {
+        var o = options.CurrentValue;
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var due = await db.CriticalValueAlerts
+            .Where(a => a.Status == AlertStatuses.Open && a.NextEscalationAt != null && a.NextEscalationAt <= now)
+            .OrderBy(a => a.NextEscalationAt).Take(100).ToListAsync(cancellationToken);
+        foreach (var alert in due)
+        {
+            alert.EscalationLevel++;
+            var previous = alert.AccountableDoctorId;
+            if (alert.EscalationLevel == 1)
+            {
+                alert.AccountableDoctorId = o.DepartmentHeads.GetValueOrDefault(alert.DepartmentCode) ?? o.OnDuty.GetValueOrDefault(alert.DepartmentCode) ?? o.MedicalAffairs;
+                var toAffairs = alert.CreatedAt + o.EscalateToMedicalAffairsAfter;
+                alert.NextEscalationAt = toAffairs > now ? toAffairs : now;
+            }
+            else
+            {
+                alert.AccountableDoctorId = o.MedicalAffairs;
+                alert.NextEscalationAt = null;
+            }
+            db.AlertSteps.Add(new AlertStep
+            {
+                AlertId = alert.Id, At = now, Kind = "escalated", To = alert.AccountableDoctorId,
+                Detail = $"level {alert.EscalationLevel}: unacknowledged by {previous} since {alert.CreatedAt:HH:mm:ss}",
+            });
+            logger.LogWarning("Critical value alert {Alert} escalated to level {Level}: {Doctor}", alert.Id, alert.EscalationLevel, alert.AccountableDoctorId);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var alert in due) notifier.Publish(alert);
+        return due.Count;
+    }
+
+    public async Task<IReadOnlyList<ResultNotification>> UnreadResultsAsync(string doctorId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ResultNotifications.AsNoTracking().Where(n => n.DoctorId == doctorId && n.ReadAt == null)
+            .OrderByDescending(n => n.CreatedAt).Take(20).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Marks notifications read; they never come back as new after a reconnect.</summary>
+    public async Task MarkReadAsync(string doctorId, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.ResultNotifications.Where(n => n.DoctorId == doctorId && ids.Contains(n.Id) && n.ReadAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.ReadAt, now), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AlertStep>> StepsAsync(long alertId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.AlertSteps.AsNoTracking().Where(s => s.AlertId == alertId).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+    }
+
+    private async Task AddStepAsync(long alertId, string kind, string? to, string? detail)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        db.AlertSteps.Add(new AlertStep { AlertId = alertId, At = time.GetUtcNow().UtcDateTime, Kind = kind, To = to, Detail = detail });
+        await db.SaveChangesAsync();
+    }
+}
+
+/// <summary>What LIS/PACS receives for a handled critical value (idempotent by <see cref="MessageId"/>).</summary>
+public sealed record LisHandling(string MessageId, string AlertId, string SourceEventId, string DoctorCode, string DoctorName,
+    DateTime AcknowledgedAt, DateTime? HandledAt, string? HandlingNote);
