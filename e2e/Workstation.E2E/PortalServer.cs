@@ -14,6 +14,7 @@ public sealed class PortalServer : IAsyncDisposable
 {
     public const string Password = "E2e@2026!";
     public const string ClientId = "e2e-his";
+    public const string LisSecret = "e2e-lis-webhook-secret-0123456789abcdef";
     public const string ApiKey = "e2e-his-api-key-0000001";
     public const string LaunchSecret = "e2e-launch-secret-0123456789abcdef0123";
 
@@ -52,6 +53,9 @@ public sealed class PortalServer : IAsyncDisposable
             ["Serilog:MinimumLevel:Default"] = "Warning",
             // Outage tests recover in seconds, not the production 15 s.
             ["Platform:BreakDuration"] = "00:00:01",
+            ["Webhooks:Sources:lis:Secret"] = LisSecret,
+            ["Alerts:LisBaseUrl"] = sandbox.LisUrl.ToString(),
+            ["Alerts:TimerInterval"] = "00:00:00.300",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
