@@ -12,6 +12,7 @@ namespace Workstation.Bench;
 public sealed class BenchEnvironment : IAsyncDisposable
 {
     public const string ApiKey = "bench-his-api-key-00000001";
+    public const string LisSecret = "bench-lis-webhook-secret-0123456789abcdef";
     private readonly string _dir = Directory.CreateTempSubdirectory("workstation-bench").FullName;
 
     public SandboxHost Sandbox { get; private set; } = null!;
@@ -38,6 +39,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
             "--His:Clients:0:LaunchSecret=bench-launch-secret-0123456789abcdef",
             $"--His:Clients:0:Origins:0={env.Sandbox.HisUrl.GetLeftPart(UriPartial.Authority)}",
             "--Serilog:MinimumLevel:Default=Error",
+            $"--Webhooks:Sources:lis:Secret={LisSecret}",
+            $"--Alerts:LisBaseUrl={env.Sandbox.LisUrl}",
         ];
         env.Portal = PortalApplication.CreateBuilder(args).Build();
         env.Portal.UsePortal();

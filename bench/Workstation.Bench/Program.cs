@@ -10,3 +10,4 @@ await using var env = await BenchEnvironment.StartAsync();
 Console.WriteLine($"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
 if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests);
 if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
+if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
