@@ -5,6 +5,9 @@
  *   Workstation.mount({ container: '#recognition', launchUrl: signedOrCodeLaunchUrl });
  *   const result = await Workstation.checkOrder([{ lineId: 'L001', itemCode: 'L001' }], { draftOrderId: 'O123', stage: 'add' });
  *
+ * Critical values arrive live over SignalR (/hubs/alerts): the HIS page shows a red banner even when the portal's
+ * panel is small or closed; "立即处理" opens the portal's read-back and handling dialog in the same overlay.
+ *
  * checkOrder resolves with { status: 'clear' | 'decided' | 'not-checked', reason?, lines: [...] }. When a line duplicates
  * a recognisable result it first opens a full-window overlay with the portal's decision dialog; the overlay has no
  * close control and ignores Escape and clicks outside: it goes away only when the doctor has decided every line.
@@ -15,7 +18,7 @@
   if (window.Workstation) return;
 
   var CHECK_TIMEOUT_MS = 6000;
-  var state = { origin: null, frame: null, session: null, overlay: null, pending: {}, handlers: {} };
+  var state = { origin: null, frame: null, session: null, overlay: null, pending: {}, handlers: {}, hub: null, banners: {} };
 
   function emit(event, data) {
     (state.handlers[event] || []).forEach(function (fn) { try { fn(data); } catch (e) { console.error(e); } });
@@ -31,6 +34,7 @@
     var url = new URL(options.launchUrl, window.location.href);
     state.origin = url.origin;
     state.session = null; // a new launch (e.g. another patient) never reuses the previous session
+    disconnectHub();
     if (!state.frame || state.frame.parentNode !== container) {
       state.frame = document.createElement('iframe');
       state.frame.title = options.title || '检查检验互认';
@@ -64,6 +68,88 @@
     return { status: 'not-checked', reason: reason, lines: items.map(function (i) { return { lineId: i.lineId, itemCode: i.itemCode, duplicate: false }; }) };
   }
 
+  function createOverlay(path, requestId) {
+    var element = document.createElement('div');
+    element.setAttribute('data-workstation', 'overlay');
+    element.setAttribute('role', 'dialog');
+    element.setAttribute('aria-modal', 'true');
+    element.style.cssText = 'position:fixed;inset:0;z-index:2147483647;background:rgba(15,23,42,.55);visibility:hidden;';
+    var frame = document.createElement('iframe');
+    frame.title = '互认工作站';
+    frame.style.cssText = 'position:absolute;inset:3vh 3vw;width:94vw;height:94vh;border:0;border-radius:8px;background:#fff;box-shadow:0 10px 40px rgba(0,0,0,.35);';
+    frame.src = state.origin + path;
+    element.appendChild(frame);
+    // Clicks outside the dialog and Escape do nothing: the doctor must finish in the portal.
+    element.addEventListener('click', function (e) { e.stopPropagation(); });
+    var trapKeys = function (e) { if (state.overlay && state.overlay.visible && e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); } };
+    document.addEventListener('keydown', trapKeys, true);
+    document.body.appendChild(element);
+    state.overlay = { element: element, frame: frame, trapKeys: trapKeys, visible: false, requestId: requestId };
+    return state.overlay;
+  }
+
+  // Live alerts: the HIS page itself shows critical values, even when the portal panel is small or closed.
+  function connectHub() {
+    if (state.hub || !state.session) return;
+    var start = function () {
+      var hub = new window.signalR.HubConnectionBuilder()
+        // The token is in the URL; no cookies are sent (HIS browsers often block third-party cookies anyway).
+        .withUrl(state.origin + '/hubs/alerts?s=' + encodeURIComponent(state.session), { withCredentials: false })
+        .withAutomaticReconnect()
+        .build();
+      hub.on('alert', showAlert);
+      hub.onreconnected(function () { /* the hub replays open alerts on connect */ });
+      state.hub = hub;
+      hub.start()
+        .then(function () { if (state.frame) state.frame.setAttribute('data-live', 'true'); emit('live', {}); })
+        .catch(function (e) { console.warn('Workstation alerts unavailable', e); state.hub = null; });
+    };
+    if (window.signalR) { start(); return; }
+    var script = document.createElement('script');
+    script.src = state.origin + '/lib/signalr/signalr.min.js';
+    script.onload = start;
+    document.head.appendChild(script);
+  }
+
+  function disconnectHub() {
+    if (state.hub) { state.hub.stop(); state.hub = null; }
+    if (state.frame) state.frame.removeAttribute('data-live');
+    Object.keys(state.banners).forEach(function (id) { state.banners[id].remove(); });
+    state.banners = {};
+  }
+
+  function showAlert(alert) {
+    emit('alert', alert);
+    var existing = state.banners[alert.id];
+    if (alert.status === 'handled' || alert.tier !== 'critical') {
+      if (existing) { existing.remove(); delete state.banners[alert.id]; }
+      return;
+    }
+    if (existing) return;
+    var banner = document.createElement('div');
+    banner.setAttribute('data-workstation', 'alert-banner');
+    banner.setAttribute('role', 'alert');
+    banner.style.cssText = 'position:fixed;top:0;left:0;right:0;z-index:2147483646;display:flex;gap:12px;align-items:center;padding:10px 16px;background:#c62828;color:#fff;font:600 15px/1.4 sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.3);';
+    var text = document.createElement('span');
+    text.textContent = '危急值：' + alert.patientName + '　' + alert.itemName + ' ' + alert.value + ' ' + alert.unit + '（参考 ' + alert.referenceRange + '）';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = '立即处理';
+    button.style.cssText = 'margin-left:auto;font:inherit;padding:4px 14px;border:0;border-radius:4px;background:#fff;color:#c62828;cursor:pointer;';
+    button.addEventListener('click', function () { openAlert(alert.id); });
+    banner.appendChild(text);
+    banner.appendChild(button);
+    document.body.appendChild(banner);
+    state.banners[alert.id] = banner;
+  }
+
+  function openAlert(id) {
+    if (state.overlay) return;
+    var overlay = createOverlay('/alert?' + new URLSearchParams({ s: state.session, id: String(id) }).toString(), 'alert-' + id);
+    overlay.visible = true;
+    overlay.element.style.visibility = 'visible';
+  }
+
   function checkOrder(items, options) {
     options = options || {};
     items = (items || []).map(function (i) { return { lineId: String(i.lineId), itemCode: String(i.itemCode) }; });
@@ -80,23 +166,8 @@
       request: requestId,
     });
 
-    var element = document.createElement('div');
-    element.setAttribute('data-workstation', 'overlay');
-    element.setAttribute('role', 'dialog');
-    element.setAttribute('aria-modal', 'true');
     // Invisible while the portal checks; shown only when a decision is required.
-    element.style.cssText = 'position:fixed;inset:0;z-index:2147483647;background:rgba(15,23,42,.55);visibility:hidden;';
-    var frame = document.createElement('iframe');
-    frame.title = '互认确认';
-    frame.style.cssText = 'position:absolute;inset:3vh 3vw;width:94vw;height:94vh;border:0;border-radius:8px;background:#fff;box-shadow:0 10px 40px rgba(0,0,0,.35);';
-    frame.src = state.origin + '/decide?' + query.toString();
-    element.appendChild(frame);
-    // Clicks outside the dialog and Escape do nothing: the doctor must decide.
-    element.addEventListener('click', function (e) { e.stopPropagation(); });
-    var trapKeys = function (e) { if (state.overlay && state.overlay.visible && e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); } };
-    document.addEventListener('keydown', trapKeys, true);
-    document.body.appendChild(element);
-    state.overlay = { element: element, frame: frame, trapKeys: trapKeys, visible: false, requestId: requestId };
+    createOverlay('/decide?' + query.toString(), requestId);
 
     return new Promise(function (resolve) {
       var timer = setTimeout(function () {
@@ -117,6 +188,7 @@
 
     if (fromBadge && m.type === 'ws:ready') {
       state.session = m.session;
+      connectHub();
       emit('ready', { status: m.status, count: m.count });
     } else if (fromBadge && m.type === 'ws:badge') {
       emit('badge', { status: m.status, count: m.count });
@@ -125,6 +197,9 @@
       state.overlay.element.style.visibility = 'visible';
       clearTimeout((state.pending[m.request] || {}).timer);
       state.overlay.frame.focus();
+    } else if (fromOverlay && m.type === 'ws:alert-closed') {
+      removeOverlay();
+      if (m.status !== 'unknown' && state.banners[m.id]) { state.banners[m.id].remove(); delete state.banners[m.id]; }
     } else if (fromOverlay && m.type === 'ws:check-result') {
       finish(m.request, { status: m.status, reason: m.reason || null, checkId: m.checkId, lines: m.lines || [] });
     }

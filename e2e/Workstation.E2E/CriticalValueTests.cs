@@ -56,6 +56,35 @@ public sealed class CriticalValueTests(BrowserFixture browser)
         await Assertions.Expect(lis.Locator("table")).ToContainTextAsync("已调整治疗");
     }
 
+    [Fact]
+    public async Task With_the_portal_panel_closed_the_his_page_itself_shows_the_alert_and_opens_the_handling()
+    {
+        var page = await browser.NewPageAsync();
+        var his = new HisWorkstationPage(page);
+        await his.OpenAsync(browser.Server.Sandbox.HisUrl);
+        await his.SelectPatientAsync("张伟");
+        await Assertions.Expect(page.Locator("iframe[data-workstation=badge][data-live=true]")).ToHaveCountAsync(1);
+        await page.EvaluateAsync("() => document.getElementById('portal-panel').style.display = 'none'");
+
+        var eventId = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        Assert.Equal(202, (int)(await PostCriticalValueAsync(eventId)).StatusCode);
+
+        var banner = page.Locator("[data-workstation=alert-banner]");
+        await Assertions.Expect(banner).ToContainTextAsync("血钾 6.8 mmol/L");
+        await BrowserFixture.ScreenshotAsync(page, "critical-value-his-banner-zh");
+        await banner.GetByRole(AriaRole.Button, new() { Name = "立即处理" }).ClickAsync();
+
+        var dialog = his.OverlayPortal.Locator(".critical-dialog");
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        foreach (var label in new[] { "患者：张伟", "项目：血钾", "结果：6.8", "单位：mmol/L" }) await dialog.GetByText(label).ClickAsync();
+        await dialog.GetByTestId("acknowledge").ClickAsync();
+        await dialog.GetByText("已通知患者复查").ClickAsync();
+        await dialog.GetByTestId("submit-handling").ClickAsync();
+
+        await Assertions.Expect(his.Overlay).ToHaveCountAsync(0);
+        await Assertions.Expect(banner).ToHaveCountAsync(0);
+    }
+
     private async Task<HttpResponseMessage> PostCriticalValueAsync(string eventId)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new

@@ -16,6 +16,8 @@ public sealed record AlertMessage(long Id, string Tier, string Status, string Pa
 /// (re)connect the open alerts are replayed from the store.</summary>
 public sealed class AlertHub(LaunchService launches, AlertService alerts, DoctorPresence presence) : Hub
 {
+    public const string CorsPolicy = "his-origins";
+
     public static string DoctorGroup(string doctorId) => "doctor:" + doctorId;
 
     public static string DepartmentGroup(string code) => "dept:" + code;

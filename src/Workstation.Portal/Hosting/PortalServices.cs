@@ -106,6 +106,9 @@ public static class PortalServices
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<EscalationWorker>();
         services.AddHostedService<AlertHubBridge>();
+        // HIS pages (other origins) connect to the hub through the embed script: CORS for exactly the configured origins.
+        var hisOrigins = configuration.GetSection(HisOptions.Section).Get<HisOptions>()?.AllOrigins.ToArray() ?? [];
+        services.AddCors(o => o.AddPolicy(AlertHub.CorsPolicy, p => p.WithOrigins(hisOrigins).AllowAnyHeader().WithMethods("GET", "POST")));
         var signalR = services.AddSignalR();
         // Several portal instances share hub groups through Redis (never through static state).
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
@@ -185,6 +188,7 @@ public static class PortalServices
         app.UseMiddleware<SecurityHeaders>();
         app.UseSerilogRequestLogging();
         app.UseStaticFiles(); // the portal's own wwwroot (repository root); framework and MudBlazor assets: MapStaticAssets
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -200,7 +204,7 @@ public static class PortalServices
         app.MapOrderEndpoints();
         app.MapEmbedEndpoints();
         app.MapWebhookEndpoints();
-        app.MapHub<AlertHub>("/hubs/alerts");
+        app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -52,6 +52,22 @@ public sealed partial class PortalHostingTests(PortalFixture fixture) : IClassFi
         Assert.False(response.Headers.Contains("X-Frame-Options"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_alert_hub_accepts_cross_origin_calls_only_from_configured_his_origins(bool his)
+    {
+        var origin = his ? fixture.Sandbox.HisUrl.GetLeftPart(UriPartial.Authority) : "https://evil.example";
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/hubs/alerts/negotiate?s=x&negotiateVersion=1");
+        preflight.Headers.Add("Origin", origin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+
+        var response = await Client().SendAsync(preflight, Ct);
+
+        Assert.Equal(his, response.Headers.TryGetValues("Access-Control-Allow-Origin", out var allowed) && allowed.Single() == origin);
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
+    }
+
     [Fact]
     public async Task Openapi_document_and_scalar_page_are_served()
     {
