@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -54,6 +55,15 @@ public sealed class CriticalValueTests(BrowserFixture browser)
         await lis.GotoAsync(browser.Server.Sandbox.LisUrl.ToString());
         await Assertions.Expect(lis.Locator("table")).ToContainTextAsync("予降钾处理，2小时后复查");
         await Assertions.Expect(lis.Locator("table")).ToContainTextAsync("已调整治疗");
+
+        // The quality officer sees the whole loop, step by step.
+        var qc = await browser.NewPageAsync();
+        await new PortalPages(qc, browser.Server.PortalUrl).SignInAsync("qc", PortalServer.Password, "alerts");
+        var row = qc.GetByTestId("alert-log").Locator("tbody tr").Filter(new() { HasText = "予降钾处理" });
+        await Assertions.Expect(row).ToContainTextAsync("已处理");
+        foreach (var kind in new[] { "routed", "acknowledged", "handled", "delivered" })
+            await Assertions.Expect(row.Locator($"li[data-kind={kind}]")).ToHaveCountAsync(1);
+        await BrowserFixture.ScreenshotAsync(qc, "alert-log-zh");
     }
 
     [Fact]
@@ -85,25 +95,54 @@ public sealed class CriticalValueTests(BrowserFixture browser)
         await Assertions.Expect(banner).ToHaveCountAsync(0);
     }
 
-    private async Task<HttpResponseMessage> PostCriticalValueAsync(string eventId)
+    [Fact]
+    public async Task A_result_ready_event_refreshes_the_badge_and_shows_an_unread_notice_without_reload()
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        var page = await browser.NewPageAsync();
+        var his = new HisWorkstationPage(page);
+        await his.OpenAsync(browser.Server.Sandbox.HisUrl);
+        await his.SelectPatientAsync("刘洋");
+        await Assertions.Expect(his.Badge).Not.ToHaveAttributeAsync("data-status", "checking");
+        var before = Server.Sandbox.Platform.ReportsFor(Workstation.Sandbox.Demo.DemoWorld.FindByHisId("P1005")!.Identity,
+            Workstation.Sandbox.Demo.DemoWorld.Home.Code).Count(r => r.Recognisable);
+
+        using (var http = new HttpClient { BaseAddress = Server.Sandbox.PlatformUrl })
+            (await http.PostAsJsonAsync("admin/reports", new { hisId = "P1005", itemCode = "L005", institutionCode = "441300-002" }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        var eventId = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        var response = await PostAsync(new
         {
-            eventId,
-            type = "critical-value",
-            data = new
-            {
-                patientId = "P1001", patientName = "张伟", encounterId = "E1001-OUT", itemCode = "K", itemName = "血钾", value = "6.8",
-                unit = "mmol/L", referenceRange = "3.5-5.3", reportedBy = "检验科 王技师", reportedAt = DateTime.UtcNow,
-                recordId = "LIS-" + eventId, orderingDoctorId = "D001", departmentCode = "NK",
-            },
-        }, JsonSerializerOptions.Web);
+            eventId, type = "report-ready",
+            data = new { patientId = "P1005", patientName = "刘洋", orderingDoctorId = "D001", itemName = "肾功能" },
+        });
+        Assert.Equal(202, (int)response.StatusCode);
+
+        await Assertions.Expect(his.Badge.GetByTestId("badge-button")).ToContainTextAsync($"可互认报告 {before + 1} 份");
+        await Assertions.Expect(his.Portal.GetByTestId("result-notes")).ToContainTextAsync("刘洋 的 肾功能 报告已出");
+    }
+
+    private PortalServer Server => browser.Server;
+
+    private Task<HttpResponseMessage> PostCriticalValueAsync(string eventId) => PostAsync(new
+    {
+        eventId,
+        type = "critical-value",
+        data = new
+        {
+            patientId = "P1001", patientName = "张伟", encounterId = "E1001-OUT", itemCode = "K", itemName = "血钾", value = "6.8",
+            unit = "mmol/L", referenceRange = "3.5-5.3", reportedBy = "检验科 王技师", reportedAt = DateTime.UtcNow,
+            recordId = "LIS-" + eventId, orderingDoctorId = "D001", departmentCode = "NK",
+        },
+    });
+
+    private async Task<HttpResponseMessage> PostAsync(object payload)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, JsonSerializerOptions.Web);
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var http = new HttpClient { BaseAddress = browser.Server.PortalUrl };
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/webhooks/lis") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add(WebhookEndpoints.TimestampHeader, ts);
         request.Headers.Add(WebhookEndpoints.SignatureHeader, WebhookEndpoints.Sign(PortalServer.LisSecret, ts, body));
-        return await http.SendAsync(request);
+        return await http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 }

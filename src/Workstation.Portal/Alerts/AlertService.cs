@@ -208,6 +208,16 @@ public sealed class AlertService(
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.ReadAt, now), cancellationToken);
     }
 
+    /// <summary>Recent alerts with their steps, newest first (quality review).</summary>
+    public async Task<IReadOnlyList<(CriticalValueAlert Alert, IReadOnlyList<AlertStep> Steps)>> RecentAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var alerts = await db.CriticalValueAlerts.AsNoTracking().OrderByDescending(a => a.CreatedAt).Take(count).ToListAsync(cancellationToken);
+        var ids = alerts.Select(a => a.Id).ToList();
+        var steps = await db.AlertSteps.AsNoTracking().Where(s => ids.Contains(s.AlertId)).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        return alerts.Select(a => (a, (IReadOnlyList<AlertStep>)steps.Where(s => s.AlertId == a.Id).ToList())).ToList();
+    }
+
     public async Task<IReadOnlyList<AlertStep>> StepsAsync(long alertId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

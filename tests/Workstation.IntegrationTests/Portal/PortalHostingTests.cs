@@ -141,6 +141,18 @@ public sealed partial class PortalHostingTests(PortalFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Lab_staff_cannot_open_the_critical_value_log()
+    {
+        var client = Client();
+        await PostLoginAsync(client, "lab", PortalFixture.Password, null);
+
+        var response = await client.GetAsync("/alerts", Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/denied", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
     public async Task Sign_in_never_redirects_off_site()
     {
         var response = await PostLoginAsync(Client(), "admin", PortalFixture.Password, "//evil.example/phish");
