@@ -8,7 +8,7 @@ namespace Workstation.Portal.Hosting;
 
 /// <summary>After start: tells the demo HIS where the portal listens and prints the URLs an evaluator needs.</summary>
 public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<DemoOptions> demo, IOptions<HisOptions> his,
-    ILogger<DemoBanner> logger)
+    IOptions<Alerts.WebhookOptions> webhooks, ILogger<DemoBanner> logger)
 {
     /// <summary>The portal's own base URL as browsers reach it (wildcard hosts shown as localhost).</summary>
     public Uri? PortalUrl => server.Features.Get<IServerAddressesFeature>()?.Addresses
@@ -26,6 +26,8 @@ public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<
             // The demo HIS is registered as the first configured HIS client.
             if (his.Value.Clients.FirstOrDefault() is { } client)
                 host.His.Registration ??= new Workstation.Sandbox.His.HisRegistration(client.Id, client.ApiKey, client.LaunchSecret);
+            if (portal is not null && webhooks.Value.Sources.TryGetValue("lis", out var lis))
+                host.Lis.Webhook ??= (portal, lis.Secret);
             var lines = new List<string>
             {
                 "",
@@ -33,7 +35,7 @@ public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<
                 $"  Demo HIS doctor workstation : {host.HisUrl}",
                 $"  Portal (staff sign-in)      : {portal}",
                 $"  Platform simulator          : {host.PlatformUrl}   (faults: {host.PlatformUrl}admin/faults)",
-                $"  LIS/PACS simulator          : {host.LisUrl}",
+                $"  LIS/PACS simulator          : {host.LisUrl}   (send a demo critical value from there)",
             };
             if (demo.Value.SeedAccounts)
                 lines.Add($"  Demo sign-ins               : {string.Join(", ", DemoAccountSeeder.Accounts.Select(a => a.User))} / password {demo.Value.Password}");

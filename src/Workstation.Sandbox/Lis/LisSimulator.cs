@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Workstation.Platform;
@@ -49,6 +51,9 @@ public sealed class LisState
 
     public int Deliveries => _deliveries;
 
+    /// <summary>Where and how the LIS posts signed webhooks to the portal (set by the portal's demo wiring).</summary>
+    public (Uri PortalUrl, string Secret)? Webhook { get; set; }
+
     public IReadOnlyCollection<CriticalValueHandling> Handlings => _handlings.Values.OrderBy(h => h.AcknowledgedAt).ToList();
 
     /// <summary>Stores a handling; a repeated message id is accepted and ignored (idempotent receiver).</summary>
@@ -62,6 +67,8 @@ public sealed class LisState
 /// <summary>The LIS/PACS end of alerts and uploads: receives critical-value handling and shows it.</summary>
 public static class LisSimulator
 {
+    private static readonly HttpClient DemoHttp = new() { Timeout = TimeSpan.FromSeconds(5) };
+
     public static void Map(WebApplication app, LisState state)
     {
         app.MapPost("/lis/api/critical-values/handling", (CriticalValueHandling handling) =>
@@ -74,12 +81,39 @@ public static class LisSimulator
             return Results.Json(new { accepted = true, duplicate = !added }, PlatformServiceCollectionExtensions.Json);
         });
         app.MapGet("/lis/api/critical-values/handling", () => Results.Json(state.Handlings, PlatformServiceCollectionExtensions.Json));
+        app.MapPost("/lis/demo/critical-value", async (HttpContext context) =>
+        {
+            // Demo button: the LIS reports a critical value for 张伟 (ordered by D001, 内科) to the portal, signed.
+            if (state.Webhook is not { } hook) return Results.Problem("The portal is not configured yet.", statusCode: 503);
+            var form = await context.Request.ReadFormAsync();
+            var eventId = "LIS-DEMO-" + Guid.NewGuid().ToString("N")[..8];
+            var body = JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                eventId,
+                type = "critical-value",
+                data = new
+                {
+                    patientId = "P1001", patientName = "张伟", encounterId = "E1001-OUT", itemCode = "K", itemName = "血钾",
+                    value = form["value"].FirstOrDefault() is { Length: > 0 } v ? v : "6.8", unit = "mmol/L", referenceRange = "3.5-5.3",
+                    reportedBy = "检验科 王技师", reportedAt = DateTime.UtcNow, recordId = eventId, orderingDoctorId = "D001", departmentCode = "NK",
+                },
+            }, JsonSerializerOptions.Web);
+            var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(hook.Secret),
+                Encoding.UTF8.GetBytes(ts + ".").Concat(body).ToArray()));
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(hook.PortalUrl, "/api/v1/webhooks/lis")) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Add("X-Workstation-Timestamp", ts);
+            request.Headers.Add("X-Workstation-Signature", signature);
+            using var response = await DemoHttp.SendAsync(request);
+            return Results.Redirect("/?sent=" + (int)response.StatusCode);
+        });
         app.MapGet("/", () =>
         {
             var rows = string.Concat(state.Handlings.Select(h =>
                 $"<tr><td>{WebUtility.HtmlEncode(h.AlertId)}</td><td>{WebUtility.HtmlEncode(h.DoctorName)}</td><td>{h.AcknowledgedAt:yyyy-MM-dd HH:mm:ss}</td><td>{WebUtility.HtmlEncode(h.HandlingNote ?? "")}</td></tr>"));
             return Results.Content(
-                $"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>LIS 危急值处理回传</title><body style='font-family:sans-serif'><h1>LIS/PACS 模拟器 · 危急值处理回传</h1><table border=1><tr><th>危急值</th><th>处理医生</th><th>确认时间</th><th>处理意见</th></tr>{rows}</table></body></html>",
+                $"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>LIS 危急值处理回传</title><body style='font-family:sans-serif'><h1>LIS/PACS 模拟器 · 危急值处理回传</h1><form method='post' action='/lis/demo/critical-value'>演示：向互认工作站发送危急值（张伟 血钾 <input name='value' value='6.8' size='4'> mmol/L）<button type='submit'>发送</button></form><table border=1><tr><th>危急值</th><th>处理医生</th><th>确认时间</th><th>处理意见</th></tr>{rows}</table></body></html>",
                 "text/html; charset=utf-8", Encoding.UTF8);
         });
     }
