@@ -22,7 +22,23 @@ install_missing() {
   apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
 }
 
+# PostgreSQL for the Storage:Provider=Postgres test: installed (as root) and started on 127.0.0.1 only.
+start_postgres() {
+  if [ "$(id -u)" -ne 0 ]; then return 0; fi
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "Installing: postgresql"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 || { echo "PostgreSQL not installed; its test will report skipped."; return 0; }
+  fi
+  local version
+  version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+  pg_lsclusters 2>/dev/null | grep -q "^$version *main .*online" || pg_ctlcluster "$version" main start || return 0
+  runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='workstation'" | grep -q 1 \
+    || runuser -u postgres -- psql -qc "CREATE ROLE workstation LOGIN CREATEDB PASSWORD 'workstation-test'" >/dev/null
+  export WORKSTATION_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=workstation;Password=workstation-test"
+}
+
 install_missing
+start_postgres
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if ! dotnet build Workstation.sln -c "$CONFIG" -v quiet -nologo; then
