@@ -37,8 +37,20 @@ start_postgres() {
   export WORKSTATION_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=workstation;Password=workstation-test"
 }
 
+# Redis for the SignalR backplane test: started on 127.0.0.1 only, on its own port.
+start_redis() {
+  if [ "$(id -u)" -ne 0 ]; then return 0; fi
+  if ! command -v redis-server >/dev/null 2>&1; then
+    echo "Installing: redis-server"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null 2>&1 || { echo "Redis not installed; its test will report skipped."; return 0; }
+  fi
+  redis-cli -p 6391 ping >/dev/null 2>&1 || redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no --daemonize yes >/dev/null
+  export WORKSTATION_TEST_REDIS="127.0.0.1:6391"
+}
+
 install_missing
 start_postgres
+start_redis
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if ! dotnet build Workstation.sln -c "$CONFIG" -v quiet -nologo; then

@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Workstation.IntegrationTests.Doctor;
+using Workstation.IntegrationTests.Portal;
+using Workstation.Portal.Alerts;
+using Workstation.Portal.Launch;
+using Workstation.Sandbox;
+
+namespace Workstation.IntegrationTests.Alerts;
+
+/// <summary>Two portal instances behind a load balancer share hub groups through the Redis backplane: an alert
+/// received by one reaches a client connected to the other. ./test.sh starts Redis on 127.0.0.1 when run as root and
+/// sets WORKSTATION_TEST_REDIS; without it the test reports itself skipped.</summary>
+public sealed class RedisScaleOutTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_alert_received_by_one_instance_reaches_a_hub_client_of_another()
+    {
+        var redis = Environment.GetEnvironmentVariable("WORKSTATION_TEST_REDIS");
+        if (string.IsNullOrEmpty(redis)) Assert.Skip("Redis not available (run ./test.sh as root, or set WORKSTATION_TEST_REDIS).");
+
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 }, cancellationToken: Ct);
+        var dataDir = Directory.CreateTempSubdirectory("ws-redis").FullName;
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis };
+        await using var a = new WebApplicationFactory<Program>().WithWebHostBuilder(b => PortalFixture.Configure(b, sandbox, dataDir, settings));
+        await using var b = new WebApplicationFactory<Program>().WithWebHostBuilder(b2 => PortalFixture.Configure(b2, sandbox, dataDir, settings));
+        _ = a.Server;
+
+        var launches = b.Services.GetRequiredService<LaunchService>();
+        var request = LaunchTests.Zhang("E-REDIS");
+        request.DoctorId = "D-REDIS";
+        var (code, _) = await launches.IssueCodeAsync(request.ToContext("test-his"), null, Ct);
+        var token = (await launches.RedeemCodeAsync(code, Ct)).Token!;
+        var received = new TaskCompletionSource<AlertMessage>();
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(b.Server.BaseAddress, "hubs/alerts?s=" + Uri.EscapeDataString(token)), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => b.Server.CreateHandler();
+                o.Transports = HttpTransportType.LongPolling;
+            })
+            .Build();
+        // Presence is per instance, so A routes to the department's on-duty doctor; the encounter group still carries
+        // the alert to everyone on this encounter, wherever they are connected.
+        hub.On<AlertMessage>("alert-awareness", m => received.TrySetResult(m));
+        await hub.StartAsync(Ct);
+
+        var body = WebhookClient.CriticalValue("redis-" + Guid.NewGuid().ToString("N"), orderingDoctor: "D-REDIS", encounter: "E-REDIS");
+        var response = await a.CreateClient().SendAsync(WebhookClient.Signed(body, PortalFixture.LisSecret), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var message = await received.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal("E-REDIS", message.EncounterId);
+    }
+}
