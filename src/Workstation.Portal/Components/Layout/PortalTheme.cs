@@ -23,6 +23,8 @@ public static class PortalTheme
             {
                 FontFamily = ["\"PingFang SC\"", "\"Microsoft YaHei\"", "\"Noto Sans CJK SC\"", "\"WenQuanYi Zen Hei\"", "system-ui", "sans-serif"],
             },
+            // Buttons keep their case: "3 recognisable reports", not shouting capitals.
+            Button = new ButtonTypography { TextTransform = "none" },
         },
     };
 }
