@@ -27,7 +27,7 @@ start_postgres() {
   if [ "$(id -u)" -ne 0 ]; then return 0; fi
   if ! command -v pg_ctlcluster >/dev/null 2>&1; then
     echo "Installing: postgresql"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 || { echo "PostgreSQL not installed; its test will report skipped."; return 0; }
+    { apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1; } || { echo "PostgreSQL not installed; its test will report skipped."; return 0; }
   fi
   local version
   version=$(ls /usr/lib/postgresql | sort -n | tail -1)
@@ -42,7 +42,7 @@ start_redis() {
   if [ "$(id -u)" -ne 0 ]; then return 0; fi
   if ! command -v redis-server >/dev/null 2>&1; then
     echo "Installing: redis-server"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null 2>&1 || { echo "Redis not installed; its test will report skipped."; return 0; }
+    { apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null 2>&1; } || { echo "Redis not installed; its test will report skipped."; return 0; }
   fi
   redis-cli -p 6391 ping >/dev/null 2>&1 || redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no --daemonize yes >/dev/null
   export WORKSTATION_TEST_REDIS="127.0.0.1:6391"
