@@ -62,6 +62,7 @@ public static class PortalServices
         services.AddTransient<OrderCheckService>();
         services.AddTransient<DecisionService>();
         services.AddTransient<IDecisionRecorder>(sp => sp.GetRequiredService<DecisionService>());
+        services.AddMemoryCache();
         services.AddTransient<RecognitionService>();
         services.AddOptions<OrdersOptions>().Bind(configuration.GetSection(OrdersOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LateDuplicateNotifier>();

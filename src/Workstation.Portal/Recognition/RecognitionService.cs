@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Workstation.Platform;
 using Workstation.Platform.Contract;
 using Workstation.Portal.Audit;
@@ -28,14 +29,21 @@ public sealed record BadgeState(BadgeStatus Status, int Count, IReadOnlyList<Rec
 public sealed class RecognitionService(
     IRecognitionPlatform platform,
     IDbContextFactory<PortalDbContext> dbFactory,
+    IMemoryCache cache,
     TimeProvider time,
     ILogger<RecognitionService> logger)
 {
+    // The list a doctor just saw is reused to authorise report and PDF views for a short while (no extra platform call).
+    private static readonly TimeSpan ListReuse = TimeSpan.FromSeconds(60);
+
+    private static string ListKey(PatientIdentity p) => $"recognition-list:{p.IdType}:{p.IdNumber}";
+
     public async Task<BadgeState> LoadBadgeAsync(LaunchContext context, CancellationToken cancellationToken)
     {
         try
         {
             var list = await platform.ListAsync(context.Patient, cancellationToken);
+            cache.Set(ListKey(context.Patient), list, ListReuse);
             var count = list.Items.Count(i => i.Recognisable);
             return new BadgeState(count > 0 ? BadgeStatus.Available : BadgeStatus.None, count, list.Items, list.PageUrl, null, time.GetUtcNow());
         }
@@ -68,7 +76,9 @@ public sealed class RecognitionService(
 
     private async Task EnsureBelongsAsync(LaunchContext context, string reportId, CancellationToken cancellationToken)
     {
+        if (cache.Get<RecognitionListData>(ListKey(context.Patient)) is { } seen && seen.Items.Any(i => i.ReportId == reportId)) return;
         var list = await platform.ListAsync(context.Patient, cancellationToken);
+        cache.Set(ListKey(context.Patient), list, ListReuse);
         if (list.Items.All(i => i.ReportId != reportId))
             throw new PlatformException(PlatformFailure.Rejected, "The report is not one of this patient's recognisable reports.");
     }

@@ -32,22 +32,13 @@ public sealed class LisState
     /// <summary>The next N deliveries are refused with 503 (deterministic failures for tests).</summary>
     public int FailNextDeliveries
     {
-        get => Volatile.Read(ref _failNext);
-        set => Volatile.Write(ref _failNext, value);
+        get => _scheduled.Left;
+        set => _scheduled.Left = value;
     }
 
-    private int _failNext;
+    private readonly ScheduledFailures _scheduled = new();
 
-    /// <summary>Consumes one scheduled failure; true while some are left.</summary>
-    public bool TakeScheduledFailure()
-    {
-        while (true)
-        {
-            var left = Volatile.Read(ref _failNext);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref _failNext, left - 1, left) == left) return true;
-        }
-    }
+    public bool TakeScheduledFailure() => _scheduled.Take();
 
     public int Deliveries => _deliveries;
 

@@ -44,23 +44,15 @@ public sealed class PlatformState
         set
         {
             _faults = value;
-            Interlocked.Exchange(ref _failuresLeft, value.FailNextCalls);
+            _scheduled.Left = value.FailNextCalls;
         }
     }
 
     private PlatformFaults _faults = PlatformFaults.None;
-    private int _failuresLeft;
+    private readonly ScheduledFailures _scheduled = new();
 
     /// <summary>Consumes one of <see cref="PlatformFaults.FailNextCalls"/>; true while some are left.</summary>
-    public bool TakeScheduledFailure()
-    {
-        while (true)
-        {
-            var left = Volatile.Read(ref _failuresLeft);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref _failuresLeft, left - 1, left) == left) return true;
-        }
-    }
+    public bool TakeScheduledFailure() => _scheduled.Take();
 
     public DateTime UtcNow => _time.GetUtcNow().UtcDateTime;
 
