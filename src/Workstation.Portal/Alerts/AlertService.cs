@@ -11,7 +11,6 @@ public abstract record ReceiveOutcome
 
     public sealed record Duplicate : ReceiveOutcome;
 
-    public sealed record Invalid(string Reason) : ReceiveOutcome;
 }
 
 /// <summary>The critical-value loop: store and route, acknowledge with read-back, handle, escalate. Every change is one
@@ -26,21 +25,13 @@ public sealed class AlertService(
 {
     public const string LisDestination = "lis";
 
-    public async Task<ReceiveOutcome> ReceiveAsync(string source, WebhookEnvelope envelope, string payload, CancellationToken cancellationToken)
+    /// <summary>Stores an inbound event (already authenticated and validated at the boundary) and routes what it carries.</summary>
+    /// <param name="data">The parsed <c>data</c> of the event: <see cref="CriticalValueData"/>, <see cref="ResultEventData"/>
+    /// or null for types that are only stored.</param>
+    public async Task<ReceiveOutcome> ReceiveAsync(string source, WebhookEnvelope envelope, object? data, string payload, CancellationToken cancellationToken)
     {
-        CriticalValueData? critical = null;
-        ResultEventData? result = null;
-        if (envelope.Type == "critical-value")
-        {
-            critical = envelope.Data.Deserialize<CriticalValueData>(JsonSerializerOptions.Web);
-            if (critical?.Problem() is { } problem) return new ReceiveOutcome.Invalid(problem);
-        }
-        else if (envelope.Type is "report-ready" or "report-revoked")
-        {
-            result = envelope.Data.Deserialize<ResultEventData>(JsonSerializerOptions.Web);
-            if (result is null || string.IsNullOrWhiteSpace(result.PatientId)) return new ReceiveOutcome.Invalid("patientId is required.");
-        }
-
+        var critical = data as CriticalValueData;
+        var result = data as ResultEventData;
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.InboundEvents.AnyAsync(e => e.Source == source && e.EventId == envelope.EventId, cancellationToken))

@@ -1,9 +1,12 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Validation.Embedded;
+using Workstation.Portal.Hosting;
 
 namespace Workstation.Portal.Alerts;
 
@@ -35,7 +38,7 @@ public static class WebhookEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(string source, HttpContext http, IOptionsMonitor<WebhookOptions> options,
-        AlertService alerts, TimeProvider time, ILogger<AlertService> logger)
+        AlertService alerts, RequestValidator validator, TimeProvider time, ILogger<AlertService> logger)
     {
         source = source.ToLowerInvariant();
         if (!options.CurrentValue.Sources.TryGetValue(source, out var config))
@@ -58,23 +61,37 @@ public static class WebhookEndpoints
             return Unauthorized("Bad signature", "The signature does not match.");
         }
 
+        // The body is read raw (the signature covers its bytes), then bound and validated like every other request body.
         WebhookEnvelope? envelope;
+        object? data;
         try
         {
             envelope = JsonSerializer.Deserialize<WebhookEnvelope>(body, JsonSerializerOptions.Web);
+            if (envelope is null) return Results.Problem(statusCode: 400, title: "Malformed event", detail: "The body is empty or null.");
+            data = envelope.Type switch
+            {
+                WebhookEventTypes.CriticalValue => envelope.Data.Deserialize<CriticalValueData>(JsonSerializerOptions.Web),
+                WebhookEventTypes.ReportReady or WebhookEventTypes.ReportRevoked => envelope.Data.Deserialize<ResultEventData>(JsonSerializerOptions.Web),
+                _ => null,
+            };
         }
         catch (JsonException ex)
         {
             return Results.Problem(statusCode: 400, title: "Malformed event", detail: ex.Message);
         }
-        if (envelope?.Problem() is { } problem || envelope is null)
-            return Results.Problem(statusCode: 400, title: "Malformed event", detail: envelope?.Problem() ?? "empty body");
+        if (await validator.ValidateAsync(envelope, http.RequestAborted) is { } errors) return RequestValidator.Problem(errors);
+        var dataErrors = data switch
+        {
+            CriticalValueData critical => await validator.ValidateAsync(critical, http.RequestAborted),
+            ResultEventData result => await validator.ValidateAsync(result, http.RequestAborted),
+            _ => null,
+        };
+        if (dataErrors is not null) return RequestValidator.Problem(dataErrors.ToDictionary(e => "data." + e.Key, e => e.Value));
 
-        var outcome = await alerts.ReceiveAsync(source, envelope, Encoding.UTF8.GetString(body), http.RequestAborted);
+        var outcome = await alerts.ReceiveAsync(source, envelope, data, Encoding.UTF8.GetString(body), http.RequestAborted);
         return outcome switch
         {
             ReceiveOutcome.Duplicate => Results.Problem(statusCode: 409, title: "Replayed event", detail: $"Event '{envelope.EventId}' was already received."),
-            ReceiveOutcome.Invalid invalid => Results.Problem(statusCode: 400, title: "Malformed event", detail: invalid.Reason),
             _ => Results.Accepted(),
         };
     }
@@ -106,58 +123,95 @@ public static class WebhookEndpoints
     private static ProblemHttpResult Unauthorized(string title, string detail) => TypedResults.Problem(statusCode: 401, title: title, detail: detail);
 }
 
-/// <summary>Every webhook body: <c>{ eventId, type, occurredAt, data }</c>.</summary>
-public sealed class WebhookEnvelope
+/// <summary>Event types the portal acts on; others are stored only.</summary>
+public static class WebhookEventTypes
 {
+    public const string CriticalValue = "critical-value";
+    public const string ReportReady = "report-ready";
+    public const string ReportRevoked = "report-revoked";
+}
+
+/// <summary>Every webhook body: <c>{ eventId, type, occurredAt, data }</c>.</summary>
+[ValidatableType]
+public sealed class WebhookEnvelope : IValidatableObject
+{
+    [Required, StringLength(100)]
     public string EventId { get; set; } = "";
 
     /// <summary>critical-value | report-ready | report-revoked | VISIT_STARTED | VISIT_COMPLETED | ...</summary>
+    [Required, StringLength(40)]
     public string Type { get; set; } = "";
 
     public DateTime? OccurredAt { get; set; }
 
     public JsonElement Data { get; set; }
 
-    public string? Problem() =>
-        string.IsNullOrWhiteSpace(EventId) || EventId.Length > 100 ? "eventId is required (at most 100 characters)."
-        : string.IsNullOrWhiteSpace(Type) || Type.Length > 40 ? "type is required."
-        : Data.ValueKind != JsonValueKind.Object ? "data must be an object."
-        : null;
-}
-
-/// <summary>The data of a critical-value event.</summary>
-public sealed class CriticalValueData
-{
-    public string PatientId { get; set; } = "";
-    public string PatientName { get; set; } = "";
-    public string EncounterId { get; set; } = "";
-    public string ItemCode { get; set; } = "";
-    public string ItemName { get; set; } = "";
-    public string Value { get; set; } = "";
-    public string Unit { get; set; } = "";
-    public string ReferenceRange { get; set; } = "";
-    public string? Tier { get; set; }
-    public string ReportedBy { get; set; } = "";
-    public DateTime ReportedAt { get; set; }
-    public string RecordId { get; set; } = "";
-    public string OrderingDoctorId { get; set; } = "";
-    public string DepartmentCode { get; set; } = "";
-
-    public string? Problem()
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        string[] required = [PatientId, PatientName, EncounterId, ItemName, Value, RecordId, OrderingDoctorId, DepartmentCode];
-        if (required.Any(string.IsNullOrWhiteSpace))
-            return "critical-value data needs patientId, patientName, encounterId, itemName, value, recordId, orderingDoctorId and departmentCode.";
-        if (Tier is not null and not (AlertTiers.Critical or AlertTiers.Significant)) return "tier must be 'critical' or 'significant'.";
-        return required.Any(v => v.Length > 100) ? "a field is too long." : null;
+        if (Data.ValueKind != JsonValueKind.Object) yield return new ValidationResult("data must be an object.", [nameof(Data)]);
     }
 }
 
+/// <summary>The data of a critical-value event.</summary>
+[ValidatableType]
+public sealed class CriticalValueData
+{
+    [Required, StringLength(100)]
+    public string PatientId { get; set; } = "";
+
+    [Required, StringLength(100)]
+    public string PatientName { get; set; } = "";
+
+    [Required, StringLength(100)]
+    public string EncounterId { get; set; } = "";
+
+    [StringLength(100)]
+    public string ItemCode { get; set; } = "";
+
+    [Required, StringLength(100)]
+    public string ItemName { get; set; } = "";
+
+    [Required, StringLength(100)]
+    public string Value { get; set; } = "";
+
+    [StringLength(40)]
+    public string Unit { get; set; } = "";
+
+    [StringLength(100)]
+    public string ReferenceRange { get; set; } = "";
+
+    /// <summary>critical (blocking) or significant (banner); critical when absent.</summary>
+    [AllowedValues(null, AlertTiers.Critical, AlertTiers.Significant)]
+    public string? Tier { get; set; }
+
+    [StringLength(100)]
+    public string ReportedBy { get; set; } = "";
+
+    public DateTime ReportedAt { get; set; }
+
+    [Required, StringLength(100)]
+    public string RecordId { get; set; } = "";
+
+    [Required, StringLength(100)]
+    public string OrderingDoctorId { get; set; } = "";
+
+    [Required, StringLength(100)]
+    public string DepartmentCode { get; set; } = "";
+}
+
 /// <summary>The data of a report-ready / report-revoked event.</summary>
+[ValidatableType]
 public sealed class ResultEventData
 {
+    [Required, StringLength(100)]
     public string PatientId { get; set; } = "";
+
+    [StringLength(100)]
     public string PatientName { get; set; } = "";
+
+    [StringLength(100)]
     public string OrderingDoctorId { get; set; } = "";
+
+    [StringLength(100)]
     public string ItemName { get; set; } = "";
 }

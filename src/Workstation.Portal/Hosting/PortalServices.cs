@@ -82,7 +82,10 @@ public static class PortalServices
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestValidator.CustomizeProblem);
+        // Every /api request body is validated at the boundary from the DataAnnotations on its type (400 ProblemDetails).
+        services.AddValidation();
+        services.AddSingleton<RequestValidator>();
         services.AddOpenApi();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, ["ready"])

@@ -47,7 +47,7 @@ public sealed class LaunchRequest
     public string PatientId { get; set; } = "";
 
     /// <summary>Identity document type (01 resident ID, 03 passport, ...).</summary>
-    [Required]
+    [Required, StringLength(2)]
     public string IdType { get; set; } = "";
 
     [Required, StringLength(32)]
@@ -61,7 +61,7 @@ public sealed class LaunchRequest
     public string EncounterId { get; set; } = "";
 
     /// <summary>outpatient | emergency | inpatient.</summary>
-    [Required]
+    [Required, AllowedValues(CareSettings.Outpatient, CareSettings.Emergency, CareSettings.Inpatient)]
     public string Setting { get; set; } = "";
 
     /// <summary>Validates everything, including the identity checksum; null when valid.</summary>

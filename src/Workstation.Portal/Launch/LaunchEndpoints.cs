@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,6 +10,7 @@ namespace Workstation.Portal.Launch;
 public sealed class LaunchCodeRequest
 {
     /// <summary>The doctor, patient and encounter to open.</summary>
+    [Required]
     public LaunchRequest Context { get; set; } = new();
 }
 

@@ -42,7 +42,9 @@ public sealed class LaunchService(
     public async Task<LaunchOutcome> LaunchSignedAsync(IReadOnlyDictionary<string, string> query, CancellationToken cancellationToken)
     {
         var missing = Required.Where(k => !query.ContainsKey(k) || query[k].Length == 0).ToList();
-        if (missing.Count > 0) return LaunchOutcome.Fail(LaunchFailure.Invalid, "missing " + string.Join(", ", missing));
+        if (missing.Count > 0)
+            return await AuditFailureAsync(LaunchOutcome.Fail(LaunchFailure.Invalid, "missing " + string.Join(", ", missing)),
+                query.GetValueOrDefault("client") is { Length: > 0 } named ? named : "?", cancellationToken);
         var client = his.CurrentValue.Clients.FirstOrDefault(c => c.Id == query["client"]);
         if (client is null) return await AuditFailureAsync(LaunchOutcome.Fail(LaunchFailure.UnknownClient, query["client"]), query["client"], cancellationToken);
         if (!LaunchSignature.Verify(query, query["sig"], client.LaunchSecret))
@@ -51,13 +53,14 @@ public sealed class LaunchService(
         var now = time.GetUtcNow();
         var lifetime = options.CurrentValue.SignedUrlLifetime;
         if (!long.TryParse(query["ts"], out var ts))
-            return LaunchOutcome.Fail(LaunchFailure.Invalid, "ts is not a number");
+            return await AuditFailureAsync(LaunchOutcome.Fail(LaunchFailure.Invalid, "ts is not a number"), client.Id, cancellationToken);
         var issued = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(ts, 0, 253402300799));
         if (now - issued > lifetime || issued - now > lifetime)
             return await AuditFailureAsync(LaunchOutcome.Fail(LaunchFailure.Expired, $"issued {issued:u}"), client.Id, cancellationToken);
 
         var request = LaunchSignature.ToRequest(query);
-        if (request.Problem() is { } problem) return LaunchOutcome.Fail(LaunchFailure.Invalid, problem);
+        if (request.Problem() is { } problem)
+            return await AuditFailureAsync(LaunchOutcome.Fail(LaunchFailure.Invalid, problem), client.Id, cancellationToken);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.LaunchNonces.AnyAsync(n => n.ClientId == client.Id && n.Nonce == query["nonce"], cancellationToken))
@@ -153,11 +156,13 @@ public sealed class LaunchService(
         db.AuditEvents.Add(new AuditEvent
         {
             At = time.GetUtcNow().UtcDateTime, Actor = clientId.Length > 64 ? clientId[..64] : clientId,
-            Action = "launch.refused", Detail = $"{outcome.Failure}: {outcome.Detail}",
+            Action = "launch.refused", Detail = Truncate($"{outcome.Failure}: {outcome.Detail}", 400),
         });
         await db.SaveChangesAsync(cancellationToken);
         return outcome;
     }
+
+    private static string Truncate(string text, int length) => text.Length > length ? text[..length] : text;
 
     private static (string Token, string Hash) NewToken()
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,9 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Orders;
 
 /// <summary>An order line as HIS sent it: its own line id (tied to the draft order) and the recognition item code.</summary>
-public sealed record OrderLine(string LineId, string ItemCode);
+public sealed record OrderLine(
+    [property: Required, StringLength(64)] string LineId,
+    [property: Required, StringLength(16)] string ItemCode);
 
 /// <summary>A decision as shown back to HIS and to the dialog.</summary>
 public sealed record DecisionSummary(

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,14 +13,19 @@ namespace Workstation.Portal.Orders;
 public sealed class OrderCheckApiRequest
 {
     /// <summary>Doctor, patient and encounter (as for a launch).</summary>
+    [Required]
     public LaunchRequest Context { get; set; } = new();
 
     /// <summary>HIS draft order id: every decision is tied to it and to the line ids.</summary>
+    [Required, StringLength(64)]
     public string DraftOrderId { get; set; } = "";
 
     /// <summary>"add" (precise query, when the doctor adds items) or "save" (save-check, when the order is saved).</summary>
+    [Required, AllowedValues(CheckStages.Add, CheckStages.Save)]
     public string Stage { get; set; } = CheckStages.Save;
 
+    /// <summary>The lines to check (1 to 50), each with a line id unique within the check.</summary>
+    [Required, MinLength(1), MaxLength(OrderCheckService.MaxLines), NoNullItems]
     public List<OrderLine> Items { get; set; } = [];
 }
 
@@ -34,15 +40,21 @@ public sealed record LineCheckResponse(string LineId, string ItemCode, string It
 public sealed record OrderCheckResponse(string CheckId, string Status, string? Reason, IReadOnlyList<LineCheckResponse> Lines, string? DecisionUrl);
 
 /// <summary>A line of an order HIS is about to save, with the decision token it received.</summary>
-public sealed record ValidateLine(string LineId, string ItemCode, string? DecisionToken);
+public sealed record ValidateLine(
+    [property: Required, StringLength(64)] string LineId,
+    [property: Required, StringLength(16)] string ItemCode,
+    [property: StringLength(100)] string? DecisionToken);
 
 /// <summary>Body of <c>POST /api/v1/orders/validate</c>.</summary>
 public sealed class OrderValidateRequest
 {
+    [Required, StringLength(40)]
     public string EncounterId { get; set; } = "";
 
+    [Required, StringLength(64)]
     public string DraftOrderId { get; set; } = "";
 
+    [Required, MinLength(1), MaxLength(OrderCheckService.MaxLines), NoNullItems]
     public List<ValidateLine> Items { get; set; } = [];
 }
 
@@ -111,8 +123,6 @@ public static class OrderEndpoints
     private static async Task<Results<Ok<OrderValidateResponse>, ProblemHttpResult>> ValidateAsync(
         OrderValidateRequest body, HttpContext http, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body.EncounterId) || string.IsNullOrWhiteSpace(body.DraftOrderId) || body.Items.Count == 0)
-            return TypedResults.Problem(statusCode: 400, title: "Invalid order", detail: "encounterId, draftOrderId and at least one item are required.");
         var clientId = ClientId(http.User);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var checks = await db.OrderChecks.AsNoTracking()

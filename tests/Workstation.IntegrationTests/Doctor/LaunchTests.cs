@@ -59,6 +59,39 @@ public sealed class LaunchTests(PortalFixture fixture) : IClassFixture<PortalFix
     }
 
     [Fact]
+    public async Task Every_refused_launch_is_audited_with_its_reason()
+    {
+        var badSetting = Zhang("E-AUDIT-1");
+        badSetting.Setting = "ward";
+        var urls = new[]
+        {
+            "/launch?client=test-his&doctor=D001",                                                  // missing ts, nonce, sig
+            SignedWith(("ts", "yesterday")),                                                         // ts not a number
+            SignedUrl(badSetting),                                                                   // invalid context
+        };
+
+        foreach (var url in urls)
+        {
+            var response = await Client().GetAsync(url, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        await using var db = await fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        var details = await db.AuditEvents.Where(a => a.Action == "launch.refused").Select(a => a.Detail!).ToListAsync(Ct);
+        Assert.Contains(details, d => d.StartsWith("Invalid: missing ts, nonce, sig"));
+        Assert.Contains(details, d => d.StartsWith("Invalid: ts is not a number"));
+        Assert.Contains(details, d => d.StartsWith("Invalid:") && d.Contains("Setting"));
+    }
+
+    private static string SignedWith(params (string Key, string Value)[] overrides)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(SignedUrl(Zhang())).Query)
+            .Where(q => q.Key != "sig").ToDictionary(q => q.Key, q => q.Value.ToString());
+        foreach (var (key, value) in overrides) query[key] = value;
+        return "/launch?" + LaunchSignature.Canonical(query) + "&sig=" + LaunchSignature.Sign(query, Secret);
+    }
+
+    [Fact]
     public async Task An_expired_launch_is_refused()
     {
         var response = await Client().GetAsync(SignedUrl(Zhang(), DateTimeOffset.UtcNow.AddMinutes(-6)), Ct);

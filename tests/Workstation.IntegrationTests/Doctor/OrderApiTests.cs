@@ -154,7 +154,7 @@ public sealed class OrderApiTests(PortalFixture fixture) : IClassFixture<PortalF
     }
 
     [Theory]
-    [InlineData("{\"context\":{},\"draftOrderId\":\"D\",\"stage\":\"add\",\"items\":[{\"lineId\":\"1\",\"itemCode\":\"L001\"}]}", "Invalid context")]
+    [InlineData("{\"context\":{},\"draftOrderId\":\"D\",\"stage\":\"add\",\"items\":[{\"lineId\":\"1\",\"itemCode\":\"L001\"}]}", "context.doctorId")]
     [InlineData("not json at all", null)]
     public async Task Malformed_payloads_get_problem_details(string body, string? title)
     {
