@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 using Refit;
 using Workstation.Platform.Client;
 
@@ -40,6 +41,16 @@ public static class PlatformServiceCollectionExtensions
         platform.AddResilienceHandler("platform", ConfigurePipeline);
         platform.AddHttpMessageHandler<PlatformTokenHandler>();
         services.TryAddTransient<IRecognitionPlatform, HttpRecognitionPlatform>();
+
+        // An open circuit, a retry or a timed-out attempt is an expected operating state of an outside system, not a
+        // fault of the portal: Polly's telemetry logs them at Warning at most (the failure itself is logged by the caller).
+        services.Configure<TelemetryOptions>(o => o.SeverityProvider = args =>
+            args.Event.Severity > ResilienceEventSeverity.Warning ? ResilienceEventSeverity.Warning : args.Event.Severity);
+
+        // The way back after an outage: a probe past the breakers, every ProbeInterval while the platform is down.
+        services.AddHttpClient(PlatformAvailability.ProbeClient, ConfigureClient);
+        services.TryAddSingleton<PlatformAvailability>();
+        services.AddHostedService<PlatformRecoveryProbe>();
         return services;
     }
 
@@ -65,6 +76,8 @@ public static class PlatformServiceCollectionExtensions
             })
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
+                // A successful recovery probe closes every breaker at once (PlatformAvailability).
+                ManualControl = context.ServiceProvider.GetRequiredService<PlatformAvailability>().Breakers,
                 FailureRatio = o.FailureRatio,
                 SamplingDuration = o.SamplingDuration,
                 MinimumThroughput = o.MinimumThroughput,

@@ -4,7 +4,8 @@ using Workstation.Platform.Contract;
 namespace Workstation.Platform.Client;
 
 /// <summary>The HTTP adapter: unwraps the envelope and turns every failure into a <see cref="PlatformException"/>.</summary>
-public sealed class HttpRecognitionPlatform(IPlatformApi api, PlatformTokenProvider tokens, ILogger<HttpRecognitionPlatform> logger)
+public sealed class HttpRecognitionPlatform(
+    IPlatformApi api, PlatformTokenProvider tokens, PlatformAvailability availability, ILogger<HttpRecognitionPlatform> logger)
     : IRecognitionPlatform
 {
     public Task ProbeAsync(CancellationToken cancellationToken) => tokens.ProbeAsync(cancellationToken);
@@ -79,6 +80,7 @@ public sealed class HttpRecognitionPlatform(IPlatformApi api, PlatformTokenProvi
 
         if (envelope is null)
             throw new PlatformException(PlatformFailure.Malformed, $"The platform answered an empty body ({operation}).");
+        availability.ReportSuccess(); // it answered with an envelope: reachable, whatever the business code says
         if (envelope.Code != PlatformCodes.Success)
         {
             logger.LogWarning("Platform rejected {Operation}: {Code} {Message}", operation, envelope.Code, envelope.Message);
@@ -93,6 +95,7 @@ public sealed class HttpRecognitionPlatform(IPlatformApi api, PlatformTokenProvi
     private PlatformException Fail(Exception ex, string operation)
     {
         var failure = PlatformErrors.Translate(ex, operation);
+        availability.ReportFailure(failure.Failure);
         logger.LogWarning(ex, "Platform call {Operation} failed: {Failure} {Reason}", operation, failure.Failure, failure.Message);
         return failure;
     }

@@ -65,7 +65,7 @@ public static class PortalServices
         services.AddMemoryCache();
         services.AddTransient<RecognitionService>();
         services.AddOptions<OrdersOptions>().Bind(configuration.GetSection(OrdersOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<LateDuplicateNotifier>();
+        services.AddSingleton<RecheckNotifier>();
         services.AddSingleton<RecheckService>();
         services.AddHostedService(sp => sp.GetRequiredService<RecheckService>());
         services.AddPortalAlerts(configuration);

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Workstation.Platform;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Storage;
 
@@ -21,30 +22,58 @@ public sealed class OrdersOptions
     public TimeSpan RecheckWindow { get; set; } = TimeSpan.FromHours(24);
 }
 
-/// <summary>Raised when a re-check finds that an order saved as "not checked" duplicated a recognisable result.</summary>
-public sealed class LateDuplicateNotifier
-{
-    public event Action<string, string, string>? LateDuplicate; // clientId, encounterId, checkId
+/// <summary>A check that was "not checked" and has now been re-checked: clear, or late duplicates the doctor must decide.</summary>
+public sealed record RecheckedOrder(string ClientId, string EncounterId, string CheckId, bool LateDuplicates);
 
-    public void Publish(string clientId, string encounterId, string checkId) => LateDuplicate?.Invoke(clientId, encounterId, checkId);
+/// <summary>Tells open encounters that their unchecked orders were re-checked (in-process).</summary>
+public sealed class RecheckNotifier
+{
+    private readonly Lock _gate = new();
+    private readonly List<Action<RecheckedOrder>> _listeners = [];
+
+    /// <summary>Runs <paramref name="listener"/> for every re-checked order; dispose to stop.</summary>
+    public IDisposable Subscribe(Action<RecheckedOrder> listener)
+    {
+        lock (_gate) _listeners.Add(listener);
+        return new Unsubscriber(() => { lock (_gate) _listeners.Remove(listener); });
+    }
+
+    public void Publish(RecheckedOrder order)
+    {
+        Action<RecheckedOrder>[] listeners;
+        lock (_gate) listeners = [.. _listeners];
+        foreach (var listener in listeners) listener(order);
+    }
+
+    private sealed class Unsubscriber(Action dispose) : IDisposable
+    {
+        private Action? _dispose = dispose;
+
+        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
+    }
 }
 
 /// <summary>When the platform is back: re-checks orders that could not be checked, marks late duplicates for the
-/// doctor, and retries downloads of recognised reports. State lives in the database, so a restart forgets nothing.</summary>
+/// doctor, and retries downloads of recognised reports. Runs every <see cref="OrdersOptions.RecheckInterval"/> and at
+/// once when the platform comes back. State lives in the database, so a restart forgets nothing.</summary>
 public sealed class RecheckService(
     IServiceScopeFactory scopes,
     IOptionsMonitor<OrdersOptions> options,
-    LateDuplicateNotifier notifier,
+    RecheckNotifier notifier,
+    PlatformAvailability availability,
     TimeProvider time,
     ILogger<RecheckService> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var recovered = availability.Subscribe(Wake);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(options.CurrentValue.RecheckInterval, time, stoppingToken);
+                await _wake.WaitAsync(options.CurrentValue.RecheckInterval, stoppingToken);
                 await RunOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -55,6 +84,19 @@ public sealed class RecheckService(
             {
                 logger.LogError(ex, "Re-check pass failed; will try again");
             }
+        }
+    }
+
+    /// <summary>Runs a pass now (the platform came back) instead of at the next interval.</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // a pass is already due
         }
     }
 
@@ -90,13 +132,14 @@ public sealed class RecheckService(
             check.LinesJson = JsonSerializer.Serialize(outcome.Lines);
             await db.OrderChecks.Where(c => c.Id == outcome.CheckId).ExecuteDeleteAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            if (check.Status == OrderCheckStatus.LateDuplicates)
+            var lateDuplicates = check.Status == OrderCheckStatus.LateDuplicates;
+            if (lateDuplicates)
             {
                 late++;
-                logger.LogWarning("Order {Draft} of encounter {Encounter} was saved unchecked and duplicates a recognisable result",
-                    check.DraftOrderId, check.EncounterId);
-                notifier.Publish(check.ClientId, check.EncounterId, check.Id);
+                logger.LogWarning("Order {Draft} ({Stage}) of encounter {Encounter} was not checked and duplicates a recognisable result",
+                    check.DraftOrderId, check.Stage, check.EncounterId);
             }
+            notifier.Publish(new RecheckedOrder(check.ClientId, check.EncounterId, check.Id, lateDuplicates));
         }
         return late;
     }

@@ -200,7 +200,7 @@ public sealed class OrderApiTests(PortalFixture fixture) : IClassFixture<PortalF
         Assert.Equal("not-checked", (await validate.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
 
         var notified = new List<string>();
-        Service<LateDuplicateNotifier>().LateDuplicate += (_, encounter, _) => notified.Add(encounter);
+        using var subscription = Service<RecheckNotifier>().Subscribe(o => { if (o.LateDuplicates) notified.Add(o.EncounterId); });
         var late = await fixture.Factory.Services.GetRequiredService<RecheckService>().RunOnceAsync(Ct);
 
         Assert.True(late >= 1);
