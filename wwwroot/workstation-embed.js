@@ -6,7 +6,15 @@
  *   const result = await Workstation.checkOrder([{ lineId: 'L001', itemCode: 'L001' }], { draftOrderId: 'O123', stage: 'add' });
  *
  * Critical values arrive live over SignalR (/hubs/alerts): the HIS page shows a red banner even when the portal's
- * panel is small or closed; "立即处理" opens the portal's read-back and handling dialog in the same overlay.
+ * panel is small or closed; "立即处理" opens the portal's read-back and handling dialog in the same overlay. The banner
+ * goes into mount's `alertContainer` when HIS gives one (in the page's flow, so nothing is covered); otherwise it is
+ * docked at the bottom of the window, leaving the HIS header and its controls usable.
+ *
+ * Events (Workstation.on): 'ready', 'badge', 'decided', 'alert', 'live', and 'rechecked' — lines checked as
+ * 'not-checked' during a platform outage were re-checked when it came back: { checkId, draftOrderId, stage, status:
+ * 'duplicates' | 'decided' | 'clear', lines: [...] }. A line with duplicate=true and no decision needs one: HIS marks it
+ * and the next checkOrder (or the portal's own notice) opens the forced dialog; /api/v1/orders/validate answers 409
+ * for it until then.
  *
  * checkOrder resolves with { status: 'clear' | 'decided' | 'not-checked', reason?, lines: [...] }. When a line duplicates
  * a recognisable result it first opens a full-window overlay with the portal's decision dialog; the overlay has no
@@ -18,7 +26,7 @@
   if (window.Workstation) return;
 
   var CHECK_TIMEOUT_MS = 6000;
-  var state = { origin: null, frame: null, session: null, overlay: null, pending: {}, handlers: {}, hub: null, banners: {} };
+  var state = { origin: null, frame: null, session: null, overlay: null, pending: {}, handlers: {}, hub: null, banners: {}, alertContainer: null };
 
   function emit(event, data) {
     (state.handlers[event] || []).forEach(function (fn) { try { fn(data); } catch (e) { console.error(e); } });
@@ -32,6 +40,9 @@
     var container = typeof options.container === 'string' ? document.querySelector(options.container) : options.container;
     if (!container) throw new Error('Workstation.mount: container not found');
     var url = new URL(options.launchUrl, window.location.href);
+    state.alertContainer = options.alertContainer
+      ? (typeof options.alertContainer === 'string' ? document.querySelector(options.alertContainer) : options.alertContainer)
+      : null;
     state.origin = url.origin;
     state.session = null; // a new launch (e.g. another patient) never reuses the previous session
     disconnectHub();
@@ -129,17 +140,20 @@
     var banner = document.createElement('div');
     banner.setAttribute('data-workstation', 'alert-banner');
     banner.setAttribute('role', 'alert');
-    banner.style.cssText = 'position:fixed;top:0;left:0;right:0;z-index:2147483646;display:flex;gap:12px;align-items:center;padding:10px 16px;background:#c62828;color:#fff;font:600 15px/1.4 sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.3);';
+    // In HIS's own slot when it gave one; otherwise docked at the bottom: the HIS header and controls stay usable.
+    var docked = !state.alertContainer;
+    banner.style.cssText = (docked ? 'position:fixed;bottom:0;left:0;right:0;z-index:2147483646;box-shadow:0 -2px 8px rgba(0,0,0,.3);' : '') +
+      'display:flex;gap:12px;align-items:center;padding:8px 16px;background:#b71c1c;color:#fff;font:600 15px/1.4 sans-serif;';
     var text = document.createElement('span');
     text.textContent = '危急值：' + alert.patientName + '　' + alert.itemName + ' ' + alert.value + ' ' + alert.unit + '（参考 ' + alert.referenceRange + '）';
     var button = document.createElement('button');
     button.type = 'button';
     button.textContent = '立即处理';
-    button.style.cssText = 'margin-left:auto;font:inherit;padding:4px 14px;border:0;border-radius:4px;background:#fff;color:#c62828;cursor:pointer;';
+    button.style.cssText = 'margin-left:auto;font:inherit;padding:4px 14px;border:0;border-radius:4px;background:#fff;color:#b71c1c;cursor:pointer;';
     button.addEventListener('click', function () { openAlert(alert.id); });
     banner.appendChild(text);
     banner.appendChild(button);
-    document.body.appendChild(banner);
+    (state.alertContainer || document.body).appendChild(banner);
     state.banners[alert.id] = banner;
   }
 
@@ -192,6 +206,8 @@
       emit('ready', { status: m.status, count: m.count });
     } else if (fromBadge && m.type === 'ws:badge') {
       emit('badge', { status: m.status, count: m.count });
+    } else if (fromBadge && m.type === 'ws:rechecked') {
+      emit('rechecked', { checkId: m.checkId, draftOrderId: m.draftOrderId, stage: m.stage, status: m.status, lines: m.lines || [] });
     } else if (fromOverlay && m.type === 'ws:decision-required' && m.request === state.overlay.requestId) {
       state.overlay.visible = true;
       state.overlay.element.style.visibility = 'visible';

@@ -81,6 +81,14 @@ public sealed class CriticalValueTests(BrowserFixture browser)
 
         var banner = page.Locator("[data-workstation=alert-banner]");
         await Assertions.Expect(banner).ToContainTextAsync("血钾 6.8 mmol/L");
+        // The banner sits in HIS's own slot: the header (hospital, 门诊/急诊/住院, doctor) stays visible and clickable.
+        foreach (var selector in new[] { "#hospital", "input[name=setting][value=inpatient]", "#doctor" })
+        {
+            await Assertions.Expect(page.Locator(selector)).ToBeInViewportAsync();
+            Assert.True(await page.Locator(selector).EvaluateAsync<bool>(
+                "e => { const r = e.getBoundingClientRect(); const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2); return e === top || e.contains(top) || top.contains(e); }"),
+                $"{selector} is covered");
+        }
         await BrowserFixture.ScreenshotAsync(page, "critical-value-his-banner-zh");
         await banner.GetByRole(AriaRole.Button, new() { Name = "立即处理" }).ClickAsync();
 

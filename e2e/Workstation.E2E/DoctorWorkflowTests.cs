@@ -144,13 +144,44 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
         {
             Server.Sandbox.Platform.Faults = PlatformFaults.None;
         }
-        // Back up: the amber badge re-checks by itself every 10 s, or at once on click (once the circuit closes again).
-        for (var attempt = 0; attempt < 10 && await his.Badge.GetAttributeAsync("data-status") != "available"; attempt++)
+        // Back up: the portal's recovery probe notices within seconds and the amber badge re-checks by itself (no click).
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "available", new() { Timeout = 10_000 });
+        TestContext.Current.SendDiagnosticMessage($"badge green {watch.ElapsedMilliseconds} ms after the platform returned");
+    }
+
+    [Fact]
+    public async Task A_line_added_during_an_outage_becomes_a_late_duplicate_in_the_portal_and_in_the_his_line_when_the_platform_returns()
+    {
+        var his = new HisWorkstationPage(await browser.NewPageAsync());
+        await his.OpenAsync(Server.Sandbox.HisUrl);
+        Server.Sandbox.Platform.Faults = PlatformFaults.None with { Outage = true };
+        try
         {
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-            if (await his.Badge.GetAttributeAsync("data-status") == "notchecked") await his.Badge.GetByTestId("badge-button").ClickAsync();
+            await his.SelectPatientAsync("张伟", "emergency"); // an encounter of its own: no earlier decision covers the line
+            await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "notchecked");
+            await his.AddItemAsync("L001"); // 血常规: done 2 days ago elsewhere, but nobody can tell now
+            await Assertions.Expect(his.LineStatus(0)).ToContainTextAsync("未核验");
         }
-        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "available");
+        finally
+        {
+            Server.Sandbox.Platform.Faults = PlatformFaults.None;
+        }
+
+        var notice = his.Portal.GetByTestId("late-duplicate");
+        await Assertions.Expect(notice).ToContainTextAsync("医嘱草稿", new() { Timeout = 10_000 });
+        await Assertions.Expect(notice).ToContainTextAsync("血常规（第 L001 行）");
+        await Assertions.Expect(his.LineStatus(0)).ToContainTextAsync("需互认决定");
+        await BrowserFixture.ScreenshotAsync(his.Page, "doctor-late-duplicate-zh");
+
+        await notice.GetByTestId("late-decide").ClickAsync();
+        var dialog = his.Portal.Locator(".mud-dialog.decision-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("血常规");
+        await dialog.GetByTestId("choose-recognise").ClickAsync();
+        await dialog.GetByTestId("decision-submit").ClickAsync();
+
+        await Assertions.Expect(his.LineStatus(0)).ToContainTextAsync("已互认");
+        await Assertions.Expect(notice).ToHaveCountAsync(0);
     }
 
     [Fact]

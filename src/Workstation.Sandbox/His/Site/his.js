@@ -48,12 +48,29 @@
     }));
   }
 
+  function newDraft() {
+    lines = [];
+    lineSeq = 0; // line numbers restart with every order
+    draftOrderId = `D${Date.now()}`;
+  }
+
+  async function renderSavedOrders() {
+    const all = await (await fetch('/his/api/orders')).json();
+    const mine = current ? all.filter((o) => o.hisId === current.hisId) : [];
+    $('saved-orders').replaceChildren(...mine.map((o) => {
+      const li = document.createElement('li');
+      li.dataset.orderId = o.orderId;
+      li.textContent = `${o.orderId}：${o.lines.map((l) => itemOf(l.itemCode).name).join('、')}（互认校验：${o.validationStatus}）`;
+      return li;
+    }));
+  }
+
   async function openEncounter(p) {
     current = p;
-    lines = [];
-    draftOrderId = `D${Date.now()}`;
+    newDraft();
     renderPatients();
     renderLines();
+    renderSavedOrders();
     $('order-status').textContent = '';
     const settingName = { outpatient: '门诊', emergency: '急诊', inpatient: '住院' }[setting()];
     $('patient-header').textContent = `${p.name}  ${p.sex === 'M' ? '男' : '女'}  ${p.birthDate}  ${settingName}  就诊号 ${p.encounterId}`;
@@ -61,7 +78,7 @@
     const response = await fetch(`/his/api/launch?hisId=${encodeURIComponent(p.hisId)}&setting=${setting()}&mode=${launchMode}`);
     if (!response.ok) { $('order-status').textContent = '互认工作站启动失败'; return; }
     const launch = await response.json();
-    Workstation.mount({ container: '#portal-panel', launchUrl: launch.url });
+    Workstation.mount({ container: '#portal-panel', launchUrl: launch.url, alertContainer: '#ws-alerts' });
   }
 
   function statusText(line) {
@@ -71,6 +88,8 @@
       case 'recognised': return ['已互认（采用外院结果，不再开立）', 'status-dup'];
       case 'declined': return ['不互认（重新开立）', 'status-decline'];
       case 'not-checked': return ['未核验（互认平台不可用）', 'status-unchecked'];
+      case 'needs-decision': return ['需互认决定（平台恢复后发现外院结果）', 'status-needs'];
+      case 'clear-late': return ['无重复（平台恢复后已补核）', ''];
       default: return ['待核对', ''];
     }
   }
@@ -137,16 +156,33 @@
       $('order-status').textContent = '保存被拒绝：' + (problem.detail || response.status);
       return;
     }
-    const saved = await response.json();
-    const li = document.createElement('li');
-    li.dataset.orderId = saved.orderId;
-    li.textContent = `${saved.orderId}：${saved.lines.map((l) => itemOf(l.itemCode).name).join('、')}（互认校验：${saved.validationStatus}）`;
-    $('saved-orders').append(li);
+    await response.json();
     $('order-status').textContent = '处方已保存';
-    lines = [];
-    draftOrderId = `D${Date.now()}`;
+    newDraft();
     renderLines();
+    renderSavedOrders();
   });
+
+  // Lines checked as "not checked" during an outage were re-checked when the platform came back.
+  if (window.Workstation) {
+    Workstation.on('rechecked', (r) => {
+      if (r.draftOrderId !== draftOrderId) {
+        if (r.status === 'duplicates') $('order-status').textContent = `已保存的医嘱 ${r.draftOrderId} 补核发现外院可互认结果，请在右侧互认面板确认`;
+        return;
+      }
+      for (const x of r.lines) {
+        const line = lines.find((l) => l.lineId === x.lineId);
+        if (!line) continue;
+        if (x.decision) {
+          line.decisionToken = x.decision.decisionToken;
+          line.status = x.decision.choice === 'recognise' ? 'recognised' : 'declined';
+        } else {
+          line.status = x.duplicate ? 'needs-decision' : 'clear-late';
+        }
+      }
+      renderLines();
+    });
+  }
 
   document.querySelectorAll('input[name="setting"]').forEach((r) => r.addEventListener('change', () => current && openEncounter(current)));
   renderPatients();
