@@ -48,7 +48,20 @@ start_redis() {
   export WORKSTATION_TEST_REDIS="127.0.0.1:6391"
 }
 
+# Node tools the tests run: redocly (OpenAPI lint, integration) and axe-core (accessibility, e2e), pinned in
+# tools/node/package-lock.json.
+install_node_tools() {
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    echo "Installing: nodejs npm"
+    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null
+  fi
+  if [ ! -x tools/node/node_modules/.bin/redocly ] || [ ! -f tools/node/node_modules/axe-core/axe.min.js ]; then
+    (cd tools/node && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci failed: the OpenAPI lint and accessibility tests will fail."
+  fi
+}
+
 install_missing
+install_node_tools
 start_postgres
 start_redis
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

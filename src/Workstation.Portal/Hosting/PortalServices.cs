@@ -86,7 +86,7 @@ public static class PortalServices
         // Every /api request body is validated at the boundary from the DataAnnotations on its type (400 ProblemDetails).
         services.AddValidation();
         services.AddSingleton<RequestValidator>();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiContract.Configure);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, ["ready"])
             .AddCheck<PlatformHealthCheck>("platform", HealthStatus.Degraded, ["ready"]);

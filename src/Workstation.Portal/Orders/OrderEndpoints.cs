@@ -78,13 +78,16 @@ public static class OrderEndpoints
         api.MapPost("/orders/validate", ValidateAsync)
             .WithName("ValidateOrderSave")
             .WithSummary("Validate an order before HIS saves it")
-            .WithDescription("200 when every line that duplicates a recognisable result has a decision; 409 naming the undecided lines otherwise.");
+            .WithDescription("200 when every line that duplicates a recognisable result has a decision; 409 naming the undecided lines otherwise.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/encounters/{encounterId}/decisions", DecisionsAsync)
             .WithName("GetEncounterDecisions").WithSummary("Recognition decisions of an encounter");
         api.MapGet("/encounters/{encounterId}/reports", ReportsAsync)
             .WithName("GetEncounterReports").WithSummary("Reports retained for an encounter after 互认");
         api.MapGet("/encounters/{encounterId}/reports/{reportId}/pdf", PdfAsync)
-            .WithName("GetEncounterReportPdf").WithSummary("PDF of a retained report");
+            .WithName("GetEncounterReportPdf").WithSummary("PDF of a retained report")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Workstation.Portal.Alerts;
+
+namespace Workstation.Portal.Hosting;
+
+/// <summary>Makes the served OpenAPI document the whole contract a HIS integrator generates a client from: the API-key
+/// and webhook-signature schemes, the webhook headers, the ProblemDetails every operation can answer, tag descriptions.
+/// The test command lints it with <c>redocly lint</c>.</summary>
+public static class OpenApiContract
+{
+    public const string HisApiKeyScheme = "HisApiKey";
+    public const string WebhookSignatureScheme = "WebhookSignature";
+
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Launch", "Open the portal for a doctor, patient and encounter (server to server: a one-time code for the iframe URL)."),
+        ("Orders", "Check order lines for duplicates of recognisable results, validate an order before saving it, read the decisions and retained reports of an encounter."),
+        ("Catalogue", "The recognition item catalogue (互认项目) with validity windows and prices."),
+        ("Webhooks", "Signed events from LIS, PACS and HIS: critical values, report ready / revoked, visits."),
+    ];
+
+    public static void Configure(OpenApiOptions options)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Workstation HIS API";
+            document.Info.Description = "The hospital-side API of the mutual-recognition workstation (检查检验结果互认工作站). " +
+                                        "Errors are RFC 9457 ProblemDetails; request bodies are validated and answer 400 naming the field.";
+            document.Info.License = new OpenApiLicense { Name = "Proprietary: licensed to the hospital that runs it", Identifier = "LicenseRef-Proprietary" };
+            foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[HisApiKeyScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = HisApiKeyHandler.Header,
+                Description = "The API key of the HIS installation (His:Clients:N:ApiKey).",
+            };
+            document.Components.SecuritySchemes[WebhookSignatureScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = WebhookEndpoints.SignatureHeader,
+                Description = "Lowercase hex HMAC-SHA256(secret of the source, X-Workstation-Timestamp + \".\" + raw body). " +
+                              "HIS may send X-HIS-Signature instead. Timestamps older than 5 minutes are refused.",
+            };
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+            return Task.CompletedTask;
+        });
+
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            var his = metadata.OfType<IAuthorizeData>().Any(a => a.Policy == HisApiKeyHandler.Policy);
+            var webhook = context.Description.RelativePath?.StartsWith("api/v1/webhooks", StringComparison.Ordinal) == true;
+            if (his)
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(HisApiKeyScheme, context.Document)] = [] }];
+                AddProblem(operation, context.Document, "401", "The X-Api-Key header is missing or unknown.");
+                AddProblem(operation, context.Document, "403", "The API key is not allowed to call this operation.");
+            }
+            if (webhook)
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(WebhookSignatureScheme, context.Document)] = [] }];
+                operation.Parameters ??= [];
+                operation.Parameters.Add(Header(WebhookEndpoints.TimestampHeader, "Unix seconds when the sender signed the body.", required: true));
+                operation.Parameters.Add(Header(WebhookEndpoints.HisSignatureHeader, "HIS only: the signature under seed 000's header name.", required: false));
+            }
+            if (his || webhook) AddProblem(operation, context.Document, "400", "The body or a parameter is invalid; the ProblemDetails names the field.");
+            return Task.CompletedTask;
+        });
+    }
+
+    private static OpenApiParameter Header(string name, string description, bool required) => new()
+    {
+        Name = name, In = ParameterLocation.Header, Required = required, Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    private static void AddProblem(OpenApiOperation operation, OpenApiDocument? document, string status, string description)
+    {
+        operation.Responses ??= [];
+        if (operation.Responses.ContainsKey(status)) return;
+        operation.Responses[status] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
+            },
+        };
+    }
+}
