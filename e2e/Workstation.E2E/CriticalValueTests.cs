@@ -33,6 +33,7 @@ public sealed class CriticalValueTests(BrowserFixture browser)
         Console.WriteLine($"critical value shown {watch.ElapsedMilliseconds} ms after the webhook was posted");
         await Assertions.Expect(dialog.GetByTestId("critical-value")).ToHaveTextAsync("6.8 mmol/L");
         await BrowserFixture.ScreenshotAsync(page, "critical-value-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(await Accessibility.FrameAsync(page, "iframe[data-workstation=badge]"), "the critical-value dialog");
 
         // It cannot be dismissed, and acknowledging needs every read-back item.
         await page.Keyboard.PressAsync("Escape");
@@ -64,6 +65,7 @@ public sealed class CriticalValueTests(BrowserFixture browser)
         foreach (var kind in new[] { "routed", "acknowledged", "handled", "delivered" })
             await Assertions.Expect(row.Locator($"li[data-kind={kind}]")).ToHaveCountAsync(1);
         await BrowserFixture.ScreenshotAsync(qc, "alert-log-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(qc, "the critical-value log");
     }
 
     [Fact]

@@ -28,18 +28,22 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
         await Assertions.Expect(button).ToContainTextAsync($"可互认报告 {RecognisableCount("P1001")} 份");
         await Assertions.Expect(button).ToBeEnabledAsync();
         await BrowserFixture.ScreenshotAsync(his.Page, "doctor-badge-green-zh");
+        var portal = await Accessibility.FrameAsync(his.Page, "iframe[data-workstation=badge]");
+        await Accessibility.AssertNoSeriousViolationsAsync(portal, "the embedded badge");
 
         await button.ClickAsync();
         var rows = his.Portal.GetByTestId("report-row");
         await Assertions.Expect(rows.First).ToBeVisibleAsync();
         Assert.Contains(await rows.AllInnerTextsAsync(), r => r.Contains("已过期")); // expired results shown, not recognisable
         await BrowserFixture.ScreenshotAsync(his.Page, "doctor-list-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(portal, "the recognisable list");
 
         await rows.Filter(new() { HasText = "血常规" }).First.ClickAsync();
         await Assertions.Expect(his.Portal.GetByTestId("report-title")).ToContainTextAsync("血常规");
         await Assertions.Expect(his.Portal.GetByTestId("lab-results")).ToContainTextAsync("白细胞");
         await Assertions.Expect(his.Portal.GetByTestId("report-pdf")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(his.Page, "doctor-report-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(portal, "the report view");
 
         await his.Portal.Locator("button[data-testid=lang-en]").ClickAsync();
         await Assertions.Expect(his.Badge).ToContainTextAsync("recognisable reports");
@@ -74,6 +78,7 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
         var dialog = his.OverlayPortal.Locator(".mud-dialog.decision-dialog");
         await Assertions.Expect(dialog).ToContainTextAsync("血常规");
         await BrowserFixture.ScreenshotAsync(page, "doctor-decision-dialog-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(await Accessibility.FrameAsync(page, "div[data-workstation=overlay] iframe"), "the decision dialog");
 
         await page.Keyboard.PressAsync("Escape");
         await page.Mouse.ClickAsync(5, 5); // the HIS overlay's backdrop
@@ -111,7 +116,13 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
         Assert.Equal(["L001", "E010"], saved.Lines.Select(l => l.ItemCode));
         Assert.Equal("ok", saved.ValidationStatus);
 
+        // The report is downloaded at 互认, or by the background retry when the platform was slow to send the PDF.
         var retained = await ApiAsync($"/api/v1/encounters/E1001-OUT/reports");
+        for (var i = 0; i < 40 && !retained.EnumerateArray().Any(r => r.GetProperty("itemCode").GetString() == "E002"); i++)
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            retained = await ApiAsync($"/api/v1/encounters/E1001-OUT/reports");
+        }
         Assert.Contains(retained.EnumerateArray(), r => r.GetProperty("itemCode").GetString() == "E002");
         var decisions = await ApiAsync($"/api/v1/encounters/E1001-OUT/decisions");
         var decline = decisions.EnumerateArray().Single(d => d.GetProperty("itemCode").GetString() == "L001");
@@ -133,6 +144,7 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
             await Assertions.Expect(his.Badge).ToContainTextAsync("未核验");
             await Assertions.Expect(his.Badge.GetByTestId("badge-reason")).ToContainTextAsync("互认平台");
             await BrowserFixture.ScreenshotAsync(his.Page, "doctor-badge-amber-zh");
+            await Accessibility.AssertNoSeriousViolationsAsync(await Accessibility.FrameAsync(his.Page, "iframe[data-workstation=badge]"), "the amber badge");
 
             await his.AddItemAsync("L001");
             await Assertions.Expect(his.LineStatus(0)).ToContainTextAsync("未核验");

@@ -56,6 +56,7 @@ public sealed class PortalServer : IAsyncDisposable
             ["Webhooks:Sources:lis:Secret"] = LisSecret,
             ["Alerts:LisBaseUrl"] = sandbox.LisUrl.ToString(),
             ["Alerts:TimerInterval"] = "00:00:00.300",
+            ["Orders:RecheckInterval"] = "00:00:02",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>

@@ -16,6 +16,7 @@ public sealed class StaffPortalTests(BrowserFixture browser) : IClassFixture<Bro
         await Assertions.Expect(page.GetByTestId("welcome")).ToContainTextAsync("李敏");
         await Assertions.Expect(page.GetByTestId("platform-status").Locator("[data-state=online]")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "home-lab-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "home-lab-zh");
     }
 
     [Fact]
@@ -28,6 +29,7 @@ public sealed class StaffPortalTests(BrowserFixture browser) : IClassFixture<Bro
 
         await Assertions.Expect(page.GetByTestId("login-error")).ToHaveTextAsync("用户名或密码错误。");
         await BrowserFixture.ScreenshotAsync(page, "login-error-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "login-error-zh");
     }
 
     [Fact]
@@ -43,6 +45,7 @@ public sealed class StaffPortalTests(BrowserFixture browser) : IClassFixture<Bro
         await Assertions.Expect(portal.Title).ToHaveTextAsync("Exam & Lab Result Recognition");
         await Assertions.Expect(page.GetByTestId("catalogue-table")).ToContainTextAsync("Complete blood count");
         await BrowserFixture.ScreenshotAsync(page, "catalogue-en");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "catalogue-en");
 
         await page.ReloadAsync();
         await Assertions.Expect(portal.Title).ToHaveTextAsync("Exam & Lab Result Recognition");
@@ -62,5 +65,6 @@ public sealed class StaffPortalTests(BrowserFixture browser) : IClassFixture<Bro
         await Assertions.Expect(rows.First).ToContainTextAsync("彩超");
         Assert.All(await rows.AllInnerTextsAsync(), r => Assert.Contains("彩超", r));
         await BrowserFixture.ScreenshotAsync(page, "catalogue-search-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "catalogue-search-zh");
     }
 }
