@@ -56,6 +56,30 @@ public sealed class RecognitionBadgeTests : PortalTestContext
     }
 
     [Fact]
+    public void The_amber_hint_does_not_contradict_itself()
+    {
+        var state = new BadgeState(BadgeStatus.NotChecked, 0, [], null, PlatformFailure.Unavailable, DateTimeOffset.UtcNow);
+        var hint = Show<RecognitionBadge>(p => p.Add(b => b.State, state)).Find("[data-testid=badge-reason]").TextContent;
+
+        Assert.Contains("互认平台暂时无法访问", hint);
+        Assert.Contains("正在自动重试", hint);
+        Assert.DoesNotContain("请稍后再试", hint); // "try later yourself" beside "retrying automatically" was the contradiction
+    }
+
+    [Fact]
+    public void List_group_counts_are_recognisable_reports_and_add_up_to_the_badge()
+    {
+        RecognisableReport Exam(string id, bool recognisable) => Report(id, recognisable) with { Kind = "exam", ItemCode = "E002", ItemName = "胸部CT" };
+        IReadOnlyList<RecognisableReport> items = [Report("a", true), Report("b", false), Exam("c", true), Exam("d", true)];
+        var cut = Show<RecognisableList>(p => p.Add(l => l.Items, items));
+
+        var heads = cut.FindAll("[data-testid=group-head]");
+        Assert.Equal(["1", "2"], heads.Select(h => h.GetAttribute("data-count")));
+        Assert.Contains("可互认 1 份（另有已过期 1 份）", heads[0].TextContent);
+        Assert.Equal(items.Count(i => i.Recognisable), heads.Sum(h => int.Parse(h.GetAttribute("data-count")!)));
+    }
+
+    [Fact]
     public void Checking_is_neither_green_nor_grey()
     {
         var cut = Show<RecognitionBadge>(p => p.Add(b => b.State, BadgeState.Checking));
