@@ -104,7 +104,7 @@ public sealed record LabReport(
 /// <param name="Findings">检查所见.</param>
 /// <param name="Impression">诊断意见.</param>
 /// <param name="Advice">建议; null when none.</param>
-/// <param name="Positive">True for a positive (abnormal) finding (阳性).</param>
+/// <param name="Positive">True for a positive (abnormal) finding (阳性), false for negative; null when not stated.</param>
 /// <param name="StudyNumber">Accession / exam number (检查号).</param>
 /// <param name="StudyInstanceUid">DICOM Study Instance UID, so the platform's image viewer can find the study.</param>
 public sealed record ExamReport(
@@ -115,7 +115,7 @@ public sealed record ExamReport(
     string Findings,
     string Impression,
     string? Advice,
-    bool Positive,
+    bool? Positive,
     int ImageCount,
     string StudyNumber,
     string StudyInstanceUid);

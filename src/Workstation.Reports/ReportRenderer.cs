@@ -47,7 +47,7 @@ public sealed class ReportRenderer(ReportFont font, TimeProvider? timeProvider =
         using var c = new PageComposer(font.Typeface, page => PageHeader(page, h, "检查报告单", grid));
         c.StartPage();
         Paragraphs(c, "检查所见", report.Findings, 10.5f);
-        Paragraphs(c, "诊断意见", report.Impression, 10.5f, report.Positive ? ("阳性", Alert) : ("阴性", Muted));
+        Paragraphs(c, "诊断意见", report.Impression, 10.5f, report.Positive switch { true => ("阳性", Alert), false => ("阴性", Muted), null => null });
         if (!string.IsNullOrWhiteSpace(report.Advice)) Paragraphs(c, "建议", report.Advice, 10.5f);
         Closing(c, h, [("报告医师", h.Reporter.Name, h.ReportedAt), ("审核医师", h.Approver.Name, h.ApprovedAt)]);
         var pages = c.Finish((page, number, total) => Footer(page, h, number, total, "本报告仅供临床参考，请结合临床综合分析。"));

@@ -142,6 +142,28 @@ public sealed class ReportPdfTests
         Assert.Contains("fonts-wqy-zenhei", bad.Message);
     }
 
+    [Fact]
+    public async Task The_platform_simulator_draws_its_reports_with_the_same_templates()
+    {
+        await using var h = await Workstation.IntegrationTests.Platform.PlatformHarness.StartAsync();
+        var list = await h.Client.ListAsync(Workstation.IntegrationTests.Platform.PlatformHarness.Zhang, TestContext.Current.CancellationToken);
+        var cbc = list.Items.First(r => r.ItemCode == "L001");
+        var detail = await h.Client.GetReportAsync(cbc.ReportId, TestContext.Current.CancellationToken);
+
+        var path = await SaveAsync("sandbox-platform-lab", await h.Client.GetReportPdfAsync(cbc.ReportId, TestContext.Current.CancellationToken));
+        var text = await PopplerTools.TextAsync(path);
+
+        Assert.Contains(cbc.InstitutionName, text);
+        Assert.Contains("检验报告单", text);
+        Assert.Contains(Workstation.IntegrationTests.Platform.PlatformHarness.Zhang.Name, text);
+        foreach (var r in detail.LabResults)
+        {
+            Assert.Contains(r.Value, text);
+            Assert.Contains(r.ReferenceRange, text);
+        }
+        Assert.Contains("第1页/共1页", Flat(text));
+    }
+
     /// <summary>pdftotext spaces text by glyph positions; comparisons ignore whitespace where the layout decides it.</summary>
     private static string Flat(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
