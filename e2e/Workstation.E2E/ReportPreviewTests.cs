@@ -26,6 +26,9 @@ public sealed class ReportPreviewTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(image).ToHaveAttributeAsync("src", "/reports/L20261125-0002/pages/2.png");
         await WaitLoadedAsync(image);
         await Assertions.Expect(page.GetByTestId("report-pdf")).ToHaveAttributeAsync("href", "/reports/L20261125-0002.pdf");
+        var pdf = await page.Context.APIRequest.GetAsync(new Uri(browser.Server.PortalUrl, "/reports/L20261125-0002.pdf").ToString());
+        Assert.Equal(200, pdf.Status);
+        Assert.Equal("application/pdf", pdf.Headers["content-type"]);
 
         await portal.ChooseEnglishAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Report preview" })).ToBeVisibleAsync();

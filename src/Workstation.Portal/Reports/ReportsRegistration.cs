@@ -17,6 +17,7 @@ public static class ReportsRegistration
         // Resolving the options validates them: a missing font stops the portal with the package to install.
         services.AddSingleton(sp => ReportFont.Load(sp.GetRequiredService<IOptions<ReportsOptions>>().Value.FontPath));
         services.AddSingleton(sp => new ReportRenderer(sp.GetRequiredService<ReportFont>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddMemoryCache();
         services.AddSingleton<ReportPreviewService>();
         services.AddSingleton<IApprovedReports, SampleApprovedReports>();
         return services;
