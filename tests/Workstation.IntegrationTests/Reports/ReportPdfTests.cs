@@ -130,6 +130,20 @@ public sealed class ReportPdfTests
     }
 
     [Fact]
+    public void A_preliminary_report_of_an_item_not_recognised_says_so_and_carries_no_HR_mark()
+    {
+        var sample = SampleReports.BloodCount();
+        var report = sample with { Header = sample.Header with { Status = ReportStatus.Preliminary, Recognisable = false } };
+
+        var text = Renderer.Layout(report).PageText(1).ToList();
+
+        Assert.Contains("临时报告", text);
+        Assert.DoesNotContain("最终报告", text);
+        Assert.DoesNotContain("HR", text);
+        Assert.Contains(text, t => t.StartsWith("互认标识：无"));
+    }
+
+    [Fact]
     public void A_missing_font_gives_a_clear_error_naming_the_debian_package()
     {
         var ex = Assert.Throws<ReportFontException>(() => ReportFont.Load("/nonexistent/wqy-zenhei.ttc"));
