@@ -6,7 +6,7 @@ namespace Workstation.Reports;
 /// (and, inside a table, the table header) drawn again on each new page, and the footers once the page count is known.</summary>
 internal sealed class PageComposer(SKTypeface typeface, Action<PageComposer> pageHeader) : IDisposable
 {
-    public const float Left = 42f, Right = ReportDocument.PageWidth - 42f, Top = 34f, ContentBottom = 796f, FooterRule = 806f;
+    public const float Left = 42f, Right = ReportDocument.PageWidth - 42f, Top = 34f, ContentBottom = 792f, FooterRule = 806f;
     public const float Width = Right - Left;
 
     public static readonly SKColor Ink = new(0x1A, 0x1A, 0x1A), Muted = new(0x5F, 0x63, 0x68), Rule = new(0x33, 0x33, 0x33),
@@ -18,6 +18,9 @@ internal sealed class PageComposer(SKTypeface typeface, Action<PageComposer> pag
 
     /// <summary>Drawn under the page header of every page started while set (a table's column header).</summary>
     public Action<PageComposer>? ContinuationHeader { get; set; }
+
+    /// <summary>Drawn at the bottom of a page the content continues from (a table's "continued" note).</summary>
+    public Action<PageComposer>? ContinuationFooter { get; set; }
 
     /// <summary>Top of the free space on the current page.</summary>
     public float Y { get; set; }
@@ -36,7 +39,9 @@ internal sealed class PageComposer(SKTypeface typeface, Action<PageComposer> pag
     /// <summary>Starts a new page when <paramref name="height"/> points do not fit on this one.</summary>
     public void EnsureSpace(float height)
     {
-        if (Y + height > ContentBottom) StartPage();
+        if (Y + height <= ContentBottom) return;
+        ContinuationFooter?.Invoke(this);
+        StartPage();
     }
 
     public void Text(string value, float x, float baseline, float size, SKColor? color = null, SKTextAlign align = SKTextAlign.Left, bool bold = false)

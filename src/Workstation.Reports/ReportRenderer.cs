@@ -140,6 +140,11 @@ public sealed class ReportRenderer(ReportFont font, TimeProvider? timeProvider =
     {
         const float padding = 3f, lineHeight = 12f;
         c.ContinuationHeader = TableHeader;
+        c.ContinuationFooter = page =>
+        {
+            page.Line(Left, page.Y + 1f, Right, page.Y + 1f, 0.8f);
+            page.Text("（续下页）", Right, page.Y + 11f, 8f, Muted, SKTextAlign.Right);
+        };
         TableHeader(c);
         for (var i = 0; i < analytes.Count; i++)
         {
@@ -167,6 +172,7 @@ public sealed class ReportRenderer(ReportFont font, TimeProvider? timeProvider =
             c.Y += height;
         }
         c.ContinuationHeader = null;
+        c.ContinuationFooter = null;
         c.Line(Left, c.Y + 1f, Right, c.Y + 1f, 0.8f);
         c.Y += 14f;
 
