@@ -13,6 +13,7 @@ install_missing() {
   [ -x /usr/bin/chromium ] || need+=(chromium)
   [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
   [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   if [ ${#need[@]} -eq 0 ]; then return 0; fi
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing packages: ${need[*]} (run as root to install them, or install them yourself)." >&2

@@ -1,13 +1,23 @@
 // Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
-//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch] [--requests N]
+//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports] [--requests N]
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
 var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 var requests = args.SkipWhile(a => a != "--requests").Skip(1).Select(int.Parse).FirstOrDefault(2000);
 
+var header = $"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}";
+if (what == "reports")
+{
+    // Report rendering needs no portal or simulators.
+    Console.WriteLine(header);
+    ReportBench.Run(renders: 200);
+    return;
+}
+
 await using var env = await BenchEnvironment.StartAsync();
-Console.WriteLine($"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
+Console.WriteLine(header);
 if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests);
 if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
 if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
+if (what is "all") ReportBench.Run(renders: 200);
