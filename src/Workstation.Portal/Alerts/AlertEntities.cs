@@ -112,29 +112,6 @@ public sealed class AlertStep
     public string? Detail { get; set; }
 }
 
-/// <summary>A message to another system, written in the same transaction as the change it reports and delivered at
-/// least once by <see cref="OutboxDispatcher"/>; the receiver de-duplicates by <see cref="Id"/>.</summary>
-public sealed class OutboxMessage
-{
-    public string Id { get; set; } = "";
-
-    public string Destination { get; set; } = "";
-
-    public string Type { get; set; } = "";
-
-    public string PayloadJson { get; set; } = "";
-
-    public DateTime CreatedAt { get; set; }
-
-    public int Attempts { get; set; }
-
-    public DateTime NextAttemptAt { get; set; }
-
-    public DateTime? DeliveredAt { get; set; }
-
-    public string? LastError { get; set; }
-}
-
 /// <summary>A result-ready or revoked notice for a doctor; read ones never come back as new.</summary>
 public sealed class ResultNotification
 {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Workstation.Portal.Outbox;
 using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Alerts;
@@ -20,6 +21,7 @@ public sealed class AlertService(
     IOptionsMonitor<AlertsOptions> options,
     DoctorPresence presence,
     AlertNotifier notifier,
+    OutboxWriter outbox,
     TimeProvider time,
     ILogger<AlertService> logger)
 {
@@ -136,13 +138,11 @@ public sealed class AlertService(
         alert.HandlingNote = note.Trim();
         db.AlertSteps.Add(new AlertStep { AlertId = alert.Id, At = now, Kind = "handled", To = doctorId, Detail = alert.HandlingNote });
         var messageId = $"cv-{alert.Id}-handling";
-        db.Outbox.Add(new OutboxMessage
-        {
-            Id = messageId, Destination = LisDestination, Type = "critical-value-handling", CreatedAt = now, NextAttemptAt = now,
-            PayloadJson = JsonSerializer.Serialize(new LisHandling(messageId, alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                alert.SourceRecordId, doctorId, doctorName, alert.AcknowledgedAt!.Value, now, alert.HandlingNote), JsonSerializerOptions.Web),
-        });
+        outbox.Add(db, messageId, LisDestination, "critical-value-handling", orderingKey: $"cv-{alert.Id}",
+            JsonSerializer.Serialize(new LisHandling(messageId, alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                alert.SourceRecordId, doctorId, doctorName, alert.AcknowledgedAt!.Value, now, alert.HandlingNote), JsonSerializerOptions.Web));
         await db.SaveChangesAsync(cancellationToken);
+        outbox.Signal();
         notifier.Publish(alert);
         return alert;
     }

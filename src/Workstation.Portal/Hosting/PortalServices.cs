@@ -27,6 +27,7 @@ using Workstation.Portal.Reports;
 using Workstation.Portal.Components;
 using Workstation.Portal.Localization;
 using Workstation.Portal.Operations;
+using Workstation.Portal.Outbox;
 using Workstation.Portal.Storage;
 using Workstation.Sandbox;
 
@@ -69,6 +70,7 @@ public static class PortalServices
         services.AddSingleton<RecheckNotifier>();
         services.AddSingleton<RecheckService>();
         services.AddHostedService(sp => sp.GetRequiredService<RecheckService>());
+        services.AddOutbox(configuration);
         services.AddPortalAlerts(configuration);
         services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
         services.AddReports(configuration);
@@ -108,8 +110,7 @@ public static class PortalServices
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<DoctorPresence>();
         services.AddSingleton<AlertService>();
-        services.AddSingleton<OutboxDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddTransient<IOutboxSender, LisHandlingSender>();
         services.AddHostedService<EscalationWorker>();
         services.AddHostedService<AlertHubBridge>();
         // HIS pages (other origins) connect to the hub through the embed script: CORS for exactly the configured origins.

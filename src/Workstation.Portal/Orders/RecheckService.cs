@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workstation.Platform;
+using Workstation.Portal.Notifications;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Storage;
 
@@ -26,32 +27,7 @@ public sealed class OrdersOptions
 public sealed record RecheckedOrder(string ClientId, string EncounterId, string CheckId, bool LateDuplicates);
 
 /// <summary>Tells open encounters that their unchecked orders were re-checked (in-process).</summary>
-public sealed class RecheckNotifier
-{
-    private readonly Lock _gate = new();
-    private readonly List<Action<RecheckedOrder>> _listeners = [];
-
-    /// <summary>Runs <paramref name="listener"/> for every re-checked order; dispose to stop.</summary>
-    public IDisposable Subscribe(Action<RecheckedOrder> listener)
-    {
-        lock (_gate) _listeners.Add(listener);
-        return new Unsubscriber(() => { lock (_gate) _listeners.Remove(listener); });
-    }
-
-    public void Publish(RecheckedOrder order)
-    {
-        Action<RecheckedOrder>[] listeners;
-        lock (_gate) listeners = [.. _listeners];
-        foreach (var listener in listeners) listener(order);
-    }
-
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        private Action? _dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
-    }
-}
+public sealed class RecheckNotifier(ILogger<Notifier<RecheckedOrder>> logger) : Notifier<RecheckedOrder>(logger);
 
 /// <summary>When the platform is back: re-checks orders that could not be checked, marks late duplicates for the
 /// doctor, and retries downloads of recognised reports. Runs every <see cref="OrdersOptions.RecheckInterval"/> and at

@@ -4,6 +4,7 @@ using Workstation.Portal.Alerts;
 using Workstation.Portal.Audit;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
+using Workstation.Portal.Outbox;
 
 namespace Workstation.Portal.Storage;
 
@@ -37,6 +38,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // Entities of features that keep their mapping beside them (IEntityTypeConfiguration<T>).
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
         modelBuilder.Entity<UserAccount>(e =>
         {
             e.ToTable("users");
@@ -153,15 +156,6 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.To).HasMaxLength(100);
             e.Property(x => x.Detail).HasMaxLength(500);
             e.HasIndex(x => x.AlertId);
-        });
-        modelBuilder.Entity<OutboxMessage>(e =>
-        {
-            e.ToTable("outbox");
-            e.Property(x => x.Id).HasMaxLength(64);
-            e.Property(x => x.Destination).HasMaxLength(16);
-            e.Property(x => x.Type).HasMaxLength(40);
-            e.Property(x => x.LastError).HasMaxLength(500);
-            e.HasIndex(x => new { x.DeliveredAt, x.NextAttemptAt });
         });
         modelBuilder.Entity<ResultNotification>(e =>
         {

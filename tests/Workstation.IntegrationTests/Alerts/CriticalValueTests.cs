@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Workstation.IntegrationTests.Doctor;
 using Workstation.IntegrationTests.Portal;
 using Workstation.Portal.Alerts;
+using Workstation.Portal.Outbox;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Storage;
 
@@ -141,6 +142,7 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
         {
             var message = await db.Outbox.SingleAsync(m => m.Id == messageId, Ct);
             Assert.Equal(4, message.Attempts);
+            message.State = OutboxStates.Pending;
             message.DeliveredAt = null;
             message.NextAttemptAt = DateTime.UtcNow.AddSeconds(-1);
             await db.SaveChangesAsync(Ct);

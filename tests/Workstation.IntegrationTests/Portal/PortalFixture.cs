@@ -48,6 +48,7 @@ public sealed class PortalFixture : IAsyncLifetime
             ["Alerts:DepartmentHeads:NK"] = "D003",
             // Background timers stay out of the way; tests drive escalation and the outbox explicitly.
             ["Alerts:TimerInterval"] = "00:01:00",
+            ["Outbox:Dispatch"] = "false",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         b.UseEnvironment("Testing");

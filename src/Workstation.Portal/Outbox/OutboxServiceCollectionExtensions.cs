@@ -1,0 +1,18 @@
+using Workstation.Portal.Notifications;
+
+namespace Workstation.Portal.Outbox;
+
+public static class OutboxServiceCollectionExtensions
+{
+    /// <summary>The shared outbox: writer, dispatcher (a hosted service) and change notifications. Features register
+    /// an <see cref="IOutboxSender"/> per destination.</summary>
+    public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Notifier<OutboxChange>>();
+        services.AddSingleton<OutboxWriter>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return services;
+    }
+}
