@@ -51,6 +51,10 @@ public sealed class PlatformOptions : IValidatableObject
     [Range(2, 1000)]
     public int MinimumThroughput { get; set; } = 5;
 
+    /// <summary>Time limit of one upload attempt (bulk uploads from the outbox, which retries with backoff).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>While the platform is down, how often a probe asks whether it is back (past the circuit breaker).</summary>
     [Range(typeof(TimeSpan), "00:00:00.200", "00:01:00")]
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(2);

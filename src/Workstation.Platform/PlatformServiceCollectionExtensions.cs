@@ -40,6 +40,10 @@ public static class PlatformServiceCollectionExtensions
         var platform = services.AddRefitGeneratedClient<IPlatformApi>(settings).ConfigureHttpClient(ConfigureClient);
         platform.AddResilienceHandler("platform", ConfigurePipeline);
         platform.AddHttpMessageHandler<PlatformTokenHandler>();
+        var uploads = services.AddRefitGeneratedClient<IPlatformUploadApi>(settings).ConfigureHttpClient(ConfigureClient);
+        uploads.AddResilienceHandler("platform-upload", (b, ctx) =>
+            b.AddTimeout(ctx.ServiceProvider.GetRequiredService<IOptions<PlatformOptions>>().Value.UploadTimeout));
+        uploads.AddHttpMessageHandler<PlatformTokenHandler>();
         services.TryAddTransient<IRecognitionPlatform, HttpRecognitionPlatform>();
 
         // An open circuit, a retry or a timed-out attempt is an expected operating state of an outside system, not a

@@ -5,7 +5,8 @@ namespace Workstation.Platform.Client;
 
 /// <summary>The HTTP adapter: unwraps the envelope and turns every failure into a <see cref="PlatformException"/>.</summary>
 public sealed class HttpRecognitionPlatform(
-    IPlatformApi api, PlatformTokenProvider tokens, PlatformAvailability availability, ILogger<HttpRecognitionPlatform> logger)
+    IPlatformApi api, IPlatformUploadApi uploads, PlatformTokenProvider tokens, PlatformAvailability availability,
+    ILogger<HttpRecognitionPlatform> logger)
     : IRecognitionPlatform
 {
     public Task ProbeAsync(CancellationToken cancellationToken) => tokens.ProbeAsync(cancellationToken);
@@ -42,29 +43,29 @@ public sealed class HttpRecognitionPlatform(
     }
 
     public Task<UploadReceipt> UploadPatientAsync(PatientUpload upload, CancellationToken cancellationToken) =>
-        CallAsync("upload-patient", () => api.UploadPatientAsync(upload, cancellationToken));
+        CallAsync("upload-patient", () => uploads.UploadPatientAsync(upload, cancellationToken));
 
     public Task<UploadReceipt> UploadDepartmentAsync(DepartmentUpload upload, CancellationToken cancellationToken) =>
-        CallAsync("upload-department", () => api.UploadDepartmentAsync(upload, cancellationToken));
+        CallAsync("upload-department", () => uploads.UploadDepartmentAsync(upload, cancellationToken));
 
     public Task<UploadReceipt> UploadStaffAsync(StaffUpload upload, CancellationToken cancellationToken) =>
-        CallAsync("upload-staff", () => api.UploadStaffAsync(upload, cancellationToken));
+        CallAsync("upload-staff", () => uploads.UploadStaffAsync(upload, cancellationToken));
 
     public Task<UploadReceipt> UploadLabAsync(LabReportUpload upload, CancellationToken cancellationToken) =>
-        CallAsync("upload-lab", () => api.UploadLabAsync(upload, cancellationToken));
+        CallAsync("upload-lab", () => uploads.UploadLabAsync(upload, cancellationToken));
 
     public Task<UploadReceipt> UploadExamAsync(ExamReportUpload upload, CancellationToken cancellationToken) =>
-        CallAsync("upload-exam", () => api.UploadExamAsync(upload, cancellationToken));
+        CallAsync("upload-exam", () => uploads.UploadExamAsync(upload, cancellationToken));
 
     public Task<UploadReceipt> UploadPdfAsync(string kind, ReportPdfUpload upload, CancellationToken cancellationToken) =>
         kind == ReportKinds.Lab
-            ? CallAsync("upload-lab-pdf", () => api.UploadLabPdfAsync(upload, cancellationToken))
-            : CallAsync("upload-exam-pdf", () => api.UploadExamPdfAsync(upload, cancellationToken));
+            ? CallAsync("upload-lab-pdf", () => uploads.UploadLabPdfAsync(upload, cancellationToken))
+            : CallAsync("upload-exam-pdf", () => uploads.UploadExamPdfAsync(upload, cancellationToken));
 
     public Task<UploadReceipt> RevokeAsync(string kind, ReportRevocation revocation, CancellationToken cancellationToken) =>
         kind == ReportKinds.Lab
-            ? CallAsync("revoke-lab", () => api.RevokeLabAsync(revocation, cancellationToken))
-            : CallAsync("revoke-exam", () => api.RevokeExamAsync(revocation, cancellationToken));
+            ? CallAsync("revoke-lab", () => uploads.RevokeLabAsync(revocation, cancellationToken))
+            : CallAsync("revoke-exam", () => uploads.RevokeExamAsync(revocation, cancellationToken));
 
     private async Task<T> CallAsync<T>(string operation, Func<Task<PlatformEnvelope<T>>> call)
     {

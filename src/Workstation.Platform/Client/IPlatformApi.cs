@@ -21,7 +21,12 @@ public interface IPlatformApi
 
     [Get("/api/v1/reports/{reportId}/pdf")]
     Task<HttpResponseMessage> GetReportPdfAsync(string reportId, CancellationToken cancellationToken);
+}
 
+/// <summary>The upload calls (lab/imaging staff, in bulk from the outbox), on their own client and pipeline: long
+/// attempts, no retry (the outbox retries) and no circuit breaker shared with the doctors' calls.</summary>
+public interface IPlatformUploadApi
+{
     [Post("/api/v1/upload/patient")]
     Task<PlatformEnvelope<UploadReceipt>> UploadPatientAsync([Body] PatientUpload upload, CancellationToken cancellationToken);
 

@@ -38,7 +38,8 @@ public static class WebhookEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(string source, HttpContext http, IOptionsMonitor<WebhookOptions> options,
-        AlertService alerts, RequestValidator validator, TimeProvider time, ILogger<AlertService> logger)
+        AlertService alerts, RequestValidator validator, Notifications.Notifier<Notifications.InboundEventStored> stored, TimeProvider time,
+        ILogger<AlertService> logger)
     {
         source = source.ToLowerInvariant();
         if (!options.CurrentValue.Sources.TryGetValue(source, out var config))
@@ -89,6 +90,7 @@ public static class WebhookEndpoints
         if (dataErrors is not null) return RequestValidator.Problem(dataErrors.ToDictionary(e => "data." + e.Key, e => e.Value));
 
         var outcome = await alerts.ReceiveAsync(source, envelope, data, Encoding.UTF8.GetString(body), http.RequestAborted);
+        if (outcome is ReceiveOutcome.Stored { InboundId: var id }) stored.Publish(new Notifications.InboundEventStored(id, source, envelope.Type));
         return outcome switch
         {
             ReceiveOutcome.Duplicate => Results.Problem(statusCode: 409, title: "Replayed event", detail: $"Event '{envelope.EventId}' was already received."),

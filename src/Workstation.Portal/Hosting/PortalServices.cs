@@ -28,6 +28,7 @@ using Workstation.Portal.Components;
 using Workstation.Portal.Localization;
 using Workstation.Portal.Operations;
 using Workstation.Portal.Outbox;
+using Workstation.Portal.Uploads;
 using Workstation.Portal.Storage;
 using Workstation.Sandbox;
 
@@ -70,7 +71,9 @@ public static class PortalServices
         services.AddSingleton<RecheckNotifier>();
         services.AddSingleton<RecheckService>();
         services.AddHostedService(sp => sp.GetRequiredService<RecheckService>());
+        services.AddSingleton(typeof(Notifications.Notifier<>));
         services.AddOutbox(configuration);
+        services.AddUploads(configuration);
         services.AddPortalAlerts(configuration);
         services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
         services.AddReports(configuration);

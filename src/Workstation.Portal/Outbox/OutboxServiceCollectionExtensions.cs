@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Workstation.Portal.Notifications;
 
 namespace Workstation.Portal.Outbox;
@@ -9,7 +10,7 @@ public static class OutboxServiceCollectionExtensions
     public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<Notifier<OutboxChange>>();
+        services.TryAddSingleton<Notifier<OutboxChange>>();
         services.AddSingleton<OutboxWriter>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

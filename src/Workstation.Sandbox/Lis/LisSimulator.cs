@@ -43,7 +43,14 @@ public sealed class LisState
     public int Deliveries => _deliveries;
 
     /// <summary>Where and how the LIS posts signed webhooks to the portal (set by the portal's demo wiring).</summary>
-    public (Uri PortalUrl, string Secret)? Webhook { get; set; }
+    public (Uri PortalUrl, string Secret)? Webhook
+    {
+        get => Reports.Webhook;
+        set => Reports.Webhook = value;
+    }
+
+    /// <summary>Approved lab reports, and the report-approved / report-withdrawn events about them.</summary>
+    public LisReports Reports { get; } = new();
 
     public IReadOnlyCollection<CriticalValueHandling> Handlings => _handlings.Values.OrderBy(h => h.AcknowledgedAt).ToList();
 
@@ -99,13 +106,49 @@ public static class LisSimulator
             using var response = await DemoHttp.SendAsync(request);
             return Results.Redirect("/?sent=" + (int)response.StatusCode);
         });
+        MapReports(app, state.Reports);
         app.MapGet("/", () =>
         {
             var rows = string.Concat(state.Handlings.Select(h =>
                 $"<tr><td>{WebUtility.HtmlEncode(h.AlertId)}</td><td>{WebUtility.HtmlEncode(h.DoctorName)}</td><td>{h.AcknowledgedAt:yyyy-MM-dd HH:mm:ss}</td><td>{WebUtility.HtmlEncode(h.HandlingNote ?? "")}</td></tr>"));
             return Results.Content(
-                $"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>LIS 危急值处理回传</title><body style='font-family:sans-serif'><h1>LIS/PACS 模拟器 · 危急值处理回传</h1><form method='post' action='/lis/demo/critical-value'>演示：向互认工作站发送危急值（张伟 血钾 <input name='value' value='6.8' size='4'> mmol/L）<button type='submit'>发送</button></form><table border=1><tr><th>危急值</th><th>处理医生</th><th>确认时间</th><th>处理意见</th></tr>{rows}</table></body></html>",
+                $"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>LIS 危急值处理回传</title><body style='font-family:sans-serif'><h1>LIS/PACS 模拟器 · 危急值处理回传</h1><form method='post' action='/lis/demo/critical-value'>演示：向互认工作站发送危急值（张伟 血钾 <input name='value' value='6.8' size='4'> mmol/L）<button type='submit'>发送</button></form>{ReportsHtml(state.Reports)}<h2>危急值处理回传</h2><table border=1><tr><th>危急值</th><th>处理医生</th><th>确认时间</th><th>处理意见</th></tr>{rows}</table></body></html>",
                 "text/html; charset=utf-8", Encoding.UTF8);
         });
+    }
+
+    private static void MapReports(WebApplication app, LisReports reports)
+    {
+        // What the portal pulls after a report-approved event (the LIS's report interface).
+        app.MapGet("/lis/api/reports/{number}", (string number) =>
+            reports.Find(number) is { } report ? Results.Json(report, JsonSerializerOptions.Web) : Results.NotFound());
+        // Demo buttons: approve a 血常规 for a patient (optionally with a wrong ID number), withdraw one.
+        app.MapPost("/lis/demo/reports/approve", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            var patient = Demo.DemoWorld.FindByHisId(form["patient"].FirstOrDefault() ?? "P1001") ?? Demo.DemoWorld.Patients[0];
+            var count = int.TryParse(form["count"].FirstOrDefault(), out var n) ? Math.Clamp(n, 1, 50) : 1;
+            var badId = form["badId"].FirstOrDefault() == "on";
+            for (var i = 0; i < count; i++)
+                await reports.ApproveAsync(reports.Create(patient, badId ? patient.Identity.IdNumber[..17] + "0" : null), context.RequestAborted);
+            return Results.Redirect("/");
+        });
+        app.MapPost("/lis/demo/reports/{number}/withdraw", async (string number, HttpContext context) =>
+        {
+            await reports.WithdrawAsync(number, context.RequestAborted);
+            return Results.Redirect("/");
+        });
+    }
+
+    private static string ReportsHtml(LisReports reports)
+    {
+        var options = string.Concat(Demo.DemoWorld.Patients.Where(p => p.Identity.IdType == "01")
+            .Select(p => $"<option value='{p.HisId}'>{WebUtility.HtmlEncode(p.Identity.Name)}</option>"));
+        var rows = string.Concat(reports.All.Select(r =>
+            $"<tr><td>{WebUtility.HtmlEncode(r.Header.ReportNumber)}</td><td>{WebUtility.HtmlEncode(r.Header.Patient.Name)}</td><td>{WebUtility.HtmlEncode(r.Header.ItemName)}</td>" +
+            $"<td>{r.Header.ApprovedAt:yyyy-MM-dd HH:mm}</td><td><form method='post' action='/lis/demo/reports/{Uri.EscapeDataString(r.Header.ReportNumber)}/withdraw'><button type='submit'>撤回</button></form></td></tr>"));
+        return "<h2>检验报告审核（上传互认平台）</h2><form method='post' action='/lis/demo/reports/approve'>患者 <select name='patient'>" + options +
+               "</select> 份数 <input name='count' value='1' size='2'> <label><input type='checkbox' name='badId'> 身份证号错误</label> <button type='submit'>审核通过</button></form>" +
+               "<table border=1><tr><th>报告单号</th><th>患者</th><th>项目</th><th>审核时间</th><th></th></tr>" + rows + "</table>";
     }
 }

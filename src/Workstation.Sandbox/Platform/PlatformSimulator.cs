@@ -118,6 +118,7 @@ public static class PlatformSimulator
         if (kind == ReportKinds.Exam && (string.IsNullOrWhiteSpace(findings) || string.IsNullOrWhiteSpace(impression))) return Invalid("检查所见和诊断意见不能为空");
         var institution = DemoWorld.Institutions.First(i => i.Code == Institution(context));
         state.PutReport(reportId, patient, item, institution, approvedAt.ToUniversalTime(), results, findings, impression);
+        state.LogUpload(kind, reportId);
         return Ok(state.Receipt($"{kind}:{reportId}"));
     }
 
@@ -127,17 +128,26 @@ public static class PlatformSimulator
         byte[] pdf;
         try { pdf = Convert.FromBase64String(u.PdfBase64); }
         catch (FormatException) { return Invalid("PDF内容不是有效的Base64"); }
-        return pdf.AsSpan().StartsWith("%PDF"u8) ? Ok(state.Receipt($"pdf:{u.ReportId}:{pdf.Length}")) : Invalid("文件不是PDF");
+        if (!pdf.AsSpan().StartsWith("%PDF"u8)) return Invalid("文件不是PDF");
+        state.LogUpload("pdf", u.ReportId);
+        return Ok(state.Receipt($"pdf:{u.ReportId}:{pdf.Length}"));
     }
 
     private static IResult Revoke(PlatformState state, ReportRevocation r) =>
         string.IsNullOrWhiteSpace(r.Reason) ? Invalid("撤销原因不能为空")
-        : state.Revoke(r.ReportId, r.Reason) ? Ok(state.Receipt($"revoke:{r.ReportId}"))
+        : state.Revoke(r.ReportId, r.Reason) ? Logged(state, "revoke", r.ReportId, state.Receipt($"revoke:{r.ReportId}"))
         : Envelope<UploadReceipt>(PlatformCodes.NotFound, $"报告 {r.ReportId} 不存在", null, StatusCodes.Status200OK);
+
+    private static IResult Logged(PlatformState state, string operation, string key, UploadReceipt receipt)
+    {
+        state.LogUpload(operation, key);
+        return Ok(receipt);
+    }
 
     private static IResult Store<T>(PlatformState state, string key, T value) where T : notnull
     {
         state.PutDictionaryEntry(key, value);
+        state.LogUpload(key.Split(':')[0], key);
         return Ok(state.Receipt(key + ":" + JsonSerializer.Serialize(value).GetHashCode(StringComparison.Ordinal)));
     }
 

@@ -17,6 +17,9 @@ public sealed record StoredReport(
     string? RevokeReason = null);
 
 /// <summary>The platform simulator's state: reports, tokens, uploads, faults and counters. Thread-safe.</summary>
+/// <summary>An accepted upload: operation (patient, lab, exam, pdf, revoke, ...) and its key (report id, patient id).</summary>
+public sealed record UploadLogEntry(string Operation, string Key, DateTime At);
+
 public sealed class PlatformState
 {
     private readonly ConcurrentDictionary<string, StoredReport> _reports = new();
@@ -132,6 +135,13 @@ public sealed class PlatformState
         _receipts.GetOrAdd(key, _ => new UploadReceipt("RC" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)), UtcNow));
 
     public void PutDictionaryEntry(string key, object value) => _dictionaries[key] = value;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<UploadLogEntry> _uploads = new();
+
+    /// <summary>Every accepted upload call in arrival order (what tests check order and exactly-once against).</summary>
+    public IReadOnlyList<UploadLogEntry> Uploads => [.. _uploads];
+
+    public void LogUpload(string operation, string key) => _uploads.Enqueue(new UploadLogEntry(operation, key, UtcNow));
 
     public int DictionaryCount(string prefix) => _dictionaries.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
 

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Workstation.Platform;
+using Workstation.Platform.Contract;
+using Workstation.Portal.Outbox;
+using Workstation.Portal.Reports;
+
+namespace Workstation.Portal.Uploads;
+
+/// <summary>Delivers upload messages to the platform. A business refusal (a field the platform does not accept) is
+/// final and dead-lettered with the platform's words; an outage is retried.</summary>
+public sealed class PlatformUploadSender(IRecognitionPlatform platform, UploadService uploads, ReportPreviewService renderer) : IOutboxSender
+{
+    public string Destination => UploadService.Destination;
+
+    public async Task<OutboxOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (message.Type)
+            {
+                case UploadService.MessageTypes.Patient:
+                    await platform.UploadPatientAsync(Read<PatientUpload>(message), cancellationToken);
+                    break;
+                case UploadService.MessageTypes.LabData:
+                    await platform.UploadLabAsync(Read<LabReportUpload>(message), cancellationToken);
+                    break;
+                case UploadService.MessageTypes.LabPdf:
+                    var number = JsonDocument.Parse(message.PayloadJson).RootElement.GetProperty("reportNumber").GetString()!;
+                    if (await uploads.FindReportAsync(number, cancellationToken) is not { } report)
+                        return OutboxOutcome.Reject($"report {number} is no longer stored");
+                    var pdf = renderer.Pdf(new ApprovedReport(report));
+                    await platform.UploadPdfAsync(ReportKinds.Lab, new ReportPdfUpload(number, Convert.ToBase64String(pdf)), cancellationToken);
+                    break;
+                case UploadService.MessageTypes.Revoke:
+                    await platform.RevokeAsync(ReportKinds.Lab, Read<ReportRevocation>(message), cancellationToken);
+                    break;
+                default:
+                    return OutboxOutcome.Reject($"unknown upload type '{message.Type}'");
+            }
+            return OutboxOutcome.Ok;
+        }
+        catch (PlatformException ex) when (ex.Failure == PlatformFailure.Rejected)
+        {
+            return OutboxOutcome.Reject(ex.Message);
+        }
+        catch (PlatformException ex)
+        {
+            return OutboxOutcome.Retry(ex.Message);
+        }
+    }
+
+    private static T Read<T>(OutboxMessage message) => JsonSerializer.Deserialize<T>(message.PayloadJson)!;
+}

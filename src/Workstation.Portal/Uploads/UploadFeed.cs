@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Workstation.Portal.Alerts;
+using Workstation.Portal.Notifications;
+using Workstation.Portal.Outbox;
+using Workstation.Portal.Storage;
+
+namespace Workstation.Portal.Uploads;
+
+/// <summary>The feed from LIS: reads stored <c>report-approved</c> / <c>report-withdrawn</c> events in order (the
+/// webhook stored them before answering 202), pulls each approved report from the LIS and hands it to
+/// <see cref="UploadService"/>. Its position is stored with the items it creates, so a restart neither loses nor
+/// repeats an event; a LIS that does not answer stops the feed at that event until it does.</summary>
+public sealed class UploadFeed(
+    IServiceScopeFactory scopes,
+    OutboxWriter outbox,
+    Notifier<InboundEventStored> inbound,
+    IOptionsMonitor<UploadsOptions> options,
+    ILogger<UploadFeed> logger) : BackgroundService
+{
+    public const string CursorName = "uploads.lis";
+    public const string Approved = "report-approved";
+    public const string Withdrawn = "report-withdrawn";
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var subscription = inbound.Subscribe(e =>
+        {
+            if (e.Type is Approved or Withdrawn) Wake();
+        });
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(options.CurrentValue.FeedInterval, stoppingToken);
+                while (await RunOnceAsync(stoppingToken) > 0)
+                {
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Upload feed pass failed; will try again");
+            }
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
+    /// <summary>Processes the next events (at most 100); returns how many.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var lis = scope.ServiceProvider.GetRequiredService<ILisReportsApi>();
+        var uploads = scope.ServiceProvider.GetRequiredService<UploadService>();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cursor = await db.Set<FeedCursor>().SingleOrDefaultAsync(c => c.Name == CursorName, cancellationToken);
+        if (cursor is null)
+        {
+            cursor = new FeedCursor { Name = CursorName };
+            db.Add(cursor);
+        }
+        var events = await db.InboundEvents.AsNoTracking()
+            .Where(e => e.Id > cursor.Position && e.Source == "lis" && (e.Type == Approved || e.Type == Withdrawn))
+            .OrderBy(e => e.Id).Take(100).ToListAsync(cancellationToken);
+        var done = 0;
+        foreach (var e in events)
+        {
+            var data = Parse(e.PayloadJson);
+            if (data is { ReportNumber: { Length: > 0 } number })
+            {
+                if (e.Type == Approved)
+                {
+                    Workstation.Reports.LabReport report;
+                    try
+                    {
+                        report = await lis.GetLabReportAsync(number, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is Refit.ApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                    {
+                        logger.LogWarning("LIS report {Report} could not be read ({Error}); the feed waits at this event", number, ex.Message);
+                        break; // nothing lost: this event is read again next pass
+                    }
+                    await uploads.ReceiveApprovedAsync(db, report, e.Source, data.DepartmentCode ?? "", cancellationToken);
+                }
+                else
+                {
+                    await uploads.WithdrawAsync(db, number, data.Reason ?? "LIS 撤回报告", "lis", cancellationToken);
+                }
+            }
+            else
+            {
+                logger.LogWarning("Inbound event {Event} ({Type}) has no reportNumber; skipped", e.EventId, e.Type);
+            }
+            cursor.Position = e.Id;
+            await db.SaveChangesAsync(cancellationToken); // the item, its outbox messages and the cursor: one transaction
+            done++;
+        }
+        if (done > 0) outbox.Signal();
+        return done;
+    }
+
+    private static ReportEventData? Parse(string payload)
+    {
+        try
+        {
+            return JsonDocument.Parse(payload).RootElement.GetProperty("data").Deserialize<ReportEventData>(JsonSerializerOptions.Web);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record ReportEventData(string? ReportNumber, string? Kind, string? DepartmentCode, string? Reason);
+}

@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Workstation.IntegrationTests.Alerts;
+using Workstation.IntegrationTests.Portal;
+using Workstation.Portal.Outbox;
+using Workstation.Portal.Storage;
+using Workstation.Portal.Uploads;
+using Workstation.Sandbox;
+using Workstation.Sandbox.Demo;
+
+namespace Workstation.IntegrationTests.Uploads;
+
+/// <summary>The portal with the LIS feed on and the outbox driven by the test (<c>Outbox:Dispatch=false</c>), so that
+/// one or two dispatchers can be run exactly when a test says.</summary>
+public sealed class UploadFixture : IAsyncLifetime
+{
+    public SandboxHost Sandbox { get; private set; } = null!;
+
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "workstation-up-" + Guid.NewGuid().ToString("N"));
+
+    public async ValueTask InitializeAsync()
+    {
+        Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => PortalFixture.Configure(b, Sandbox, _dataDirectory, new Dictionary<string, string?>
+        {
+            ["Uploads:LisBaseUrl"] = Sandbox.LisUrl.ToString(),
+            ["Uploads:FeedInterval"] = "00:00:00.200",
+            ["Uploads:Departments:HOLD"] = "Approve",
+            ["Outbox:FirstBackoff"] = "00:00:00.050",
+            ["Outbox:MaxBackoff"] = "00:00:00.500",
+            ["Outbox:MaxConcurrency"] = "32",
+            // Uploads tolerate a slow platform (the 30%-errors, 2-s-latency run): the token must still be fetched.
+            ["Platform:AttemptTimeout"] = "00:00:05",
+            ["Platform:RequestBudget"] = "00:00:20",
+            ["Platform:MinimumThroughput"] = "1000",
+        }));
+        _ = Factory.Server; // start the host (background feed)
+    }
+
+    public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+
+    /// <summary>The LIS approves a 血常规 for a demo patient and posts the signed event; returns the report number.</summary>
+    public async Task<string> ApproveAsync(string hisId = "P1001", string? idNumber = null, string department = "JYK")
+    {
+        var report = Sandbox.Lis.Reports.Create(DemoWorld.FindByHisId(hisId)!, idNumber);
+        Sandbox.Lis.Reports.Put(report);
+        await PostAsync("report-approved", report.Header.ReportNumber, department);
+        return report.Header.ReportNumber;
+    }
+
+    public async Task PostAsync(string type, string number, string department = "JYK")
+    {
+        var body = new { eventId = $"{type}-{number}-{Guid.NewGuid():N}"[..60], type, data = new { reportNumber = number, kind = "lab", departmentCode = department } };
+        var response = await Factory.CreateClient().SendAsync(WebhookClient.Signed(body, PortalFixture.LisSecret), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    /// <summary>Waits until the feed has recorded every report.</summary>
+    public async Task<List<UploadItem>> WaitForItemsAsync(IReadOnlyCollection<string> numbers)
+    {
+        var factory = Service<IDbContextFactory<PortalDbContext>>();
+        for (var i = 0; i < 300; i++)
+        {
+            await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
+            var items = await db.Set<UploadItem>().Where(x => numbers.Contains(x.ReportNumber)).ToListAsync(TestContext.Current.CancellationToken);
+            if (items.Count == numbers.Count) return items;
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        throw new TimeoutException("the feed did not record every report");
+    }
+
+    /// <summary>Runs the given dispatchers side by side until no message is left to send (or 90 s).</summary>
+    public async Task DrainAsync(params OutboxDispatcher[] dispatchers)
+    {
+        var factory = Service<IDbContextFactory<PortalDbContext>>();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.WhenAll(dispatchers.Select(d => d.RunOnceAsync(TestContext.Current.CancellationToken)));
+            await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
+            if (!await db.Outbox.AnyAsync(m => m.State == OutboxStates.Pending || m.State == OutboxStates.Failed || m.State == OutboxStates.Sending,
+                    TestContext.Current.CancellationToken)) return;
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        throw new TimeoutException("the outbox did not drain");
+    }
+
+    public OutboxDispatcher NewDispatcher() => ActivatorUtilities.CreateInstance<OutboxDispatcher>(Factory.Services);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,158 @@
+using Microsoft.EntityFrameworkCore;
+using Workstation.Portal.Outbox;
+using Workstation.Portal.Storage;
+using Workstation.Portal.Uploads;
+using Workstation.Sandbox.Demo;
+using Workstation.Sandbox.Platform;
+
+namespace Workstation.IntegrationTests.Uploads;
+
+/// <summary>Approved lab reports from the LIS reach the platform through the shared outbox: exactly once, in order
+/// (patient, data, PDF; a revocation last), through errors, latency, a dead instance and a second dispatcher.</summary>
+public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<List<string>> ApproveManyAsync(int count)
+    {
+        var patients = DemoWorld.Patients.Where(p => p.Identity.IdType == "01").ToList();
+        var numbers = new List<string>();
+        for (var i = 0; i < count; i++) numbers.Add(await fixture.ApproveAsync(patients[i % patients.Count].HisId));
+        await fixture.WaitForItemsAsync(numbers);
+        return numbers;
+    }
+
+    /// <summary>Each report once as data and once as PDF, data before PDF, the patient before the data.</summary>
+    private void AssertUploadedOnceInOrder(IEnumerable<string> numbers)
+    {
+        var log = fixture.Sandbox.Platform.Uploads.ToList();
+        foreach (var number in numbers)
+        {
+            var lab = log.FindIndex(e => e.Operation == "lab" && e.Key == number);
+            var pdf = log.FindIndex(e => e.Operation == "pdf" && e.Key == number);
+            Assert.True(lab >= 0, $"{number}: data not uploaded");
+            Assert.True(pdf > lab, $"{number}: PDF missing or before the data");
+            Assert.Equal(1, log.Count(e => e.Operation == "lab" && e.Key == number));
+            Assert.Equal(1, log.Count(e => e.Operation == "pdf" && e.Key == number));
+            var report = fixture.Sandbox.Lis.Reports.Find(number)!;
+            var patientKey = $"patient:{report.Header.Patient.IdType}:{report.Header.Patient.IdNumber}";
+            Assert.True(log.FindIndex(e => e.Operation == "patient" && e.Key == patientKey) is >= 0 and var p && p < lab, $"{number}: patient not before data");
+        }
+    }
+
+    [Fact]
+    public async Task A_hundred_approved_reports_are_uploaded_exactly_once_patient_data_pdf_in_order_by_two_dispatchers()
+    {
+        var numbers = await ApproveManyAsync(100);
+
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>(), fixture.NewDispatcher()); // two dispatchers, one database
+
+        AssertUploadedOnceInOrder(numbers);
+        var rows = await fixture.Service<UploadService>().ListAsync(null, Ct);
+        Assert.All(rows.Where(r => numbers.Contains(r.ReportNumber)), r => Assert.Equal(UploadStatuses.Uploaded, r.Status));
+    }
+
+    [Fact]
+    public async Task With_30_percent_errors_and_2_second_latency_every_report_still_arrives_once_and_in_order()
+    {
+        var numbers = await ApproveManyAsync(20);
+        fixture.Sandbox.Platform.Faults = PlatformFaults.None with { ErrorRate = 0.3, LatencyMs = 2000 };
+        try
+        {
+            await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+        }
+        finally
+        {
+            fixture.Sandbox.Platform.Faults = PlatformFaults.None;
+        }
+
+        AssertUploadedOnceInOrder(numbers);
+        await using var db = await fixture.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        var keys = numbers.Select(n => "report:" + n).ToList();
+        Assert.True(await db.Outbox.Where(m => keys.Contains(m.OrderingKey!)).SumAsync(m => m.Attempts, Ct) > numbers.Count * 3,
+            "no attempt failed: the faults were not applied");
+    }
+
+    [Fact]
+    public async Task Messages_claimed_by_an_instance_that_died_are_sent_once_by_another_after_the_lease()
+    {
+        var numbers = await ApproveManyAsync(5);
+        await using (var db = await fixture.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct))
+        {
+            // A portal killed in the middle of a batch: its claims are still on the rows, the lease runs out.
+            var keys = numbers.Select(n => "report:" + n).ToList();
+            await db.Outbox.Where(m => keys.Contains(m.OrderingKey!) && m.Type == UploadService.MessageTypes.Patient)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxStates.Sending).SetProperty(m => m.LeaseOwner, "dead-instance")
+                    .SetProperty(m => m.LeaseUntil, DateTime.UtcNow.AddSeconds(2)), Ct);
+        }
+        await fixture.Service<OutboxDispatcher>().RunOnceAsync(Ct);
+        Assert.DoesNotContain(fixture.Sandbox.Platform.Uploads, e => numbers.Contains(e.Key)); // leased: nothing of these reports moved
+
+        await Task.Delay(2100, Ct);
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+
+        AssertUploadedOnceInOrder(numbers);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_after_upload_reaches_the_platform_as_a_revocation_and_one_before_sending_cancels_the_upload()
+    {
+        var uploaded = await fixture.ApproveAsync("P1002");
+        var early = await fixture.ApproveAsync("P1003");
+        await fixture.WaitForItemsAsync([uploaded, early]);
+        await fixture.PostAsync("report-withdrawn", early); // before the dispatcher ran: nothing has left
+        await WaitForStageAsync(early, UploadStages.Cancelled);
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+
+        await fixture.PostAsync("report-withdrawn", uploaded);
+        await WaitForStageAsync(uploaded, UploadStages.Revoking);
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+
+        var log = fixture.Sandbox.Platform.Uploads;
+        Assert.Contains(log, e => e.Operation == "revoke" && e.Key == uploaded);
+        Assert.True(log.ToList().FindIndex(e => e.Operation == "revoke" && e.Key == uploaded) > log.ToList().FindIndex(e => e.Operation == "pdf" && e.Key == uploaded));
+        Assert.DoesNotContain(log, e => e.Key == early);
+        var rows = await fixture.Service<UploadService>().ListAsync(null, Ct);
+        Assert.Equal(UploadStatuses.Revoked, rows.Single(r => r.ReportNumber == uploaded).Status);
+        Assert.Equal(UploadStatuses.Cancelled, rows.Single(r => r.ReportNumber == early).Status);
+    }
+
+    [Fact]
+    public async Task An_invalid_id_number_is_held_with_its_reason_and_never_queued()
+    {
+        var patient = DemoWorld.FindByHisId("P1004")!;
+        var number = await fixture.ApproveAsync("P1004", idNumber: patient.Identity.IdNumber[..17] + (patient.Identity.IdNumber[17] == '0' ? "1" : "0"));
+
+        var item = (await fixture.WaitForItemsAsync([number])).Single();
+
+        Assert.Equal(UploadStages.Held, item.Stage);
+        Assert.Contains("校验位错误", item.HoldReason);
+        await using var db = await fixture.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        Assert.False(await db.Outbox.AnyAsync(m => m.OrderingKey == "report:" + number, Ct));
+    }
+
+    [Fact]
+    public async Task An_approval_first_department_waits_for_lab_staff_then_uploads()
+    {
+        var number = await fixture.ApproveAsync("P1005", department: "HOLD");
+        var item = (await fixture.WaitForItemsAsync([number])).Single();
+        Assert.Equal(UploadStages.AwaitingApproval, item.Stage);
+
+        Assert.Equal(1, await fixture.Service<UploadService>().ApproveAsync([item.Id], "lab", Ct));
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+
+        AssertUploadedOnceInOrder([number]);
+    }
+
+    private async Task WaitForStageAsync(string number, string stage)
+    {
+        var factory = fixture.Service<IDbContextFactory<PortalDbContext>>();
+        for (var i = 0; i < 100; i++)
+        {
+            await using var db = await factory.CreateDbContextAsync(Ct);
+            if (await db.Set<UploadItem>().AnyAsync(x => x.ReportNumber == number && x.Stage == stage, Ct)) return;
+            await Task.Delay(100, Ct);
+        }
+        throw new TimeoutException($"{number} never reached {stage}");
+    }
+}
