@@ -57,6 +57,9 @@ public sealed class PortalServer : IAsyncDisposable
             ["Alerts:LisBaseUrl"] = sandbox.LisUrl.ToString(),
             ["Alerts:TimerInterval"] = "00:00:00.300",
             ["Orders:RecheckInterval"] = "00:00:02",
+            ["Uploads:LisBaseUrl"] = sandbox.LisUrl.ToString(),
+            ["Uploads:Departments:JYK"] = "Approve",
+            ["Uploads:FeedInterval"] = "00:00:00.300",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -71,6 +74,7 @@ public sealed class PortalServer : IAsyncDisposable
         var portal = new Uri($"http://localhost:{new Uri(address).Port}/");
         sandbox.His.PortalUrl = portal.ToString().TrimEnd('/');
         sandbox.His.Registration = new Workstation.Sandbox.His.HisRegistration(ClientId, ApiKey, LaunchSecret);
+        sandbox.Lis.Webhook = (portal, LisSecret); // the LIS posts its signed events to this portal
         return new PortalServer(sandbox, factory, portal);
     }
 

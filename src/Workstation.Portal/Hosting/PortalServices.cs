@@ -214,6 +214,7 @@ public static class PortalServices
         app.MapOrderEndpoints();
         app.MapEmbedEndpoints();
         app.MapWebhookEndpoints();
+        app.MapUploads();
         app.MapReports();
         app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Refit;
+using Workstation.Portal.Accounts;
 using Workstation.Portal.Outbox;
 
 namespace Workstation.Portal.Uploads;
@@ -24,4 +25,20 @@ public static class UploadsRegistration
             });
         return services;
     }
+
+    /// <summary>The page images of a report in the upload queue (for the console's preview; staff cookie).</summary>
+    public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/uploads/reports/{number}/pages/{page:int}.png", async (string number, int page, UploadService uploads,
+                Reports.ReportPreviewService renderer, CancellationToken ct) =>
+            await uploads.FindReportAsync(number, ct) is { } report && renderer.PagePng(new Reports.ApprovedReport(report), page) is { } png
+                ? Results.File(png, "image/png")
+                : Results.NotFound())
+            .RequireAuthorization(p => p.RequireRole(PortalRoles.LabStaff, PortalRoles.Admin))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>URL of a page image of a queued report.</summary>
+    public static string PageUrl(string reportNumber, int page) => $"/uploads/reports/{Uri.EscapeDataString(reportNumber)}/pages/{page}.png";
 }
