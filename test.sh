@@ -82,7 +82,7 @@ for layer in "${LAYERS[@]}"; do
   code=$?
   # Show each failure with its message (not the stack).
   sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '/\[FAIL\]/{n=8} n>0 && !/^ +at |Stack Trace|^ +\/_\//{print; n--}' || true
-  summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+, Not Run: [0-9]+" | tail -1)
+  summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -aE "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+, Not Run: [0-9]+" | tail -1)
   if [ -z "$summary" ]; then
     echo "   $name did not report (exit code $code); counted as one failure. Last lines:"
     tail -20 "$log"

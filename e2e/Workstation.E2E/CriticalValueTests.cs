@@ -54,8 +54,8 @@ public sealed class CriticalValueTests(BrowserFixture browser)
         for (var i = 0; i < 20 && browser.Server.Sandbox.Lis.Handlings.All(h => !h.SourceEventId.EndsWith(eventId)); i++)
             await Task.Delay(250, TestContext.Current.CancellationToken);
         await lis.GotoAsync(browser.Server.Sandbox.LisUrl.ToString());
-        await Assertions.Expect(lis.Locator("table")).ToContainTextAsync("予降钾处理，2小时后复查");
-        await Assertions.Expect(lis.Locator("table")).ToContainTextAsync("已调整治疗");
+        await Assertions.Expect(lis.Locator("table#handlings")).ToContainTextAsync("予降钾处理，2小时后复查");
+        await Assertions.Expect(lis.Locator("table#handlings")).ToContainTextAsync("已调整治疗");
 
         // The quality officer sees the whole loop, step by step.
         var qc = await browser.NewPageAsync();

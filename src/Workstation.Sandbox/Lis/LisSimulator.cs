@@ -112,7 +112,7 @@ public static class LisSimulator
             var rows = string.Concat(state.Handlings.Select(h =>
                 $"<tr><td>{WebUtility.HtmlEncode(h.AlertId)}</td><td>{WebUtility.HtmlEncode(h.DoctorName)}</td><td>{h.AcknowledgedAt:yyyy-MM-dd HH:mm:ss}</td><td>{WebUtility.HtmlEncode(h.HandlingNote ?? "")}</td></tr>"));
             return Results.Content(
-                $"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>LIS 危急值处理回传</title><body style='font-family:sans-serif'><h1>LIS/PACS 模拟器 · 危急值处理回传</h1><form method='post' action='/lis/demo/critical-value'>演示：向互认工作站发送危急值（张伟 血钾 <input name='value' value='6.8' size='4'> mmol/L）<button type='submit'>发送</button></form>{ReportsHtml(state.Reports)}<h2>危急值处理回传</h2><table border=1><tr><th>危急值</th><th>处理医生</th><th>确认时间</th><th>处理意见</th></tr>{rows}</table></body></html>",
+                $"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>LIS 危急值处理回传</title><body style='font-family:sans-serif'><h1>LIS/PACS 模拟器 · 危急值处理回传</h1><form method='post' action='/lis/demo/critical-value'>演示：向互认工作站发送危急值（张伟 血钾 <input name='value' value='6.8' size='4'> mmol/L）<button type='submit'>发送</button></form>{ReportsHtml(state.Reports)}<h2>危急值处理回传</h2><table border=1 id='handlings'><tr><th>危急值</th><th>处理医生</th><th>确认时间</th><th>处理意见</th></tr>{rows}</table></body></html>",
                 "text/html; charset=utf-8", Encoding.UTF8);
         });
     }
@@ -149,6 +149,6 @@ public static class LisSimulator
             $"<td>{r.Header.ApprovedAt:yyyy-MM-dd HH:mm}</td><td><form method='post' action='/lis/demo/reports/{Uri.EscapeDataString(r.Header.ReportNumber)}/withdraw'><button type='submit'>撤回</button></form></td></tr>"));
         return "<h2>检验报告审核（上传互认平台）</h2><form method='post' action='/lis/demo/reports/approve'>患者 <select name='patient'>" + options +
                "</select> 份数 <input name='count' value='1' size='2'> <label><input type='checkbox' name='badId'> 身份证号错误</label> <button type='submit'>审核通过</button></form>" +
-               "<table border=1><tr><th>报告单号</th><th>患者</th><th>项目</th><th>审核时间</th><th></th></tr>" + rows + "</table>";
+               "<table border=1 id='reports'><tr><th>报告单号</th><th>患者</th><th>项目</th><th>审核时间</th><th></th></tr>" + rows + "</table>";
     }
 }
