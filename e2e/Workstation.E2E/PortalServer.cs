@@ -59,6 +59,8 @@ public sealed class PortalServer : IAsyncDisposable
             ["Orders:RecheckInterval"] = "00:00:02",
             ["Uploads:LisBaseUrl"] = sandbox.LisUrl.ToString(),
             ["Uploads:Departments:JYK"] = "Approve",
+            ["Uploads:HisBaseUrl"] = sandbox.HisUrl.ToString(),
+            ["Uploads:HisApiKey"] = sandbox.His.Records.ApiKey,
             ["Uploads:FeedInterval"] = "00:00:00.300",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;

@@ -28,6 +28,8 @@ public sealed class UploadConsoleTests(BrowserFixture browser) : IClassFixture<B
         await portal.SignInAsync("lab", PortalServer.Password, "uploads");
         await portal.WaitInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("count-awaiting")).ToHaveAttributeAsync("data-count", "3");
+        await page.GetByTestId("dictionary-resync").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("dictionary-status")).ToContainTextAsync("5 departments, 5 staff, 10 queued");
         await Row(page, numbers[0]).Locator("[data-testid=select-row]").ClickAsync();
         await Row(page, numbers[1]).Locator("[data-testid=select-row]").ClickAsync();
 

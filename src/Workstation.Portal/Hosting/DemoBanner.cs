@@ -28,6 +28,8 @@ public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<
                 host.His.Registration ??= new Workstation.Sandbox.His.HisRegistration(client.Id, client.ApiKey, client.LaunchSecret);
             if (portal is not null && webhooks.Value.Sources.TryGetValue("lis", out var lis))
                 host.Lis.Webhook ??= (portal, lis.Secret);
+            if (portal is not null && webhooks.Value.Sources.TryGetValue("his", out var hisHook))
+                host.His.Records.Webhook ??= (portal, hisHook.Secret);
             var lines = new List<string>
             {
                 "",
@@ -35,7 +37,7 @@ public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<
                 $"  Demo HIS doctor workstation : {host.HisUrl}",
                 $"  Portal (staff sign-in)      : {portal}",
                 $"  Platform simulator          : {host.PlatformUrl}   (faults: {host.PlatformUrl}admin/faults)",
-                $"  LIS/PACS simulator          : {host.LisUrl}   (send a demo critical value from there)",
+                $"  LIS/PACS simulator          : {host.LisUrl}   (send a demo critical value, approve lab reports for upload)",
             };
             if (demo.Value.SeedAccounts)
                 lines.Add($"  Demo sign-ins               : {string.Join(", ", DemoAccountSeeder.Accounts.Select(a => a.User))} / password {demo.Value.Password}");

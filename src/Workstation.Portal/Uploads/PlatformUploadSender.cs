@@ -31,6 +31,15 @@ public sealed class PlatformUploadSender(IRecognitionPlatform platform, UploadSe
                     var pdf = renderer.Pdf(new ApprovedReport(report));
                     await platform.UploadPdfAsync(ReportKinds.Lab, new ReportPdfUpload(number, Convert.ToBase64String(pdf)), cancellationToken);
                     break;
+                case MasterDataSync.Types.Patient:
+                    await platform.UploadPatientAsync(Read<PatientUpload>(message), cancellationToken);
+                    break;
+                case MasterDataSync.Types.Department:
+                    await platform.UploadDepartmentAsync(Read<DepartmentUpload>(message), cancellationToken);
+                    break;
+                case MasterDataSync.Types.Staff:
+                    await platform.UploadStaffAsync(Read<StaffUpload>(message), cancellationToken);
+                    break;
                 case UploadService.MessageTypes.Revoke:
                     await platform.RevokeAsync(ReportKinds.Lab, Read<ReportRevocation>(message), cancellationToken);
                     break;

@@ -24,6 +24,7 @@ public partial class UploadConsolePage
     private bool _busy;
     private IDisposable? _subscription;
     private DateTime _lastReload;
+    private string _actor = "";
 
     [Inject] private UploadService Uploads { get; set; } = default!;
     [Inject] private Notifier<OutboxChange> Changes { get; set; } = default!;
@@ -37,6 +38,7 @@ public partial class UploadConsolePage
 
     protected override async Task OnInitializedAsync()
     {
+        _actor = await ActorAsync();
         await ReloadAsync();
         _subscription = Changes.Subscribe(OnChange);
     }

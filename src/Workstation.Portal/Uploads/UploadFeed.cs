@@ -8,7 +8,8 @@ using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Uploads;
 
-/// <summary>The feed from LIS: reads stored <c>report-approved</c> / <c>report-withdrawn</c> events in order (the
+/// <summary>The feed from LIS and HIS: reads stored <c>report-approved</c> / <c>report-withdrawn</c> (LIS) and
+/// <c>VISIT_STARTED</c> (HIS: the patient is uploaded when new or changed) events in order (the
 /// webhook stored them before answering 202), pulls each approved report from the LIS and hands it to
 /// <see cref="UploadService"/>. Its position is stored with the items it creates, so a restart neither loses nor
 /// repeats an event; a LIS that does not answer stops the feed at that event until it does.</summary>
@@ -22,6 +23,7 @@ public sealed class UploadFeed(
     public const string CursorName = "uploads.lis";
     public const string Approved = "report-approved";
     public const string Withdrawn = "report-withdrawn";
+    public const string VisitStarted = "VISIT_STARTED";
 
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -29,7 +31,7 @@ public sealed class UploadFeed(
     {
         using var subscription = inbound.Subscribe(e =>
         {
-            if (e.Type is Approved or Withdrawn) Wake();
+            if (e.Type is Approved or Withdrawn or VisitStarted) Wake();
         });
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -69,6 +71,8 @@ public sealed class UploadFeed(
         var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var lis = scope.ServiceProvider.GetRequiredService<ILisReportsApi>();
         var uploads = scope.ServiceProvider.GetRequiredService<UploadService>();
+        var his = scope.ServiceProvider.GetRequiredService<IHisRecordsApi>();
+        var masterData = scope.ServiceProvider.GetRequiredService<MasterDataSync>();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var cursor = await db.Set<FeedCursor>().SingleOrDefaultAsync(c => c.Name == CursorName, cancellationToken);
         if (cursor is null)
@@ -77,13 +81,29 @@ public sealed class UploadFeed(
             db.Add(cursor);
         }
         var events = await db.InboundEvents.AsNoTracking()
-            .Where(e => e.Id > cursor.Position && e.Source == "lis" && (e.Type == Approved || e.Type == Withdrawn))
+            .Where(e => e.Id > cursor.Position
+                        && ((e.Source == "lis" && (e.Type == Approved || e.Type == Withdrawn)) || (e.Source == "his" && e.Type == VisitStarted)))
             .OrderBy(e => e.Id).Take(100).ToListAsync(cancellationToken);
         var done = 0;
         foreach (var e in events)
         {
             var data = Parse(e.PayloadJson);
-            if (data is { ReportNumber: { Length: > 0 } number })
+            if (e.Type == VisitStarted && data is { PatientCode: { Length: > 0 } patientCode })
+            {
+                // A visit started: a patient new to the platform (新建档) or with changed details is uploaded, once.
+                HisPatientRecord patient;
+                try
+                {
+                    patient = await his.GetPatientAsync(patientCode, cancellationToken);
+                }
+                catch (Exception ex) when (ex is Refit.ApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("HIS patient {Patient} could not be read ({Error}); the feed waits at this event", patientCode, ex.Message);
+                    break;
+                }
+                await masterData.QueuePatientAsync(db, patient, cancellationToken);
+            }
+            else if (data is { ReportNumber: { Length: > 0 } number })
             {
                 if (e.Type == Approved)
                 {
@@ -106,7 +126,7 @@ public sealed class UploadFeed(
             }
             else
             {
-                logger.LogWarning("Inbound event {Event} ({Type}) has no reportNumber; skipped", e.EventId, e.Type);
+                logger.LogWarning("Inbound event {Event} ({Type}) has no reportNumber or patientCode; skipped", e.EventId, e.Type);
             }
             cursor.Position = e.Id;
             await db.SaveChangesAsync(cancellationToken); // the item, its outbox messages and the cursor: one transaction
@@ -128,5 +148,5 @@ public sealed class UploadFeed(
         }
     }
 
-    private sealed record ReportEventData(string? ReportNumber, string? Kind, string? DepartmentCode, string? Reason);
+    private sealed record ReportEventData(string? ReportNumber, string? Kind, string? DepartmentCode, string? Reason, string? PatientCode);
 }

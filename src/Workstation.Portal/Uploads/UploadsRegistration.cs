@@ -23,6 +23,16 @@ public static class UploadsRegistration
                 client.BaseAddress = sp.GetRequiredService<IOptions<UploadsOptions>>().Value.LisBaseUrl ?? new Uri("http://lis.invalid/");
                 client.Timeout = TimeSpan.FromSeconds(10);
             });
+        services.AddSingleton<MasterDataSync>();
+        services.AddHostedService<DictionarySyncWorker>();
+        services.AddRefitGeneratedClient<IHisRecordsApi>()
+            .ConfigureHttpClient((sp, client) =>
+            {
+                var o = sp.GetRequiredService<IOptions<UploadsOptions>>().Value;
+                client.BaseAddress = o.HisBaseUrl ?? new Uri("http://his.invalid/");
+                client.DefaultRequestHeaders.Add("X-Api-Key", o.HisApiKey);
+                client.Timeout = TimeSpan.FromSeconds(10);
+            });
         return services;
     }
 

@@ -39,6 +39,9 @@ public sealed class HisState(RecognitionItemCatalogue catalogue)
 
     public IReadOnlyCollection<HisOrder> Orders => _orders.Values.OrderBy(o => o.SavedAt).ToList();
 
+    /// <summary>Master data (patients, departments, staff) and the VISIT_STARTED event.</summary>
+    public HisRecords Records { get; } = new();
+
     public HisOrder Save(HisOrder order) => _orders.GetOrAdd(order.OrderId, order);
 }
 
@@ -77,6 +80,7 @@ public static class HisSimulator
         app.MapGet("/his/api/launch", (string hisId, string? setting, string? mode) => LaunchAsync(state, hisId, setting ?? "outpatient", mode ?? "signed"));
         app.MapPost("/his/api/orders", (HisOrder order) => SaveAsync(state, order));
         app.MapGet("/his/api/orders", () => Results.Json(state.Orders, PlatformServiceCollectionExtensions.Json));
+        HisRecords.Map(app, state.Records);
     }
 
     private static string EncounterId(DemoPatient p) => "E" + p.HisId[1..];
@@ -84,6 +88,7 @@ public static class HisSimulator
     private static async Task<IResult> LaunchAsync(HisState state, string hisId, string setting, string mode)
     {
         if (DemoWorld.FindByHisId(hisId) is not { } patient) return Results.Problem("Unknown patient.", statusCode: 404);
+        _ = state.Records.VisitStartedAsync(patient.HisId, state.Doctor.DepartmentCode); // reception: HIS tells its subscribers
         if (state.PortalUrl is null || state.Registration is not { } reg) return Results.Problem("The portal is not configured yet.", statusCode: 503);
         var parameters = new Dictionary<string, string>
         {

@@ -15,6 +15,8 @@ namespace Workstation.IntegrationTests.Uploads;
 /// one or two dispatchers can be run exactly when a test says.</summary>
 public sealed class UploadFixture : IAsyncLifetime
 {
+    public const string HisSecret = "integration-his-webhook-secret-000000000001";
+
     public SandboxHost Sandbox { get; private set; } = null!;
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
@@ -27,6 +29,10 @@ public sealed class UploadFixture : IAsyncLifetime
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => PortalFixture.Configure(b, Sandbox, _dataDirectory, new Dictionary<string, string?>
         {
             ["Uploads:LisBaseUrl"] = Sandbox.LisUrl.ToString(),
+            ["Uploads:HisBaseUrl"] = Sandbox.HisUrl.ToString(),
+            ["Uploads:HisApiKey"] = Sandbox.His.Records.ApiKey,
+            ["Uploads:DictionarySyncInterval"] = "1.00:00:00",
+            ["Webhooks:Sources:his:Secret"] = HisSecret,
             ["Uploads:FeedInterval"] = "00:00:00.200",
             ["Uploads:Departments:HOLD"] = "Approve",
             ["Outbox:FirstBackoff"] = "00:00:00.050",
@@ -55,6 +61,17 @@ public sealed class UploadFixture : IAsyncLifetime
     {
         var body = new { eventId = $"{type}-{number}-{Guid.NewGuid():N}"[..60], type, data = new { reportNumber = number, kind = "lab", departmentCode = department } };
         var response = await Factory.CreateClient().SendAsync(WebhookClient.Signed(body, PortalFixture.LisSecret), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    /// <summary>HIS reports a visit started (reception), signed with X-HIS-Signature as seed 000 says.</summary>
+    public async Task VisitStartedAsync(string patientCode)
+    {
+        var body = new { eventId = $"VISIT-{patientCode}-{Guid.NewGuid():N}", type = "VISIT_STARTED", data = new { patientCode, departmentCode = "NK" } };
+        var request = WebhookClient.Signed(body, HisSecret, source: "his");
+        request.Headers.Add(Workstation.Portal.Alerts.WebhookEndpoints.HisSignatureHeader, request.Headers.GetValues(Workstation.Portal.Alerts.WebhookEndpoints.SignatureHeader).Single());
+        request.Headers.Remove(Workstation.Portal.Alerts.WebhookEndpoints.SignatureHeader);
+        var response = await Factory.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
     }
 

@@ -144,6 +144,57 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
         AssertUploadedOnceInOrder([number]);
     }
 
+    [Fact]
+    public async Task A_new_patient_from_a_his_visit_started_event_is_uploaded_once()
+    {
+        var patient = DemoWorld.FindByHisId("P1006")!; // never in a lab report here: only the visit can upload them
+        var key = $"patient:{patient.Identity.IdType}:{patient.Identity.IdNumber}";
+
+        await fixture.VisitStartedAsync("P1006");
+        await WaitForOutboxAsync(m => m.Type == MasterDataSync.Types.Patient && m.OrderingKey == $"patient:{patient.Identity.IdType}:{patient.Identity.IdNumber}");
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+        await fixture.VisitStartedAsync("P1006"); // the same patient again, unchanged
+        await Task.Delay(800, Ct);
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+
+        Assert.Single(fixture.Sandbox.Platform.Uploads, e => e.Operation == "patient" && e.Key == key);
+    }
+
+    [Fact]
+    public async Task Dictionaries_go_up_once_then_only_what_changed_and_everything_on_a_full_resync()
+    {
+        var sync = fixture.Service<MasterDataSync>();
+        var his = fixture.Service<IHisRecordsApi>();
+        // The portal synced at start; a second pass finds nothing new.
+        var first = await sync.SyncDictionariesAsync(his, full: false, "test", Ct);
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+        Assert.Equal(0, first.Queued);
+        Assert.Equal(first.Departments, fixture.Sandbox.Platform.DictionaryCount("department:"));
+        Assert.Equal(first.Staff, fixture.Sandbox.Platform.DictionaryCount("staff:"));
+        Assert.Equal(1, fixture.Sandbox.Platform.Uploads.Count(e => e.Key == "department:NK"));
+
+        fixture.Sandbox.His.Records.Put(new Workstation.Sandbox.His.HisDepartment("NK", "心血管内科", null, true));
+        var changed = await sync.SyncDictionariesAsync(his, full: false, "test", Ct);
+        var full = await sync.SyncDictionariesAsync(his, full: true, "test", Ct);
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+
+        Assert.Equal(1, changed.Queued);
+        Assert.Equal(first.Departments + first.Staff, full.Queued);
+        Assert.Equal(3, fixture.Sandbox.Platform.Uploads.Count(e => e.Key == "department:NK"));
+    }
+
+    private async Task WaitForOutboxAsync(System.Linq.Expressions.Expression<Func<OutboxMessage, bool>> predicate)
+    {
+        var factory = fixture.Service<IDbContextFactory<PortalDbContext>>();
+        for (var i = 0; i < 100; i++)
+        {
+            await using var db = await factory.CreateDbContextAsync(Ct);
+            if (await db.Outbox.AnyAsync(predicate, Ct)) return;
+            await Task.Delay(100, Ct);
+        }
+        throw new TimeoutException("nothing was queued");
+    }
+
     private async Task WaitForStageAsync(string number, string stage)
     {
         var factory = fixture.Service<IDbContextFactory<PortalDbContext>>();

@@ -774,6 +774,29 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.ToTable("feed_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("Workstation.Portal.Uploads.SyncedRecord", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Kind", "Key");
+
+                    b.ToTable("synced_records", (string)null);
+                });
+
             modelBuilder.Entity("Workstation.Portal.Uploads.UploadItem", b =>
                 {
                     b.Property<long>("Id")

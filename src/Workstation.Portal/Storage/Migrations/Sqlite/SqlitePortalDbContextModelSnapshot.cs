@@ -753,6 +753,29 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.ToTable("feed_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("Workstation.Portal.Uploads.SyncedRecord", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("QueuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Kind", "Key");
+
+                    b.ToTable("synced_records", (string)null);
+                });
+
             modelBuilder.Entity("Workstation.Portal.Uploads.UploadItem", b =>
                 {
                     b.Property<long>("Id")

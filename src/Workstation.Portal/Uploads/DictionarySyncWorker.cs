@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+
+namespace Workstation.Portal.Uploads;
+
+/// <summary>Compares the HIS department and staff dictionaries with what was sent, at start and every
+/// <see cref="UploadsOptions.DictionarySyncInterval"/>; changes go to the platform through the outbox.</summary>
+internal sealed class DictionarySyncWorker(
+    IServiceScopeFactory scopes,
+    MasterDataSync sync,
+    IOptionsMonitor<UploadsOptions> options,
+    TimeProvider time,
+    ILogger<DictionarySyncWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.CurrentValue.HisBaseUrl is null) return; // no HIS master-data interface configured
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                var result = await sync.SyncDictionariesAsync(scope.ServiceProvider.GetRequiredService<IHisRecordsApi>(), full: false, "system", stoppingToken);
+                if (result.Queued > 0) logger.LogInformation("Dictionaries: {Queued} changed entries queued for the platform", result.Queued);
+                await Task.Delay(options.CurrentValue.DictionarySyncInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is Refit.ApiException or HttpRequestException or TaskCanceledException)
+            {
+                logger.LogWarning("HIS dictionaries could not be read ({Error}); trying again in a minute", ex.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
