@@ -27,10 +27,27 @@ internal static class PlatformErrors
         ApiException api when IsHtml(api) => new(PlatformFailure.Malformed,
             $"The platform answered an HTML page instead of data ({operation}).", ex),
         ApiException api => new(PlatformFailure.Rejected,
-            $"The platform rejected the request with {(int)api.StatusCode} ({operation}).", ex),
+            $"The platform rejected the request with {(int)api.StatusCode} ({operation}){EnvelopeText(api)}", ex),
         HttpRequestException => new(PlatformFailure.Unavailable, $"The platform cannot be reached ({operation}).", ex),
         _ => new(PlatformFailure.Malformed, $"Unexpected platform failure ({operation}): {ex.Message}", ex),
     };
+
+    /// <summary>The platform's own code and message, verbatim, when a refusal carries its envelope.</summary>
+    private static string EnvelopeText(ApiException api)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(api.Content ?? "");
+            var root = json.RootElement;
+            return root.TryGetProperty("message", out var message)
+                ? $": {(root.TryGetProperty("code", out var code) ? code.ToString() + " " : "")}{message.GetString()}"
+                : ".";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return ".";
+        }
+    }
 
     private static bool IsHtml(ApiException api) =>
         api.ContentHeaders?.ContentType?.MediaType == "text/html"

@@ -63,7 +63,11 @@ public sealed record OrderCheckData(IReadOnlyList<OrderCheckResult> Items);
 
 /// <summary>One lab analyte result.</summary>
 /// <param name="Flag">"N" normal, "H" high, "L" low, "C" critical.</param>
-public sealed record LabResult(string Code, string Name, string Value, string Unit, string ReferenceRange, string Flag);
+public sealed record LabResult(string Code, string Name, string Value, string Unit, string ReferenceRange, string Flag)
+{
+    /// <summary>定性结果 (e.g. 阴性(-)), when the analyte has one.</summary>
+    public string? QualitativeResult { get; init; }
+}
 
 /// <summary>A full report as downloaded for recognition.</summary>
 public sealed record ReportDetail(

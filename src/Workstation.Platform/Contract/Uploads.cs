@@ -9,7 +9,8 @@ public sealed record DepartmentUpload(string Code, string Name, string? ParentCo
 /// <summary>Staff dictionary entry upload.</summary>
 public sealed record StaffUpload(string Code, string Name, string DepartmentCode, string Title, bool Active);
 
-/// <summary>Lab report data upload (检验数据).</summary>
+/// <summary>Lab report data upload (检验数据). The positional fields are what every platform of this kind requires; the
+/// others are the fuller report the public specifications describe (checked by the platform when present).</summary>
 public sealed record LabReportUpload(
     string ReportId,
     PatientIdentity Patient,
@@ -18,7 +19,42 @@ public sealed record LabReportUpload(
     string ReporterCode,
     string ApproverCode,
     DateTime ApprovedAt,
-    IReadOnlyList<LabResult> Results);
+    IReadOnlyList<LabResult> Results)
+{
+    /// <summary>最终 (final) or 临时 (preliminary).</summary>
+    public string? ReportStatus { get; init; }
+
+    /// <summary>电子申请单编号.</summary>
+    public string? RequestNumber { get; init; }
+
+    /// <summary>Reporting institution code.</summary>
+    public string? InstitutionCode { get; init; }
+
+    /// <summary>Every recognition item code (互认编码) the report covers; <see cref="ItemCode"/> is the first.</summary>
+    public IReadOnlyList<string>? ItemCodes { get; init; }
+
+    /// <summary>是否互认.</summary>
+    public bool? Recognisable { get; init; }
+
+    /// <summary>作废标志: true for a voided report.</summary>
+    public bool? Void { get; init; }
+
+    public LabSpecimenUpload? Specimen { get; init; }
+
+    public string? TechnicianCode { get; init; }
+
+    public string? ReporterName { get; init; }
+
+    public DateTime? ReportedAt { get; init; }
+
+    public string? ApproverName { get; init; }
+
+    /// <summary>CA签名值 over the report data (a placeholder digest in the demo).</summary>
+    public string? Signature { get; init; }
+}
+
+/// <summary>The specimen of a lab report upload: category code and name, number, collected and received times.</summary>
+public sealed record LabSpecimenUpload(string CategoryCode, string CategoryName, string Number, DateTime CollectedAt, DateTime ReceivedAt);
 
 /// <summary>Exam report data upload (检查数据).</summary>
 public sealed record ExamReportUpload(

@@ -198,15 +198,38 @@ public sealed class UploadService(
         var n = h.ReportNumber;
         outbox.Add(db, $"patient:{n}", Destination, MessageTypes.Patient, item.OrderingKey, JsonSerializer.Serialize(new PatientUpload(
             patient, h.Patient.Sex == "男" ? "M" : h.Patient.Sex == "女" ? "F" : "U", BirthDate(h.Patient.IdNumber), null, h.Patient.PatientId)));
-        outbox.Add(db, $"lab:{n}", Destination, MessageTypes.LabData, item.OrderingKey, JsonSerializer.Serialize(new LabReportUpload(
-            n, patient, h.RecognitionItemCodes[0], h.Patient.Department.Code, h.Reporter.Code, h.Approver.Code, h.ApprovedAt.UtcDateTime,
-            report.Analytes.Select(a => new LabResult(a.Code, a.Name, a.Value ?? a.QualitativeResult ?? "", a.Unit, a.ReferenceRange, Flag(a.Flag))).ToList())));
+        var data = new LabReportUpload(n, patient, h.RecognitionItemCodes[0], h.Patient.Department.Code, h.Reporter.Code, h.Approver.Code,
+            h.ApprovedAt.UtcDateTime,
+            report.Analytes.Select(a => new LabResult(a.Code, a.Name, a.Value ?? a.QualitativeResult ?? "", a.Unit, a.ReferenceRange, Flag(a.Flag))
+                { QualitativeResult = a.QualitativeResult }).ToList())
+        {
+            ReportStatus = h.Status == ReportStatus.Final ? "最终" : "临时",
+            RequestNumber = h.RequestNumber,
+            InstitutionCode = h.Hospital.Code,
+            ItemCodes = h.RecognitionItemCodes,
+            Recognisable = h.Recognisable,
+            Void = false,
+            Specimen = new LabSpecimenUpload(report.Specimen.Category.Code, report.Specimen.Category.Name, report.Specimen.Number,
+                report.Specimen.CollectedAt.UtcDateTime, report.Specimen.ReceivedAt.UtcDateTime),
+            TechnicianCode = report.Technician.Code,
+            ReporterName = h.Reporter.Name,
+            ReportedAt = h.ReportedAt.UtcDateTime,
+            ApproverName = h.Approver.Name,
+            Signature = SignatureOf(n, report),
+        };
+        outbox.Add(db, $"lab:{n}", Destination, MessageTypes.LabData, item.OrderingKey, JsonSerializer.Serialize(data));
         // The PDF is drawn when it is sent (from the stored report), so the queue does not hold megabytes.
         outbox.Add(db, $"pdf:{n}", Destination, MessageTypes.LabPdf, item.OrderingKey, JsonSerializer.Serialize(new { reportNumber = n }));
         item.Stage = UploadStages.Queued;
         item.ReleasedBy = actor;
         item.ReleasedAt = time.GetUtcNow().UtcDateTime;
     }
+
+    /// <summary>CA签名值: in a hospital the CA's signing service signs the report data; the demo puts a SHA-256 digest
+    /// of the report number and results in its place, so the field is present and changes with the data.</summary>
+    private static string SignatureOf(string reportNumber, LabReport report) =>
+        "SHA256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            reportNumber + "|" + string.Join(";", report.Analytes.Select(a => $"{a.Code}={a.Value ?? a.QualitativeResult}")))));
 
     private static DateOnly BirthDate(string idNumber) =>
         idNumber.Length == 18 && DateOnly.TryParseExact(idNumber.AsSpan(6, 8), "yyyyMMdd", out var birth) ? birth : default;

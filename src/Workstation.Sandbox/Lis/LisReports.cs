@@ -26,7 +26,7 @@ public sealed class LisReports
 
     /// <summary>A 血常规 for a demo patient, approved now; <paramref name="idNumber"/> overrides the patient's ID (to
     /// show a report the portal holds back).</summary>
-    public LabReport Create(DemoPatient patient, string? idNumber = null)
+    public LabReport Create(DemoPatient patient, string? idNumber = null, bool selfApproved = false)
     {
         var number = $"JY{DateTime.UtcNow:yyyyMMdd}{Interlocked.Increment(ref _sequence):00000}";
         var template = SampleReports.BloodCount();
@@ -42,6 +42,7 @@ public sealed class LisReports
                 Patient = new ReportPatient(patient.Identity.Name, patient.Sex == "M" ? "男" : "女", $"{age}岁", patient.Identity.IdType,
                     idNumber ?? patient.Identity.IdNumber, patient.HisId, "MZ" + number[2..], new CodedName("NK", "内科"), null),
                 ReportedAt = now.AddMinutes(-20),
+                Approver = selfApproved ? template.Header.Reporter : template.Header.Approver,
                 ApprovedAt = now.AddMinutes(-1),
                 RecognitionItemCodes = ["L001"],
                 Recognisable = true,

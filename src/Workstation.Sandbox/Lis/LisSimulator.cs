@@ -129,8 +129,9 @@ public static class LisSimulator
             var patient = Demo.DemoWorld.FindByHisId(form["patient"].FirstOrDefault() ?? "P1001") ?? Demo.DemoWorld.Patients[0];
             var count = int.TryParse(form["count"].FirstOrDefault(), out var n) ? Math.Clamp(n, 1, 50) : 1;
             var badId = form["badId"].FirstOrDefault() == "on";
+            var selfApproved = form["selfApproved"].FirstOrDefault() == "on";
             for (var i = 0; i < count; i++)
-                await reports.ApproveAsync(reports.Create(patient, badId ? patient.Identity.IdNumber[..17] + "0" : null), context.RequestAborted);
+                await reports.ApproveAsync(reports.Create(patient, badId ? patient.Identity.IdNumber[..17] + "0" : null, selfApproved), context.RequestAborted);
             return Results.Redirect("/");
         });
         app.MapPost("/lis/demo/reports/{number}/withdraw", async (string number, HttpContext context) =>
@@ -148,7 +149,7 @@ public static class LisSimulator
             $"<tr><td>{WebUtility.HtmlEncode(r.Header.ReportNumber)}</td><td>{WebUtility.HtmlEncode(r.Header.Patient.Name)}</td><td>{WebUtility.HtmlEncode(r.Header.ItemName)}</td>" +
             $"<td>{r.Header.ApprovedAt:yyyy-MM-dd HH:mm}</td><td><form method='post' action='/lis/demo/reports/{Uri.EscapeDataString(r.Header.ReportNumber)}/withdraw'><button type='submit'>撤回</button></form></td></tr>"));
         return "<h2>检验报告审核（上传互认平台）</h2><form method='post' action='/lis/demo/reports/approve'>患者 <select name='patient'>" + options +
-               "</select> 份数 <input name='count' value='1' size='2'> <label><input type='checkbox' name='badId'> 身份证号错误</label> <button type='submit'>审核通过</button></form>" +
+               "</select> 份数 <input name='count' value='1' size='2'> <label><input type='checkbox' name='badId'> 身份证号错误</label> <label><input type='checkbox' name='selfApproved'> 报告者自审（平台会拒绝）</label> <button type='submit'>审核通过</button></form>" +
                "<table border=1 id='reports'><tr><th>报告单号</th><th>患者</th><th>项目</th><th>审核时间</th><th></th></tr>" + rows + "</table>";
     }
 }

@@ -98,7 +98,7 @@ public static class PlatformSimulator
         api.MapPost("/upload/staff", (StaffUpload u) =>
             string.IsNullOrWhiteSpace(u.Code) || string.IsNullOrWhiteSpace(u.Name) ? Invalid("人员编码和姓名不能为空") : Store(state, $"staff:{u.Code}", u));
 
-        api.MapPost("/upload/lab", (LabReportUpload u, HttpContext context) =>
+        api.MapPost("/upload/lab", (LabReportUpload u, HttpContext context) => LabProblem(state, u) is { } problem ? Invalid(problem) :
             UploadReport(state, context, u.ReportId, u.Patient, u.ItemCode, ReportKinds.Lab, u.ApprovedAt, u.Results, null, null));
         api.MapPost("/upload/exam", (ExamReportUpload u, HttpContext context) =>
             UploadReport(state, context, u.ReportId, u.Patient, u.ItemCode, ReportKinds.Exam, u.ApprovedAt, null, u.Findings, u.Impression));
@@ -120,6 +120,21 @@ public static class PlatformSimulator
         state.PutReport(reportId, patient, item, institution, approvedAt.ToUniversalTime(), results, findings, impression);
         state.LogUpload(kind, reportId);
         return Ok(state.Receipt($"{kind}:{reportId}"));
+    }
+
+    /// <summary>What a real platform checks in a full lab report, each refusal naming the field with a code, as
+    /// public specifications of this kind do. Absent optional fields are not checked.</summary>
+    private static string? LabProblem(PlatformState state, LabReportUpload u)
+    {
+        if (u.ItemCodes is { } codes && codes.FirstOrDefault(c => state.Catalogue.Find(c) is not { Kind: ReportKinds.Lab }) is { } unknown)
+            return $"[E2101] itemCodes: 互认编码 {unknown} 不存在或不是检验项目";
+        if (u.Specimen is { } sp && sp.CollectedAt > sp.ReceivedAt) return "[E2102] specimen.collectedAt: 采样时间不能晚于接收时间";
+        if (u.ReportedAt is { } reported && reported > u.ApprovedAt) return "[E2103] reportedAt: 报告时间不能晚于审核时间";
+        if (u.ReporterCode == u.ApproverCode) return "[E2104] approverCode: 审核者不能与报告者为同一人（双人审核）";
+        if (u.ReportStatus is { } status && status is not ("最终" or "临时")) return "[E2105] reportStatus: 报告类型应为“临时”或“最终”";
+        if (u.ReportStatus == "最终" && string.IsNullOrWhiteSpace(u.Signature)) return "[E2106] signature: 最终报告缺少CA签名值";
+        return u.Results.FirstOrDefault(r => !string.IsNullOrEmpty(r.Value) && decimal.TryParse(r.Value, out _) && string.IsNullOrWhiteSpace(r.Unit)) is { } noUnit
+            ? $"[E2107] results[{noUnit.Code}].unit: 数值结果缺少单位" : null;
     }
 
     private static IResult UploadPdf(PlatformState state, ReportPdfUpload u)

@@ -49,9 +49,9 @@ public sealed class UploadFixture : IAsyncLifetime
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
 
     /// <summary>The LIS approves a 血常规 for a demo patient and posts the signed event; returns the report number.</summary>
-    public async Task<string> ApproveAsync(string hisId = "P1001", string? idNumber = null, string department = "JYK")
+    public async Task<string> ApproveAsync(string hisId = "P1001", string? idNumber = null, string department = "JYK", bool selfApproved = false)
     {
-        var report = Sandbox.Lis.Reports.Create(DemoWorld.FindByHisId(hisId)!, idNumber);
+        var report = Sandbox.Lis.Reports.Create(DemoWorld.FindByHisId(hisId)!, idNumber, selfApproved);
         Sandbox.Lis.Reports.Put(report);
         await PostAsync("report-approved", report.Header.ReportNumber, department);
         return report.Header.ReportNumber;
@@ -98,8 +98,9 @@ public sealed class UploadFixture : IAsyncLifetime
         {
             await Task.WhenAll(dispatchers.Select(d => d.RunOnceAsync(TestContext.Current.CancellationToken)));
             await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
-            if (!await db.Outbox.AnyAsync(m => m.State == OutboxStates.Pending || m.State == OutboxStates.Failed || m.State == OutboxStates.Sending,
-                    TestContext.Current.CancellationToken)) return;
+            // Done when nothing is left to send, except what waits behind a dead-lettered message of its key.
+            if (!await db.Outbox.AnyAsync(m => (m.State == OutboxStates.Pending || m.State == OutboxStates.Failed || m.State == OutboxStates.Sending)
+                    && !db.Outbox.Any(d => d.OrderingKey == m.OrderingKey && d.State == OutboxStates.Dead), TestContext.Current.CancellationToken)) return;
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
         throw new TimeoutException("the outbox did not drain");

@@ -132,6 +132,21 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
     }
 
     [Fact]
+    public async Task A_field_the_platform_refuses_is_dead_lettered_at_once_with_its_words_and_the_pdf_is_not_sent()
+    {
+        var number = await fixture.ApproveAsync("P1005", selfApproved: true);
+        await fixture.WaitForItemsAsync([number]);
+
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+
+        var row = (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number);
+        Assert.Equal(UploadStatuses.Failed, row.Status);
+        Assert.Contains("[E2104] approverCode: 审核者不能与报告者为同一人", row.PlatformError);
+        Assert.Equal(2, row.Attempts); // patient once, data once (refused: not retried); the PDF waits behind it
+        Assert.DoesNotContain(fixture.Sandbox.Platform.Uploads, e => e.Key == number);
+    }
+
+    [Fact]
     public async Task An_approval_first_department_waits_for_lab_staff_then_uploads()
     {
         var number = await fixture.ApproveAsync("P1005", department: "HOLD");
