@@ -23,6 +23,7 @@ using Workstation.Portal.Embed;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Recognition;
+using Workstation.Portal.Review;
 using Workstation.Portal.Components;
 using Workstation.Portal.Localization;
 using Workstation.Portal.Operations;
@@ -70,6 +71,7 @@ public static class PortalServices
         services.AddHostedService(sp => sp.GetRequiredService<RecheckService>());
         services.AddPortalAlerts(configuration);
         services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
+        services.AddReview(configuration);
 
         services.AddPortalSecurity();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
@@ -205,6 +207,7 @@ public static class PortalServices
         app.MapOrderEndpoints();
         app.MapEmbedEndpoints();
         app.MapWebhookEndpoints();
+        app.MapReview();
         app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -4,6 +4,7 @@ using Workstation.Portal.Alerts;
 using Workstation.Portal.Audit;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
+using Workstation.Portal.Review;
 
 namespace Workstation.Portal.Storage;
 
@@ -34,6 +35,20 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     public DbSet<ResultNotification> ResultNotifications => Set<ResultNotification>();
+
+    public DbSet<ReviewMark> ReviewMarks => Set<ReviewMark>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AuditTrail.EnsureAppendOnly(ChangeTracker);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AuditTrail.EnsureAppendOnly(ChangeTracker);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -184,6 +199,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             e.Property(r => r.InstitutionName).HasMaxLength(80);
             e.HasIndex(r => new { r.ClientId, r.EncounterId, r.ReportId }).IsUnique();
         });
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
     }
 }
 

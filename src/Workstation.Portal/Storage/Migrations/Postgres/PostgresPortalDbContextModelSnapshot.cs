@@ -670,6 +670,10 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.HasIndex("DecisionToken")
                         .IsUnique();
 
+                    b.HasIndex("DepartmentCode", "DecidedAt");
+
+                    b.HasIndex("DoctorId", "DecidedAt");
+
                     b.HasIndex("ClientId", "EncounterId", "ItemCode", "ReportId")
                         .IsUnique();
 
@@ -737,6 +741,58 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("retained_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewMark", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("DecisionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DoctorId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DoctorName")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("MarkedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reviewer")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecisionId");
+
+                    b.HasIndex("DepartmentCode", "DoctorId");
+
+                    b.ToTable("review_marks", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -651,6 +651,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.HasIndex("DecisionToken")
                         .IsUnique();
 
+                    b.HasIndex("DepartmentCode", "DecidedAt");
+
+                    b.HasIndex("DoctorId", "DecidedAt");
+
                     b.HasIndex("ClientId", "EncounterId", "ItemCode", "ReportId")
                         .IsUnique();
 
@@ -716,6 +720,56 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("retained_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewMark", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DecisionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DoctorId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DoctorName")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("MarkedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reviewer")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecisionId");
+
+                    b.HasIndex("DepartmentCode", "DoctorId");
+
+                    b.ToTable("review_marks", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Workstation.Platform.Catalogue;
+using Workstation.Portal.Storage;
+
+namespace Workstation.Portal.Review;
+
+/// <summary>Loads the facts of a filter and computes the dashboard with <see cref="ReviewMetrics"/>. The outcome and
+/// reason filters do not apply here (the figures are about all outcomes); critical values follow the date range and the
+/// department only.</summary>
+public sealed class ReviewSummaryService(
+    IDbContextFactory<PortalDbContext> dbFactory, ReviewExplorer explorer, RecognitionItemCatalogue catalogue, IOptions<ReviewOptions> options)
+{
+    public async Task<ReviewSummary> SummarizeAsync(ResolvedFilter filter, CancellationToken cancellationToken)
+    {
+        var decisions = await DecisionFactsAsync(filter, cancellationToken);
+        var notChecked = (await explorer.NotCheckedRowsAsync(filter, cancellationToken))
+            .Select(r => new NotCheckedFact(r.CheckId, r.CreatedAt, r.RecheckedAt, r.Status)).ToList();
+        var alerts = await AlertFactsAsync(filter, cancellationToken);
+        var f = filter.Filter;
+        Ratio? notCheckedShare = null;
+        if (f.Department is null && f.Doctor is null && f.Setting is null && f.Item is null && f.Institution is null)
+        {
+            // Order checks carry their department inside JSON: the share is computed hospital-wide only.
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var checks = await db.OrderChecks.AsNoTracking().CountAsync(c => c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc, cancellationToken);
+            notCheckedShare = new Ratio(notChecked.Count, checks);
+        }
+        var o = options.Value;
+        return new ReviewSummary(
+            ReviewMetrics.RecognitionRate(decisions, code => catalogue.Find(code)?.ValidityDays),
+            ReviewMetrics.DialogRate(decisions),
+            decisions.Count,
+            decisions.Count(d => d.Choice == Orders.DecisionChoices.Decline),
+            ReviewMetrics.DeclineRateBy(decisions, d => d.ItemCode, d => d.ItemName),
+            ReviewMetrics.DeclineRateBy(decisions, d => d.DoctorId, d => $"{d.DoctorName} · {d.DepartmentName}"),
+            ReviewMetrics.DeclineRateBy(decisions, d => d.DepartmentCode, d => d.DepartmentName, top: 20),
+            ReviewMetrics.DeclinesByReason(decisions),
+            notChecked.Count,
+            notChecked.Count(c => c.RecheckedAt is not null),
+            notCheckedShare,
+            ReviewMetrics.Institutions(decisions),
+            ReviewMetrics.CostAvoided(decisions, code => catalogue.Find(code)?.Price),
+            ReviewMetrics.Trend(decisions, notChecked, o.UtcOffset, monthly: false),
+            ReviewMetrics.Trend(decisions, notChecked, o.UtcOffset, monthly: true),
+            ReviewMetrics.CriticalValues(alerts, o.CriticalNotifyLimit));
+    }
+
+    private async Task<List<DecisionFact>> DecisionFactsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await ReviewExplorer.Apply(db.Decisions.AsNoTracking(), filter, withOutcome: false)
+            .Select(d => new DecisionFact(d.Id, d.DecidedAt, d.Choice, d.ReasonCodes, d.ItemCode, d.ItemName, d.DoctorId, d.DoctorName,
+                d.DepartmentCode, d.DepartmentName, d.PatientId, d.ReportId, d.ReportInstitution, d.ReportDate))
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task<List<AlertFact>> AlertFactsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var alerts = db.CriticalValueAlerts.AsNoTracking().Where(a => a.ReportedAt >= filter.FromUtc && a.ReportedAt < filter.ToUtc);
+        if (filter.Filter.Department is { } dep) alerts = alerts.Where(a => a.DepartmentCode == dep);
+        return await alerts
+            .Select(a => new AlertFact(a.Id, a.DepartmentCode, a.ReportedAt,
+                db.AlertSteps.Where(s => s.AlertId == a.Id && s.Kind == "routed").Min(s => (DateTime?)s.At),
+                a.AcknowledgedAt, a.HandledAt, a.EscalationLevel))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>One row per local month of the filter: the monthly summary export.</summary>
+    public async Task<IReadOnlyList<MonthlySummaryRow>> MonthlyAsync(ResolvedFilter filter, CancellationToken cancellationToken)
+    {
+        var decisions = await DecisionFactsAsync(filter, cancellationToken);
+        var notChecked = await explorer.NotCheckedRowsAsync(filter, cancellationToken);
+        var alerts = await AlertFactsAsync(filter, cancellationToken);
+        var offset = options.Value.UtcOffset;
+        string Month(DateTime utc) => (utc + offset).ToString("yyyy-MM");
+        var months = decisions.Select(d => Month(d.DecidedAt)).Concat(notChecked.Select(c => Month(c.CreatedAt)))
+            .Concat(alerts.Select(a => Month(a.ReportedAt))).Distinct().Order(StringComparer.Ordinal);
+        return months.Select(m =>
+        {
+            var ds = decisions.Where(d => Month(d.DecidedAt) == m).ToList();
+            var nc = notChecked.Where(c => Month(c.CreatedAt) == m).ToList();
+            var cv = ReviewMetrics.CriticalValues(alerts.Where(a => Month(a.ReportedAt) == m).ToList(), options.Value.CriticalNotifyLimit);
+            var goal = ReviewMetrics.RecognitionRate(ds, code => catalogue.Find(code)?.ValidityDays);
+            var dialog = ReviewMetrics.DialogRate(ds);
+            return new MonthlySummaryRow
+            {
+                Month = m, Decisions = ds.Count, Recognised = dialog.Numerator, Declined = ds.Count - dialog.Numerator,
+                DialogRate = Percent(dialog), RecognitionRateNumerator = goal.Numerator, RecognitionRateDenominator = goal.Denominator,
+                RecognitionRate = Percent(goal), NotChecked = nc.Count, Reconciled = nc.Count(c => c.RecheckedAt is not null),
+                CostAvoided = ReviewMetrics.CostAvoided(ds, code => catalogue.Find(code)?.Price),
+                CriticalValues = cv.Alerts, NotifiedInTime = Percent(cv.NotifiedInTime), Escalated = cv.Escalated,
+            };
+        }).ToList();
+    }
+
+    private static string Percent(Ratio r) => r.Value is { } v ? (v * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "—";
+}
