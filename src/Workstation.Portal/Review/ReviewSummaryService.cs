@@ -34,7 +34,7 @@ public sealed class ReviewSummaryService(
             decisions.Count(d => d.Choice == Orders.DecisionChoices.Decline),
             ReviewMetrics.DeclineRateBy(decisions, d => d.ItemCode, d => d.ItemName),
             ReviewMetrics.DeclineRateBy(decisions, d => d.DoctorId, d => $"{d.DoctorName} · {d.DepartmentName}"),
-            ReviewMetrics.DeclineRateBy(decisions, d => d.DepartmentCode, d => d.DepartmentName, top: 20),
+            ReviewMetrics.DeclineRateBy(decisions, d => d.DepartmentCode, d => d.DepartmentName, top: 50),
             ReviewMetrics.DeclinesByReason(decisions),
             notChecked.Count,
             notChecked.Count(c => c.RecheckedAt is not null),
