@@ -1,13 +1,15 @@
 // Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
-//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch] [--requests N]
+//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|review] [--requests N] [--decisions N]
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
 var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 var requests = args.SkipWhile(a => a != "--requests").Skip(1).Select(int.Parse).FirstOrDefault(2000);
+var decisions = args.SkipWhile(a => a != "--decisions").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
 
 await using var env = await BenchEnvironment.StartAsync();
 Console.WriteLine($"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
 if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests);
 if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
 if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
+if (what is "all" or "review") await ReviewBench.RunAsync(env, decisions, requests: Math.Min(requests, 100));

@@ -30,3 +30,14 @@ internal sealed class DecisionReviewIndexes : IEntityTypeConfiguration<Recogniti
         e.HasIndex(d => new { d.DoctorId, d.DecidedAt });
     }
 }
+
+/// <summary>Indexes the review queries need on order checks: all checks of a period (the not-checked share) and the
+/// ones re-checked later. Only indexes: the mapping stays with the Orders feature.</summary>
+internal sealed class OrderCheckReviewIndexes : IEntityTypeConfiguration<OrderCheck>
+{
+    public void Configure(EntityTypeBuilder<OrderCheck> e)
+    {
+        e.HasIndex(c => c.CreatedAt);
+        e.HasIndex(c => c.RecheckedAt);
+    }
+}

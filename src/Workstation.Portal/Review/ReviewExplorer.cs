@@ -74,15 +74,22 @@ public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory,
         return new ReviewPage<NotCheckedRow>(rows.Count, filter.Filter.Page, filter.Filter.PageSize, page);
     }
 
+    /// <summary>The not-checked events of the filter as facts; without a department, doctor, setting or item filter the
+    /// stored context is not read at all.</summary>
+    internal async Task<List<NotCheckedFact>> NotCheckedFactsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
+    {
+        var f = filter.Filter;
+        if (f.Department is not null || f.Doctor is not null || f.Setting is not null || f.Item is not null)
+            return (await NotCheckedRowsAsync(filter, cancellationToken)).Select(r => new NotCheckedFact(r.CheckId, r.CreatedAt, r.RecheckedAt, r.Status)).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await NotCheckedQuery(db, filter)).Select(c => new NotCheckedFact(c.Id, c.CreatedAt, c.RecheckedAt, c.Status)).ToList();
+    }
+
     /// <summary>Every not-checked event of the filter (department, doctor, setting and item read from the stored context).</summary>
     internal async Task<List<NotCheckedRow>> NotCheckedRowsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var checks = await db.OrderChecks.AsNoTracking()
-            .Where(c => c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc && (c.Status == OrderCheckStatus.NotChecked || c.RecheckedAt != null))
-            .OrderByDescending(c => c.CreatedAt)
-            .Take(NotCheckedScanLimit)
-            .ToListAsync(cancellationToken);
+        var checks = await NotCheckedQuery(db, filter);
         var f = filter.Filter;
         var rows = new List<NotCheckedRow>();
         foreach (var c in checks)
@@ -99,6 +106,23 @@ public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory,
         }
         return rows;
     }
+
+    /// <summary>Two indexed reads (still pending: status; reconciled: re-check time, which follows the check) rather
+    /// than one OR that would scan every order check; newest first, at most <see cref="NotCheckedScanLimit"/>.</summary>
+    private static async Task<List<OrderCheck>> NotCheckedQuery(PortalDbContext db, ResolvedFilter filter)
+    {
+        var pending = await db.OrderChecks.AsNoTracking()
+            .Where(c => c.Status == OrderCheckStatus.NotChecked && c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc)
+            .OrderByDescending(c => c.CreatedAt).Take(NotCheckedScanLimit).ToListAsync();
+        var reconciled = (await db.OrderChecks.AsNoTracking()
+                .Where(c => c.RecheckedAt >= filter.FromUtc && c.RecheckedAt < filter.ToUtc.AddDays(ReconcileWindowDays))
+                .OrderByDescending(c => c.RecheckedAt).Take(NotCheckedScanLimit).ToListAsync())
+            .Where(c => c.Status != OrderCheckStatus.NotChecked && c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc);
+        return pending.Concat(reconciled).OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id, StringComparer.Ordinal).Take(NotCheckedScanLimit).ToList();
+    }
+
+    /// <summary>Re-checks run within the re-check window (a day by default); a week covers any configuration.</summary>
+    private const int ReconcileWindowDays = 7;
 
     public async Task<DecisionDetail?> DetailAsync(long id, string actor, CancellationToken cancellationToken)
     {

@@ -53,11 +53,7 @@ public static class ReviewMetrics
     /// one; a report matched twice for one patient counts once; not-checked events match no report and count in neither.</summary>
     public static Ratio RecognitionRate(IEnumerable<DecisionFact> decisions, Func<string, int?> validityDays)
     {
-        var latest = decisions
-            .Where(d => validityDays(d.ItemCode) is not { } days || d.DecidedAt <= d.ReportDate.AddDays(days))
-            .GroupBy(d => (d.PatientId, d.ReportId))
-            .Select(g => g.OrderBy(d => d.DecidedAt).ThenBy(d => d.Id).Last())
-            .ToList();
+        var latest = LatestPerPair(decisions.Where(d => validityDays(d.ItemCode) is not { } days || d.DecidedAt <= d.ReportDate.AddDays(days)));
         return new Ratio(latest.Count(d => d.Choice == DecisionChoices.Recognise), latest.Count);
     }
 
@@ -88,15 +84,21 @@ public static class ReviewMetrics
     }
 
     /// <summary>Recognised reports per producing institution (distinct patient-report pairs, latest decision 互认).</summary>
-    public static IReadOnlyList<InstitutionUse> Institutions(IEnumerable<DecisionFact> decisions) =>
-        LatestRecognised(decisions).GroupBy(d => d.Institution)
+    public static IReadOnlyList<InstitutionUse> Institutions(IEnumerable<DecisionFact> decisions) => InstitutionsOfLatest(LatestPerPair(decisions));
+
+    /// <summary><see cref="Institutions"/> over the result of <see cref="LatestPerPair"/> (computed once per summary).</summary>
+    public static IReadOnlyList<InstitutionUse> InstitutionsOfLatest(IEnumerable<DecisionFact> latest) =>
+        latest.Where(d => d.Choice == DecisionChoices.Recognise).GroupBy(d => d.Institution)
             .Select(g => new InstitutionUse(g.Key, g.Count()))
             .OrderByDescending(i => i.Recognised).ThenBy(i => i.Institution, StringComparer.Ordinal)
             .ToList();
 
     /// <summary>Catalogue price × recognised reports (distinct patient-report pairs); items missing from the catalogue add 0.</summary>
-    public static decimal CostAvoided(IEnumerable<DecisionFact> decisions, Func<string, decimal?> price) =>
-        LatestRecognised(decisions).Sum(d => price(d.ItemCode) ?? 0m);
+    public static decimal CostAvoided(IEnumerable<DecisionFact> decisions, Func<string, decimal?> price) => CostAvoidedOfLatest(LatestPerPair(decisions), price);
+
+    /// <summary><see cref="CostAvoided"/> over the result of <see cref="LatestPerPair"/>.</summary>
+    public static decimal CostAvoidedOfLatest(IEnumerable<DecisionFact> latest, Func<string, decimal?> price) =>
+        latest.Where(d => d.Choice == DecisionChoices.Recognise).Sum(d => price(d.ItemCode) ?? 0m);
 
     /// <summary>Trend buckets: local weeks (Monday first) or local months.</summary>
     public static IReadOnlyList<TrendPoint> Trend(IEnumerable<DecisionFact> decisions, IEnumerable<NotCheckedFact> notChecked,
@@ -158,8 +160,16 @@ public static class ReviewMetrics
             departments);
     }
 
-    private static IEnumerable<DecisionFact> LatestRecognised(IEnumerable<DecisionFact> decisions) =>
-        decisions.GroupBy(d => (d.PatientId, d.ReportId))
-            .Select(g => g.OrderBy(d => d.DecidedAt).ThenBy(d => d.Id).Last())
-            .Where(d => d.Choice == DecisionChoices.Recognise);
+    /// <summary>The latest decision (then the highest id) of each (patient, report) pair, in one pass.</summary>
+    public static IReadOnlyCollection<DecisionFact> LatestPerPair(IEnumerable<DecisionFact> decisions)
+    {
+        var latest = new Dictionary<(string, string), DecisionFact>();
+        foreach (var d in decisions)
+        {
+            var key = (d.PatientId, d.ReportId);
+            if (!latest.TryGetValue(key, out var seen) || d.DecidedAt > seen.DecidedAt || (d.DecidedAt == seen.DecidedAt && d.Id > seen.Id))
+                latest[key] = d;
+        }
+        return latest.Values;
+    }
 }

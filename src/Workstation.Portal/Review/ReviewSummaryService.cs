@@ -14,8 +14,7 @@ public sealed class ReviewSummaryService(
     public async Task<ReviewSummary> SummarizeAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         var decisions = await DecisionFactsAsync(filter, cancellationToken);
-        var notChecked = (await explorer.NotCheckedRowsAsync(filter, cancellationToken))
-            .Select(r => new NotCheckedFact(r.CheckId, r.CreatedAt, r.RecheckedAt, r.Status)).ToList();
+        var notChecked = await explorer.NotCheckedFactsAsync(filter, cancellationToken);
         var alerts = await AlertFactsAsync(filter, cancellationToken);
         var f = filter.Filter;
         Ratio? notCheckedShare = null;
@@ -26,21 +25,25 @@ public sealed class ReviewSummaryService(
             var checks = await db.OrderChecks.AsNoTracking().CountAsync(c => c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc, cancellationToken);
             notCheckedShare = new Ratio(notChecked.Count, checks);
         }
+        // Names come from the (briefly cached) directories: reading them for every row costs more than the figures.
+        var departments = (await explorer.DepartmentsAsync(cancellationToken)).ToDictionary(d => d.Code, d => d.Name);
+        var doctors = (await explorer.DoctorsAsync(null, cancellationToken)).ToDictionary(d => d.Code, d => d.Name);
         var o = options.Value;
+        var latest = ReviewMetrics.LatestPerPair(decisions);
         return new ReviewSummary(
             ReviewMetrics.RecognitionRate(decisions, code => catalogue.Find(code)?.ValidityDays),
             ReviewMetrics.DialogRate(decisions),
             decisions.Count,
             decisions.Count(d => d.Choice == Orders.DecisionChoices.Decline),
-            ReviewMetrics.DeclineRateBy(decisions, d => d.ItemCode, d => d.ItemName),
-            ReviewMetrics.DeclineRateBy(decisions, d => d.DoctorId, d => $"{d.DoctorName} · {d.DepartmentName}"),
-            ReviewMetrics.DeclineRateBy(decisions, d => d.DepartmentCode, d => d.DepartmentName, top: 50),
+            ReviewMetrics.DeclineRateBy(decisions, d => d.ItemCode, d => catalogue.Find(d.ItemCode)?.Name ?? d.ItemCode),
+            ReviewMetrics.DeclineRateBy(decisions, d => d.DoctorId, d => $"{doctors.GetValueOrDefault(d.DoctorId, d.DoctorId)} · {departments.GetValueOrDefault(d.DepartmentCode, d.DepartmentCode)}"),
+            ReviewMetrics.DeclineRateBy(decisions, d => d.DepartmentCode, d => departments.GetValueOrDefault(d.DepartmentCode, d.DepartmentCode), top: 50),
             ReviewMetrics.DeclinesByReason(decisions),
             notChecked.Count,
             notChecked.Count(c => c.RecheckedAt is not null),
             notCheckedShare,
-            ReviewMetrics.Institutions(decisions),
-            ReviewMetrics.CostAvoided(decisions, code => catalogue.Find(code)?.Price),
+            ReviewMetrics.InstitutionsOfLatest(latest),
+            ReviewMetrics.CostAvoidedOfLatest(latest, code => catalogue.Find(code)?.Price),
             ReviewMetrics.Trend(decisions, notChecked, o.UtcOffset, monthly: false),
             ReviewMetrics.Trend(decisions, notChecked, o.UtcOffset, monthly: true),
             ReviewMetrics.CriticalValues(alerts, o.CriticalNotifyLimit));
@@ -50,8 +53,8 @@ public sealed class ReviewSummaryService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await ReviewExplorer.Apply(db.Decisions.AsNoTracking(), filter, withOutcome: false)
-            .Select(d => new DecisionFact(d.Id, d.DecidedAt, d.Choice, d.ReasonCodes, d.ItemCode, d.ItemName, d.DoctorId, d.DoctorName,
-                d.DepartmentCode, d.DepartmentName, d.PatientId, d.ReportId, d.ReportInstitution, d.ReportDate))
+            .Select(d => new DecisionFact(d.Id, d.DecidedAt, d.Choice, d.ReasonCodes, d.ItemCode, "", d.DoctorId, "",
+                d.DepartmentCode, "", d.PatientId, d.ReportId, d.ReportInstitution, d.ReportDate))
             .ToListAsync(cancellationToken);
     }
 
@@ -71,7 +74,7 @@ public sealed class ReviewSummaryService(
     public async Task<IReadOnlyList<MonthlySummaryRow>> MonthlyAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         var decisions = await DecisionFactsAsync(filter, cancellationToken);
-        var notChecked = await explorer.NotCheckedRowsAsync(filter, cancellationToken);
+        var notChecked = await explorer.NotCheckedFactsAsync(filter, cancellationToken);
         var alerts = await AlertFactsAsync(filter, cancellationToken);
         var offset = options.Value.UtcOffset;
         string Month(DateTime utc) => (utc + offset).ToString("yyyy-MM");

@@ -530,6 +530,10 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("RecheckedAt");
+
                     b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("ClientId", "EncounterId", "DraftOrderId");

@@ -513,6 +513,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("RecheckedAt");
+
                     b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("ClientId", "EncounterId", "DraftOrderId");

@@ -12,7 +12,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261125164530_Review")]
+    [Migration("20261125170221_Review")]
     partial class Review
     {
         /// <inheritdoc />
@@ -532,6 +532,10 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("RecheckedAt");
 
                     b.HasIndex("Status", "CreatedAt");
 

@@ -11,7 +11,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261125164528_Review")]
+    [Migration("20261125170219_Review")]
     partial class Review
     {
         /// <inheritdoc />
@@ -515,6 +515,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("RecheckedAt");
 
                     b.HasIndex("Status", "CreatedAt");
 

@@ -43,6 +43,16 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 columns: new[] { "DoctorId", "DecidedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_order_checks_CreatedAt",
+                table: "order_checks",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_order_checks_RecheckedAt",
+                table: "order_checks",
+                column: "RecheckedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_review_marks_DecisionId",
                 table: "review_marks",
                 column: "DecisionId");
@@ -73,6 +83,14 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "IX_recognition_decisions_DoctorId_DecidedAt",
                 table: "recognition_decisions");
+
+            migrationBuilder.DropIndex(
+                name: "IX_order_checks_CreatedAt",
+                table: "order_checks");
+
+            migrationBuilder.DropIndex(
+                name: "IX_order_checks_RecheckedAt",
+                table: "order_checks");
         }
     }
 }
