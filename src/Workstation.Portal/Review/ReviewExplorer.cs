@@ -107,6 +107,31 @@ public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory,
         return rows;
     }
 
+    /// <summary>Critical values of the filter's dates and department, newest first; <paramref name="lateOnly"/>: those not
+    /// notified within <see cref="ReviewOptions.CriticalNotifyLimit"/> (the numerator's complement of "notified in time").</summary>
+    public async Task<ReviewPage<AlertReviewRow>> AlertsAsync(ResolvedFilter filter, bool lateOnly, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var q = db.CriticalValueAlerts.AsNoTracking().Where(a => a.ReportedAt >= filter.FromUtc && a.ReportedAt < filter.ToUtc);
+        if (filter.Filter.Department is { } dep) q = q.Where(a => a.DepartmentCode == dep);
+        var rows = await q.OrderByDescending(a => a.ReportedAt).Take(NotCheckedScanLimit)
+            .Select(a => new
+            {
+                a.Id, a.DepartmentCode, a.PatientName, a.ItemName, a.Value, a.Unit, a.ReportedAt,
+                NotifiedAt = db.AlertSteps.Where(s => s.AlertId == a.Id && s.Kind == "routed").Min(s => (DateTime?)s.At),
+                a.AcknowledgedAt, a.HandledAt, a.AccountableDoctorId, a.EscalationLevel,
+            })
+            .ToListAsync(cancellationToken);
+        var limit = options.Value.CriticalNotifyLimit;
+        var all = rows.Select(a => new AlertReviewRow(a.Id, a.DepartmentCode, a.PatientName, a.ItemName, a.Value, a.Unit, a.ReportedAt, a.NotifiedAt,
+                a.AcknowledgedAt, a.HandledAt, a.AccountableDoctorId, a.EscalationLevel, a.NotifiedAt is { } n && n - a.ReportedAt <= limit))
+            .Where(a => !lateOnly || !a.NotifiedInTime)
+            .ToList();
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.alerts.list", null, $"{filter.Filter.ToQueryString(withPaging: true)} late={lateOnly} ({all.Count})");
+        await db.SaveChangesAsync(cancellationToken);
+        return new ReviewPage<AlertReviewRow>(all.Count, filter.Filter.Page, filter.Filter.PageSize, all.Skip(filter.Skip).Take(filter.Filter.PageSize).ToList());
+    }
+
     /// <summary>Two indexed reads (still pending: status; reconciled: re-check time, which follows the check) rather
     /// than one OR that would scan every order check; newest first, at most <see cref="NotCheckedScanLimit"/>.</summary>
     private static async Task<List<OrderCheck>> NotCheckedQuery(PortalDbContext db, ResolvedFilter filter)

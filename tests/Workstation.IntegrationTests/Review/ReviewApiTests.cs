@@ -237,7 +237,7 @@ public sealed class ReviewApiTests(ReviewFixture fixture) : IClassFixture<Review
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/review/summary", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await doctor.GetAsync("/api/v1/review/decisions?s=" + token, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await his.GetAsync("/api/v1/review/decisions", Ct)).StatusCode);
-        foreach (var page in new[] { "/review", "/review/decisions", "/review/audit" })
+        foreach (var page in new[] { "/review", "/review/decisions", "/review/audit", "/review/alerts" })
         {
             var denied = await lab.GetAsync(page, Ct);
             Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
@@ -258,6 +258,9 @@ public sealed class ReviewApiTests(ReviewFixture fixture) : IClassFixture<Review
         var detail = WebUtility.HtmlDecode(await qc.GetStringAsync($"/review/decisions/{fixture.Known[2]}", Ct));
         var audit = WebUtility.HtmlDecode(await qc.GetStringAsync("/review/audit", Ct));
         var bad = WebUtility.HtmlDecode(await qc.GetStringAsync("/review/decisions?from=2026-06-30&to=2026-06-01", Ct));
+        var yearAgo = DateTime.UtcNow.AddHours(8).AddDays(-365).ToString("yyyy-MM-dd");
+        var late = WebUtility.HtmlDecode(await qc.GetStringAsync($"/review/alerts?from={yearAgo}&late=true", Ct));
+        var all = WebUtility.HtmlDecode(await qc.GetStringAsync($"/review/alerts?from={yearAgo}", Ct));
 
         Assert.Contains("60.0%", dashboard);      // dialog measure 3 / 5
         Assert.Contains("3 / 5", dashboard);
@@ -270,7 +273,13 @@ public sealed class ReviewApiTests(ReviewFixture fixture) : IClassFixture<Review
         Assert.Contains("患者坚持复查", detail);
         Assert.Contains("account.login", audit);
         Assert.Contains("结束日期早于开始日期", bad);
+        Assert.Contains("危急值及时性明细", late);
+        Assert.Contains("血钾", all);
+        Assert.True(Total(late) < Total(all)); // late only: the complement of "notified in time"
     }
+
+    private static int Total(string html) =>
+        int.Parse(System.Text.RegularExpressions.Regex.Match(html, "共 ([0-9,]+) 条").Groups[1].Value.Replace(",", ""));
 
     [Fact]
     public async Task The_generator_spreads_history_over_twenty_departments_with_not_checked_events_and_critical_values()
