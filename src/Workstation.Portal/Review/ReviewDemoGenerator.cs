@@ -183,23 +183,23 @@ public sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbFac
     }
 }
 
-/// <summary>Generates the demo history at start-up when <see cref="ReviewOptions.DemoVolume"/> is set (demo
-/// configuration, or <c>--Review:DemoVolume=100000 --Review:DemoOnlyIfEmpty=false</c> on the command line).</summary>
+/// <summary>Generates the demo history after start-up when <see cref="ReviewOptions.DemoVolume"/> is set (demo
+/// configuration, or <c>--Review:DemoVolume=100000 --Review:DemoOnlyIfEmpty=false</c> on the command line). It runs in
+/// the background so that the portal serves at once; the dashboard fills within seconds.</summary>
 internal sealed class ReviewDemoSeeder(
-    IOptions<ReviewOptions> options, IDbContextFactory<PortalDbContext> dbFactory, ReviewDemoGenerator generator, ILogger<ReviewDemoSeeder> logger) : IHostedService
+    IOptions<ReviewOptions> options, IDbContextFactory<PortalDbContext> dbFactory, ReviewDemoGenerator generator, ILogger<ReviewDemoSeeder> logger) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
         if (o.DemoVolume <= 0) return;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
         {
-            if (o.DemoOnlyIfEmpty && await db.Decisions.AnyAsync(cancellationToken)) return;
+            // The migrator (a hosted service registered before this one) has run: the table exists.
+            if (o.DemoOnlyIfEmpty && await db.Decisions.AnyAsync(stoppingToken)) return;
         }
-        var result = await generator.GenerateAsync(o.DemoVolume, seed: Environment.TickCount, cancellationToken);
+        var result = await generator.GenerateAsync(o.DemoVolume, seed: Environment.TickCount, stoppingToken);
         logger.LogWarning("Review demo history generated: {Decisions} decisions, {Checks} order checks ({NotChecked} not checked), {Alerts} critical values in {Seconds:0.0} s; this is a demo configuration",
             result.Decisions, result.Checks, result.NotChecked, result.Alerts, result.Took.TotalSeconds);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
