@@ -19,14 +19,25 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, IOpti
     public async Task<ReviewPage<AuditRow>> ListAsync(AuditFilter filter, DateTime fromUtc, DateTime toUtc, string actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var q = db.AuditEvents.AsNoTracking().Where(a => a.At >= fromUtc && a.At < toUtc);
+        // Who decided what: the doctors' decisions are their own record (recognition_decisions); they are listed here
+        // beside the audit events, with negative ids so that the two never collide.
+        var events = db.AuditEvents.AsNoTracking()
+            .Select(a => new { a.Id, a.At, a.Actor, a.Action, a.Subject, a.Detail, Source = "audit" });
+        var decisions = db.Decisions.AsNoTracking()
+            .Select(d => new
+            {
+                Id = -d.Id, At = d.DecidedAt, Actor = d.DoctorId, Action = "decision." + d.Choice, Subject = (string?)("decision/" + d.Id),
+                Detail = (string?)(d.PatientId + " " + d.ItemCode + " " + d.ReportId + " " + d.ReasonCodes), Source = "decision",
+            });
+        var q = events.Concat(decisions).Where(a => a.At >= fromUtc && a.At < toUtc);
         if (filter.Actor is { Length: > 0 } who) q = q.Where(a => a.Actor == who);
         if (filter.Action is { Length: > 0 } what) q = q.Where(a => a.Action.StartsWith(what));
         var total = await q.CountAsync(cancellationToken);
-        var rows = await q.OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
-            .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
-            .Select(a => new AuditRow(a.Id, a.At, a.Actor, a.Action, a.Subject, a.Detail))
-            .ToListAsync(cancellationToken);
+        var rows = (await q.OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
+                .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
+                .ToListAsync(cancellationToken))
+            .Select(a => new AuditRow(a.Id, a.At, a.Actor, a.Action, a.Subject, a.Detail, a.Source))
+            .ToList();
         AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.audit.view", null,
             $"from {fromUtc:u} to {toUtc:u} actor={filter.Actor} action={filter.Action} page={filter.Page} ({total})");
         await db.SaveChangesAsync(cancellationToken);

@@ -39,7 +39,9 @@ public sealed class MarkRequest
 /// <summary>Review marks per department and doctor, for feedback.</summary>
 public sealed record MarkTally(string DepartmentCode, string DoctorId, string DoctorName, int Appropriate, int Questionable);
 
-public sealed record AuditRow(long Id, DateTime At, string Actor, string Action, string? Subject, string? Detail);
+/// <summary>One line of the audit trail.</summary>
+/// <param name="Source">"audit" (an audit event) or "decision" (a doctor's decision, id negated).</param>
+public sealed record AuditRow(long Id, DateTime At, string Actor, string Action, string? Subject, string? Detail, string Source);
 
 /// <summary>Filter of the audit trail (dates are local days, <c>To</c> inclusive).</summary>
 public sealed record AuditFilter(DateOnly? From, DateOnly? To, string? Actor, string? Action, int Page = 1, int PageSize = ReviewFilter.DefaultPageSize);

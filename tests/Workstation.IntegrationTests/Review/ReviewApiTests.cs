@@ -193,11 +193,15 @@ public sealed class ReviewApiTests(ReviewFixture fixture) : IClassFixture<Review
         var page = (await admin.GetFromJsonAsync<ReviewPage<AuditRow>>("/api/v1/review/audit?actor=admin&pageSize=200", Json, Ct))!;
         var logins = (await admin.GetFromJsonAsync<ReviewPage<AuditRow>>("/api/v1/review/audit?action=account.login", Json, Ct))!;
         var bad = await admin.GetAsync("/api/v1/review/audit?pageSize=500", Ct);
+        var decided = (await admin.GetFromJsonAsync<ReviewPage<AuditRow>>("/api/v1/review/audit?from=2026-06-01&to=2026-06-30&actor=QD2&action=decision.decline", Json, Ct))!;
 
         Assert.Contains(page.Items, a => a.Action == "review.decisions.list");
         Assert.Contains(page.Items, a => a.Action == "account.login");
         Assert.All(logins.Items, a => Assert.StartsWith("account.login", a.Action));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(2, decided.Total); // who decided what: QD2's two declines of June
+        Assert.All(decided.Items, a => Assert.Equal("decision", a.Source));
+        Assert.Equal([$"decision/{fixture.Known[3]}", $"decision/{fixture.Known[2]}"], decided.Items.Select(a => a.Subject));
 
         await using var db = await fixture.DbAsync();
         var entry = await db.AuditEvents.OrderBy(a => a.Id).FirstAsync(Ct);
