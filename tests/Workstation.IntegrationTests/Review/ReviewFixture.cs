@@ -7,25 +7,38 @@ using Workstation.IntegrationTests.Portal;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Review;
 using Workstation.Portal.Storage;
+using Workstation.Sandbox;
 
 namespace Workstation.IntegrationTests.Review;
 
-/// <summary>The portal (real SQLite file) with generated history plus a small hand-made department, QA1, whose five
+/// <summary>The portal (real SQLite file; PostgreSQL when WORKSTATION_REVIEW_POSTGRES holds a server connection string,
+/// a fresh database dropped at the end) with generated history plus a small hand-made department, QA1, whose five
 /// decisions the tests know by heart.</summary>
 public sealed partial class ReviewFixture : IAsyncLifetime
 {
     public const string Department = "QA1";
 
-    public PortalFixture Portal { get; } = new();
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "workstation-it-" + Guid.NewGuid().ToString("N"));
+
+    public SandboxHost Sandbox { get; private set; } = null!;
+
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
     /// <summary>QA1's decisions, in local June 2026: ids by position.</summary>
     public IReadOnlyList<long> Known { get; private set; } = [];
 
     public async ValueTask InitializeAsync()
     {
-        await Portal.InitializeAsync();
-        _ = Portal.Factory.Server; // start the host: migrations and demo accounts
-        var services = Portal.Factory.Services;
+        Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
+        var extra = new Dictionary<string, string?>();
+        if (Environment.GetEnvironmentVariable("WORKSTATION_REVIEW_POSTGRES") is { Length: > 0 } server)
+        {
+            extra["Storage:Provider"] = "Postgres";
+            extra["Storage:ConnectionString"] = server + ";Database=workstation_review_" + Guid.NewGuid().ToString("N")[..10];
+        }
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => PortalFixture.Configure(b, Sandbox, _dataDirectory, extra));
+        _ = Factory.Server; // start the host: migrations and demo accounts
+        var services = Factory.Services;
         await services.GetRequiredService<ReviewDemoGenerator>().GenerateAsync(600, seed: 7, CancellationToken.None);
         await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var rows = new[]
@@ -58,7 +71,7 @@ public sealed partial class ReviewFixture : IAsyncLifetime
     }
 
     public HttpClient Client() =>
-        Portal.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>A client signed in as a seeded staff account (qc, admin, lab).</summary>
     public async Task<HttpClient> SignedInAsync(string user)
@@ -78,9 +91,19 @@ public sealed partial class ReviewFixture : IAsyncLifetime
     }
 
     public async Task<PortalDbContext> DbAsync() =>
-        await Portal.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        await Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
-    public ValueTask DisposeAsync() => Portal.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await using (var db = await DbAsync())
+        {
+            if (!db.Database.IsSqlite()) await db.Database.EnsureDeletedAsync();
+        }
+        await Factory.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
