@@ -58,11 +58,17 @@ public partial class DecisionExplorerPage
         return Task.CompletedTask;
     }
 
-    private void GoToPageAsync(int page) =>
-        Navigation.NavigateTo("/review/decisions" + (_filter with { Page = page }).ToQueryString(withPaging: true).Replace("&pageSize=50", "", StringComparison.Ordinal));
+    private void GoToPageAsync(int page)
+    {
+        var query = _filter.ToQueryString();
+        Navigation.NavigateTo($"/review/decisions{query}{(query.Length == 0 ? "?" : "&")}page={page}");
+    }
 
     private int PageCount(int total) => Math.Max(1, (total + _filter.PageSize - 1) / _filter.PageSize);
 
-    private string ExportUrl(string what, string format) =>
-        $"/api/v1/review/export{_filter.ToQueryString()}{(_filter.ToQueryString().Length == 0 ? "?" : "&")}what={what}&format={format}";
+    private string ExportUrl(string what, string format)
+    {
+        var query = _filter.ToQueryString();
+        return $"/api/v1/review/export{query}{(query.Length == 0 ? "?" : "&")}what={what}&format={format}";
+    }
 }
