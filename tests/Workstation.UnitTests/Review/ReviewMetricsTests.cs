@@ -40,6 +40,20 @@ public sealed class ReviewMetricsTests
     }
 
     [Fact]
+    public void Not_checked_events_count_in_neither_rate_and_appear_apart_in_the_trend()
+    {
+        var decisions = new[] { D(1, "P1", "R1", R), D(2, "P2", "R2", X, reasons: "OTHER") };
+        var notChecked = new[] { new NotCheckedFact("c1", Day, null, "not-checked"), new NotCheckedFact("c2", Day, Day.AddHours(1), "clear") };
+
+        var week = Assert.Single(ReviewMetrics.Trend(decisions, notChecked, TimeSpan.FromHours(8), monthly: false));
+
+        // The rates take decisions only: a not-checked order matched no report, so it is in no numerator or denominator.
+        Assert.Equal(new Ratio(1, 2), ReviewMetrics.RecognitionRate(decisions, Validity));
+        Assert.Equal(new Ratio(1, 2), ReviewMetrics.DialogRate(decisions));
+        Assert.Equal((2, 2), (week.Decisions, week.NotChecked));
+    }
+
+    [Fact]
     public void Dialog_rate_counts_every_forced_decision()
     {
         var decisions = new[] { D(1, "P1", "R1", R), D(2, "P1", "R1", R, 1), D(3, "P2", "R2", X, reasons: "OTHER"), D(4, "P3", "R3", R) };
