@@ -1,9 +1,11 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MiniExcelLibs;
 using Workstation.E2E.Pages;
 using Workstation.Portal.Review;
+using Workstation.Portal.Storage;
 
 namespace Workstation.E2E;
 
@@ -31,6 +33,9 @@ public sealed class ReviewTests(ReviewBrowserFixture browser) : IClassFixture<Re
 
         await review.FilterDepartmentAsync("心血管内科");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("department=XNK"));
+        // The first view was prerendered then made interactive: computed and audited once, not twice.
+        var views = await SummaryViewsAsync(until: v => v.Any(d => d.Contains("department=XNK")));
+        Assert.Single(views, d => !d.Contains("department=XNK"));
         await Assertions.Expect(review.ReasonBars).Not.ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "review-dashboard-zh");
 
@@ -72,5 +77,19 @@ public sealed class ReviewTests(ReviewBrowserFixture browser) : IClassFixture<Re
         await Assertions.Expect(page.GetByTestId("fig-goal10")).ToContainTextAsync("Recognition rate");
         await Assertions.Expect(review.ReasonBars).Not.ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "review-dashboard-en");
+    }
+
+    /// <summary>The details of the dashboard views audited for qc, once <paramref name="until"/> holds (10 s at most).</summary>
+    private async Task<List<string>> SummaryViewsAsync(Func<List<string>, bool> until)
+    {
+        var factory = browser.Server.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var views = new List<string>();
+        for (var wait = 0; wait < 100 && !until(views); wait++)
+        {
+            if (wait > 0) await Task.Delay(100);
+            await using var db = await factory.CreateDbContextAsync();
+            views = await db.AuditEvents.Where(a => a.Action == "review.summary.view" && a.Actor == "qc").Select(a => a.Detail ?? "").ToListAsync();
+        }
+        return views;
     }
 }

@@ -25,6 +25,11 @@ public partial class ReviewDashboardPage
 
     private TimeSpan NotifyLimit => Options.Value.CriticalNotifyLimit;
 
+    /// <summary>The figures computed while prerendering, handed to the interactive render so that one page view computes
+    /// (and audits) the dashboard once, not twice.</summary>
+    [PersistentState]
+    public PrerenderedDashboard? Prerendered { get; set; }
+
     protected override async Task OnParametersSetAsync()
     {
         _departments = await Decisions.DepartmentsAsync(CancellationToken.None);
@@ -37,9 +42,17 @@ public partial class ReviewDashboardPage
         _problem = invalid;
         if (resolved is null) return;
         _filter = resolved.Filter;
+        var key = _filter.ToQueryString();
+        if (Prerendered is { } restored && restored.Query == key)
+        {
+            (_summary, _tallies) = (restored.Summary, restored.Tallies);
+            Prerendered = null; // later navigations compute afresh
+            return;
+        }
         _summary = await Summaries.SummarizeAsync(resolved, CancellationToken.None);
         _tallies = await Decisions.MarkTalliesAsync(_filter.Department, CancellationToken.None);
-        await Audit.RecordSummaryViewAsync((await Auth).User.Identity?.Name ?? "unknown", _filter.ToQueryString(), CancellationToken.None);
+        await Audit.RecordSummaryViewAsync((await Auth).User.Identity?.Name ?? "unknown", key, CancellationToken.None);
+        if (!RendererInfo.IsInteractive) Prerendered = new PrerenderedDashboard(key, _summary, _tallies);
     }
 
     private Task ApplyAsync(ReviewFilter filter)
@@ -50,3 +63,6 @@ public partial class ReviewDashboardPage
 
     private string Explorer(Func<ReviewFilter, ReviewFilter> change) => ReviewFormat.Explorer(_filter, change);
 }
+
+/// <summary>What the dashboard keeps from prerendering for its interactive render.</summary>
+public sealed record PrerenderedDashboard(string Query, ReviewSummary Summary, IReadOnlyList<MarkTally> Tallies);
