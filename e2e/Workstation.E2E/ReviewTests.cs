@@ -55,6 +55,9 @@ public sealed class ReviewTests(ReviewBrowserFixture browser) : IClassFixture<Re
         await Assertions.Expect(page.GetByTestId("review-mark").First).ToContainTextAsync("存疑");
         await Assertions.Expect(page.GetByTestId("review-timeline")).ToContainTextAsync("质控评价");
         await BrowserFixture.ScreenshotAsync(page, "review-detail-zh");
+        await page.ReloadAsync(); // prerendered, then interactive from the state handed over
+        await portal.WaitInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("review-mark").First).ToContainTextAsync("复查理由不充分");
 
         await page.GoBackAsync();
         await Assertions.Expect(review.DecisionRows.First).ToContainTextAsync("存疑");

@@ -17,8 +17,20 @@ public partial class DecisionDetailPage
 
     private TimeSpan Offset => Options.Value.UtcOffset;
 
-    protected override async Task OnParametersSetAsync() =>
+    /// <summary>The decision read while prerendering, handed to the interactive render (one read and one audit entry per view).</summary>
+    [PersistentState]
+    public DecisionDetail? Prerendered { get; set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (Prerendered is { } restored && restored.Decision.Id == Id)
+        {
+            (_detail, Prerendered) = (restored, null);
+            return;
+        }
         _detail = await Explorer.DetailAsync(Id, await ActorAsync(), CancellationToken.None);
+        if (!RendererInfo.IsInteractive) Prerendered = _detail;
+    }
 
     private async Task MarkAsync((string Kind, string? Comment) mark)
     {

@@ -30,6 +30,10 @@ public partial class DecisionExplorerPage
 
     private TimeSpan Offset => Options.Value.UtcOffset;
 
+    /// <summary>The page read while prerendering, handed to the interactive render (one read and one audit entry per view).</summary>
+    [PersistentState]
+    public PrerenderedExplorer? Prerendered { get; set; }
+
     protected override async Task OnParametersSetAsync()
     {
         var (parsed, problem) = ReviewFilter.Parse(new Dictionary<string, string?>
@@ -47,9 +51,16 @@ public partial class DecisionExplorerPage
         _problem = invalid;
         if (resolved is null) return;
         _filter = resolved.Filter;
+        var key = _filter.ToQueryString(withPaging: true);
+        if (Prerendered is { } restored && restored.Query == key)
+        {
+            (_decisions, _notChecked, Prerendered) = (restored.Decisions, restored.NotChecked, null);
+            return;
+        }
         var actor = (await Auth).User.Identity?.Name ?? "unknown";
         if (_filter.Outcome == ReviewOutcomes.NotChecked) _notChecked = await Explorer.NotCheckedAsync(resolved, actor, CancellationToken.None);
         else _decisions = await Explorer.DecisionsAsync(resolved, actor, CancellationToken.None);
+        if (!RendererInfo.IsInteractive) Prerendered = new PrerenderedExplorer(key, _decisions, _notChecked);
     }
 
     private Task ApplyAsync(ReviewFilter filter)
@@ -72,3 +83,6 @@ public partial class DecisionExplorerPage
         return $"/api/v1/review/export{query}{(query.Length == 0 ? "?" : "&")}what={what}&format={format}";
     }
 }
+
+/// <summary>What the explorer keeps from prerendering for its interactive render.</summary>
+public sealed record PrerenderedExplorer(string Query, ReviewPage<DecisionRow>? Decisions, ReviewPage<NotCheckedRow>? NotChecked);
