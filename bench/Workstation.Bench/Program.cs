@@ -1,10 +1,11 @@
 // Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
-//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox] [--requests N]
+//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review] [--requests N] [--decisions N]
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
 var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 var requests = args.SkipWhile(a => a != "--requests").Skip(1).Select(int.Parse).FirstOrDefault(2000);
+var decisions = args.SkipWhile(a => a != "--decisions").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
 
 var header = $"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}";
 if (what == "reports")
@@ -22,3 +23,4 @@ if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
 if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
 if (what is "all" or "outbox") await OutboxBench.RunAsync(env, uploads: 10_000);
 if (what is "all") ReportBench.Run(renders: 200);
+if (what is "all" or "review") await ReviewBench.RunAsync(env, decisions, requests: Math.Min(requests, 100));

@@ -24,6 +24,7 @@ using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Recognition;
 using Workstation.Portal.Reports;
+using Workstation.Portal.Review;
 using Workstation.Portal.Components;
 using Workstation.Portal.Localization;
 using Workstation.Portal.Operations;
@@ -77,6 +78,7 @@ public static class PortalServices
         services.AddPortalAlerts(configuration);
         services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
         services.AddReports(configuration);
+        services.AddReview(configuration);
 
         services.AddPortalSecurity();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
@@ -216,6 +218,7 @@ public static class PortalServices
         app.MapWebhookEndpoints();
         app.MapUploads();
         app.MapReports();
+        app.MapReview();
         app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

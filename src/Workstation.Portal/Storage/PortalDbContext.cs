@@ -5,6 +5,7 @@ using Workstation.Portal.Audit;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Outbox;
+using Workstation.Portal.Review;
 
 namespace Workstation.Portal.Storage;
 
@@ -36,10 +37,22 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<ResultNotification> ResultNotifications => Set<ResultNotification>();
 
+    public DbSet<ReviewMark> ReviewMarks => Set<ReviewMark>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AuditTrail.EnsureAppendOnly(ChangeTracker);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AuditTrail.EnsureAppendOnly(ChangeTracker);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        // Entities of features that keep their mapping beside them (IEntityTypeConfiguration<T>).
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
         modelBuilder.Entity<UserAccount>(e =>
         {
             e.ToTable("users");
@@ -178,6 +191,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             e.Property(r => r.InstitutionName).HasMaxLength(80);
             e.HasIndex(r => new { r.ClientId, r.EncounterId, r.ReportId }).IsUnique();
         });
+        // Entities of features that keep their mapping beside them (IEntityTypeConfiguration<T>), after the ones above.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
     }
 }
 

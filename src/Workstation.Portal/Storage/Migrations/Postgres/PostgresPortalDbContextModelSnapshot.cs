@@ -487,6 +487,10 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("RecheckedAt");
+
                     b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("ClientId", "EncounterId", "DraftOrderId");
@@ -627,6 +631,10 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.HasIndex("DecisionToken")
                         .IsUnique();
 
+                    b.HasIndex("DepartmentCode", "DecidedAt");
+
+                    b.HasIndex("DoctorId", "DecidedAt");
+
                     b.HasIndex("ClientId", "EncounterId", "ItemCode", "ReportId")
                         .IsUnique();
 
@@ -758,6 +766,58 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.HasIndex("State", "Sequence");
 
                     b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewMark", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("DecisionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DoctorId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DoctorName")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("MarkedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reviewer")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecisionId");
+
+                    b.HasIndex("DepartmentCode", "DoctorId");
+
+                    b.ToTable("review_marks", (string)null);
                 });
 
             modelBuilder.Entity("Workstation.Portal.Uploads.FeedCursor", b =>

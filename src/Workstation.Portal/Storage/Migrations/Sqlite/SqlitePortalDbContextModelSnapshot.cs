@@ -470,6 +470,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("RecheckedAt");
+
                     b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("ClientId", "EncounterId", "DraftOrderId");
@@ -608,6 +612,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.HasIndex("DecisionToken")
                         .IsUnique();
 
+                    b.HasIndex("DepartmentCode", "DecidedAt");
+
+                    b.HasIndex("DoctorId", "DecidedAt");
+
                     b.HasIndex("ClientId", "EncounterId", "ItemCode", "ReportId")
                         .IsUnique();
 
@@ -737,6 +745,56 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.HasIndex("State", "Sequence");
 
                     b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewMark", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DecisionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DoctorId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DoctorName")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("MarkedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reviewer")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecisionId");
+
+                    b.HasIndex("DepartmentCode", "DoctorId");
+
+                    b.ToTable("review_marks", (string)null);
                 });
 
             modelBuilder.Entity("Workstation.Portal.Uploads.FeedCursor", b =>

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace Workstation.Portal.Review;
+
+public partial class ReviewDashboardPage
+{
+    [Inject] private ReviewExplorer Decisions { get; set; } = default!;
+    [Inject] private ReviewSummaryService Summaries { get; set; } = default!;
+    [Inject] private AuditLog Audit { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IOptions<ReviewOptions> Options { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> Auth { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "from")] private string? From { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] private string? To { get; set; }
+    [SupplyParameterFromQuery(Name = "department")] private string? Department { get; set; }
+
+    private ReviewFilter _filter = new();
+    private IReadOnlyList<NamedCode> _departments = [];
+    private IReadOnlyList<MarkTally> _tallies = [];
+    private ReviewSummary? _summary;
+    private FilterProblem? _problem;
+
+    private TimeSpan NotifyLimit => Options.Value.CriticalNotifyLimit;
+
+    /// <summary>The figures computed while prerendering, handed to the interactive render so that one page view computes
+    /// (and audits) the dashboard once, not twice.</summary>
+    [PersistentState]
+    public PrerenderedDashboard? Prerendered { get; set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _departments = await Decisions.DepartmentsAsync(CancellationToken.None);
+        var (parsed, problem) = ReviewFilter.Parse(new Dictionary<string, string?> { ["from"] = From, ["to"] = To, ["department"] = Department });
+        _filter = parsed;
+        _summary = null;
+        _problem = problem;
+        if (problem is not null) return;
+        var (resolved, invalid) = await Decisions.ResolveAsync(parsed, CancellationToken.None);
+        _problem = invalid;
+        if (resolved is null) return;
+        _filter = resolved.Filter;
+        var key = _filter.ToQueryString();
+        if (Prerendered is { } restored && restored.Query == key)
+        {
+            (_summary, _tallies) = (restored.Summary, restored.Tallies);
+            Prerendered = null; // later navigations compute afresh
+            return;
+        }
+        _summary = await Summaries.SummarizeAsync(resolved, CancellationToken.None);
+        _tallies = await Decisions.MarkTalliesAsync(_filter.Department, CancellationToken.None);
+        await Audit.RecordSummaryViewAsync((await Auth).User.Identity?.Name ?? "unknown", key, CancellationToken.None);
+        if (!RendererInfo.IsInteractive) Prerendered = new PrerenderedDashboard(key, _summary, _tallies);
+    }
+
+    private Task ApplyAsync(ReviewFilter filter)
+    {
+        Navigation.NavigateTo("/review" + filter.ToQueryString());
+        return Task.CompletedTask;
+    }
+
+    private string Explorer(Func<ReviewFilter, ReviewFilter> change) => ReviewFormat.Explorer(_filter, change);
+}
+
+/// <summary>What the dashboard keeps from prerendering for its interactive render.</summary>
+public sealed record PrerenderedDashboard(string Query, ReviewSummary Summary, IReadOnlyList<MarkTally> Tallies);

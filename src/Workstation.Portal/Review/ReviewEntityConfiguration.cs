@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Workstation.Portal.Orders;
+
+namespace Workstation.Portal.Review;
+
+internal sealed class ReviewMarkConfiguration : IEntityTypeConfiguration<ReviewMark>
+{
+    public void Configure(EntityTypeBuilder<ReviewMark> e)
+    {
+        e.ToTable("review_marks");
+        e.Property(m => m.Kind).HasMaxLength(16);
+        e.Property(m => m.Comment).HasMaxLength(ReviewMarkKinds.CommentMaxLength);
+        e.Property(m => m.Reviewer).HasMaxLength(64);
+        e.Property(m => m.DepartmentCode).HasMaxLength(32);
+        e.Property(m => m.DoctorId).HasMaxLength(32);
+        e.Property(m => m.DoctorName).HasMaxLength(32);
+        e.HasIndex(m => m.DecisionId);
+        e.HasIndex(m => new { m.DepartmentCode, m.DoctorId });
+    }
+}
+
+/// <summary>Indexes the review queries need on the doctors' decisions (filters by department, doctor and item within a
+/// date range). Only indexes: the decision's own mapping stays with the Orders feature.</summary>
+internal sealed class DecisionReviewIndexes : IEntityTypeConfiguration<RecognitionDecision>
+{
+    public void Configure(EntityTypeBuilder<RecognitionDecision> e)
+    {
+        e.HasIndex(d => new { d.DepartmentCode, d.DecidedAt });
+        e.HasIndex(d => new { d.DoctorId, d.DecidedAt });
+    }
+}
+
+/// <summary>Indexes the review queries need on order checks: all checks of a period (the not-checked share) and the
+/// ones re-checked later. Only indexes: the mapping stays with the Orders feature.</summary>
+internal sealed class OrderCheckReviewIndexes : IEntityTypeConfiguration<OrderCheck>
+{
+    public void Configure(EntityTypeBuilder<OrderCheck> e)
+    {
+        e.HasIndex(c => c.CreatedAt);
+        e.HasIndex(c => c.RecheckedAt);
+    }
+}

@@ -1,0 +1,298 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Workstation.Portal.Launch;
+using Workstation.Portal.Orders;
+using Workstation.Portal.Storage;
+
+namespace Workstation.Portal.Review;
+
+/// <summary>Bounded queries over the doctors' decisions and the not-checked events, with the review marks. Every read of
+/// patient data is audited with the reader's name.</summary>
+public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time, IMemoryCache cache)
+{
+    /// <summary>The most not-checked events one query reads (their department sits in JSON and is filtered in memory).</summary>
+    public const int NotCheckedScanLimit = 50_000;
+
+    private static readonly TimeSpan DirectoryLifetime = TimeSpan.FromMinutes(2);
+
+    /// <summary>Validates a filter (unknown departments are refused) and turns it into UTC bounds.</summary>
+    public async Task<(ResolvedFilter? Resolved, FilterProblem? Problem)> ResolveAsync(ReviewFilter filter, CancellationToken cancellationToken)
+    {
+        var known = filter.Department is { Length: <= 32 } code && await DepartmentExistsAsync(code, cancellationToken);
+        return ReviewFilterValidator.Resolve(filter, time.GetUtcNow().UtcDateTime, options.Value, _ => known);
+    }
+
+    public async Task<ReviewPage<DecisionRow>> DecisionsAsync(ResolvedFilter filter, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = Apply(db.Decisions.AsNoTracking(), filter);
+        var total = await query.CountAsync(cancellationToken);
+        var page = await query.OrderByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id)
+            .Skip(filter.Skip).Take(filter.Filter.PageSize).ToListAsync(cancellationToken);
+        var ids = page.Select(d => d.Id).ToList();
+        var marks = await db.ReviewMarks.AsNoTracking().Where(m => ids.Contains(m.DecisionId))
+            .OrderBy(m => m.MarkedAt).ThenBy(m => m.Id).ToListAsync(cancellationToken);
+        var latest = marks.GroupBy(m => m.DecisionId).ToDictionary(g => g.Key, g => g.Last().Kind);
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.decisions.list", null, $"{filter.Filter.ToQueryString(withPaging: true)} ({total})");
+        await db.SaveChangesAsync(cancellationToken);
+        return new ReviewPage<DecisionRow>(total, filter.Filter.Page, filter.Filter.PageSize, page.Select(d => ToRow(d, latest.GetValueOrDefault(d.Id))).ToList());
+    }
+
+    /// <summary>The decisions of a filter, oldest first, read one row at a time (exports).</summary>
+    public async IAsyncEnumerable<DecisionRow> StreamDecisionsAsync(ResolvedFilter filter,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = Apply(db.Decisions.AsNoTracking(), filter).OrderBy(d => d.DecidedAt).ThenBy(d => d.Id);
+        await foreach (var d in query.AsAsyncEnumerable().WithCancellation(cancellationToken)) yield return ToRow(d, null);
+    }
+
+    /// <summary>The same stream, synchronous, for writers that only take <see cref="IEnumerable{T}"/> (MiniExcel).</summary>
+    public IEnumerable<DecisionRow> StreamDecisions(ResolvedFilter filter)
+    {
+        using var db = dbFactory.CreateDbContext();
+        foreach (var d in Apply(db.Decisions.AsNoTracking(), filter).OrderBy(d => d.DecidedAt).ThenBy(d => d.Id).AsEnumerable())
+            yield return ToRow(d, null);
+    }
+
+    public async Task<int> CountDecisionsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Apply(db.Decisions.AsNoTracking(), filter).CountAsync(cancellationToken);
+    }
+
+    /// <summary>Order checks that were not checked at order time (still pending or reconciled later), newest first.</summary>
+    public async Task<ReviewPage<NotCheckedRow>> NotCheckedAsync(ResolvedFilter filter, string actor, CancellationToken cancellationToken)
+    {
+        var rows = await NotCheckedRowsAsync(filter, cancellationToken);
+        var page = rows.Skip(filter.Skip).Take(filter.Filter.PageSize).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.not-checked.list", null, $"{filter.Filter.ToQueryString(withPaging: true)} ({rows.Count})");
+        await db.SaveChangesAsync(cancellationToken);
+        return new ReviewPage<NotCheckedRow>(rows.Count, filter.Filter.Page, filter.Filter.PageSize, page);
+    }
+
+    /// <summary>The not-checked events of the filter as facts; without a department, doctor, setting or item filter the
+    /// stored context is not read at all.</summary>
+    internal async Task<List<NotCheckedFact>> NotCheckedFactsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
+    {
+        var f = filter.Filter;
+        if (f.Department is not null || f.Doctor is not null || f.Setting is not null || f.Item is not null)
+            return (await NotCheckedRowsAsync(filter, cancellationToken)).Select(r => new NotCheckedFact(r.CheckId, r.CreatedAt, r.RecheckedAt, r.Status)).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await NotCheckedQuery(db, filter)).Select(c => new NotCheckedFact(c.Id, c.CreatedAt, c.RecheckedAt, c.Status)).ToList();
+    }
+
+    /// <summary>Every not-checked event of the filter (department, doctor, setting and item read from the stored context).</summary>
+    internal async Task<List<NotCheckedRow>> NotCheckedRowsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var checks = await NotCheckedQuery(db, filter);
+        var f = filter.Filter;
+        var rows = new List<NotCheckedRow>();
+        foreach (var c in checks)
+        {
+            var context = JsonSerializer.Deserialize<LaunchContext>(c.ContextJson);
+            var items = ItemCodes(c.LinesJson);
+            if (context is null) continue;
+            if (f.Department is { } dep && context.DepartmentCode != dep) continue;
+            if (f.Doctor is { } doc && context.DoctorId != doc) continue;
+            if (f.Setting is { } setting && context.Setting != setting) continue;
+            if (f.Item is { } item && !items.Contains(item)) continue;
+            rows.Add(new NotCheckedRow(c.Id, c.CreatedAt, c.Status, c.Reason, c.RecheckedAt, context.DepartmentCode, context.DepartmentName,
+                context.DoctorId, context.DoctorName, context.PatientId, context.Setting, string.Join(",", items)));
+        }
+        return rows;
+    }
+
+    /// <summary>Critical values of the filter's dates and department, newest first; <paramref name="lateOnly"/>: those not
+    /// notified within <see cref="ReviewOptions.CriticalNotifyLimit"/> (the numerator's complement of "notified in time").</summary>
+    public async Task<ReviewPage<AlertReviewRow>> AlertsAsync(ResolvedFilter filter, bool lateOnly, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var q = db.CriticalValueAlerts.AsNoTracking().Where(a => a.ReportedAt >= filter.FromUtc && a.ReportedAt < filter.ToUtc);
+        if (filter.Filter.Department is { } dep) q = q.Where(a => a.DepartmentCode == dep);
+        var rows = await q.OrderByDescending(a => a.ReportedAt).Take(NotCheckedScanLimit)
+            .Select(a => new
+            {
+                a.Id, a.DepartmentCode, a.PatientName, a.ItemName, a.Value, a.Unit, a.ReportedAt,
+                NotifiedAt = db.AlertSteps.Where(s => s.AlertId == a.Id && s.Kind == "routed").Min(s => (DateTime?)s.At),
+                a.AcknowledgedAt, a.HandledAt, a.AccountableDoctorId, a.EscalationLevel,
+            })
+            .ToListAsync(cancellationToken);
+        var limit = options.Value.CriticalNotifyLimit;
+        var all = rows.Select(a => new AlertReviewRow(a.Id, a.DepartmentCode, a.PatientName, a.ItemName, a.Value, a.Unit, a.ReportedAt, a.NotifiedAt,
+                a.AcknowledgedAt, a.HandledAt, a.AccountableDoctorId, a.EscalationLevel, a.NotifiedAt is { } n && n - a.ReportedAt <= limit))
+            .Where(a => !lateOnly || !a.NotifiedInTime)
+            .ToList();
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.alerts.list", null, $"{filter.Filter.ToQueryString(withPaging: true)} late={lateOnly} ({all.Count})");
+        await db.SaveChangesAsync(cancellationToken);
+        return new ReviewPage<AlertReviewRow>(all.Count, filter.Filter.Page, filter.Filter.PageSize, all.Skip(filter.Skip).Take(filter.Filter.PageSize).ToList());
+    }
+
+    /// <summary>Two indexed reads (still pending: status; reconciled: re-check time, which follows the check) rather
+    /// than one OR that would scan every order check; newest first, at most <see cref="NotCheckedScanLimit"/>.</summary>
+    private static async Task<List<OrderCheck>> NotCheckedQuery(PortalDbContext db, ResolvedFilter filter)
+    {
+        var pending = await db.OrderChecks.AsNoTracking()
+            .Where(c => c.Status == OrderCheckStatus.NotChecked && c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc)
+            .OrderByDescending(c => c.CreatedAt).Take(NotCheckedScanLimit).ToListAsync();
+        var reconciled = (await db.OrderChecks.AsNoTracking()
+                .Where(c => c.RecheckedAt >= filter.FromUtc && c.RecheckedAt < filter.ToUtc.AddDays(ReconcileWindowDays))
+                .OrderByDescending(c => c.RecheckedAt).Take(NotCheckedScanLimit).ToListAsync())
+            .Where(c => c.Status != OrderCheckStatus.NotChecked && c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc);
+        return pending.Concat(reconciled).OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id, StringComparer.Ordinal).Take(NotCheckedScanLimit).ToList();
+    }
+
+    /// <summary>Re-checks run within the re-check window (a day by default); a week covers any configuration.</summary>
+    private const int ReconcileWindowDays = 7;
+
+    public async Task<DecisionDetail?> DetailAsync(long id, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var d = await db.Decisions.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (d is null) return null;
+        var marks = await db.ReviewMarks.AsNoTracking().Where(m => m.DecisionId == id).OrderBy(m => m.MarkedAt).ThenBy(m => m.Id)
+            .Select(m => new MarkRow(m.Id, m.DecisionId, m.Kind, m.Comment, m.Reviewer, m.MarkedAt, m.DepartmentCode, m.DoctorId, m.DoctorName))
+            .ToListAsync(cancellationToken);
+        var check = await db.OrderChecks.AsNoTracking().Where(c => c.Id == d.CheckId)
+            .Select(c => new { c.CreatedAt, c.Status, c.RecheckedAt }).SingleOrDefaultAsync(cancellationToken);
+        var retained = await db.RetainedReports.AsNoTracking().Where(r => r.DecisionId == id).Select(r => (DateTime?)r.RetainedAt).FirstOrDefaultAsync(cancellationToken);
+        var others = await db.Decisions.AsNoTracking()
+            .Where(o => o.PatientId == d.PatientId && o.ReportId == d.ReportId && o.Id != d.Id)
+            .Select(o => new { o.Id, o.DecidedAt, o.Choice, o.DoctorName }).ToListAsync(cancellationToken);
+
+        var timeline = new List<TimelineStep>();
+        if (check is not null)
+        {
+            var originallyNotChecked = check.Status == OrderCheckStatus.NotChecked || check.RecheckedAt is not null;
+            timeline.Add(new TimelineStep(check.CreatedAt, originallyNotChecked ? "not-checked" : "checked", d.Stage));
+            if (check.RecheckedAt is { } re) timeline.Add(new TimelineStep(re, "rechecked", check.Status));
+        }
+        timeline.Add(new TimelineStep(d.PresentedAt, "presented", $"{d.ItemName} · {d.ReportInstitution}"));
+        timeline.Add(new TimelineStep(d.DecidedAt, "decided", d.Choice));
+        if (retained is { } at) timeline.Add(new TimelineStep(at, "retained", null));
+        else if (d.RetainStatus == RetainStatuses.Retained) timeline.Add(new TimelineStep(null, "retained", null));
+        else if (d.RetainStatus == RetainStatuses.Pending) timeline.Add(new TimelineStep(null, "retain-pending", null));
+        timeline.AddRange(others.Select(o => new TimelineStep(o.DecidedAt, "decided-again", $"#{o.Id} {o.Choice} {o.DoctorName}")));
+        timeline.AddRange(marks.Select(m => new TimelineStep(m.MarkedAt, "marked", $"{m.Kind} {m.Reviewer}")));
+        timeline = timeline.OrderBy(s => s.At ?? DateTime.MaxValue).ToList();
+
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.decision.view", $"decision/{id}", $"patient {d.PatientId} report {d.ReportId}");
+        await db.SaveChangesAsync(cancellationToken);
+        return new DecisionDetail(ToRow(d, marks.LastOrDefault()?.Kind), d.ReportId, d.ClientId, d.EncounterId, d.DraftOrderId, d.LineId, d.Stage, timeline, marks);
+    }
+
+    /// <summary>Adds a review mark (the decision is untouched); null when the decision does not exist.</summary>
+    public async Task<MarkRow?> MarkAsync(long decisionId, string kind, string? comment, string actor, CancellationToken cancellationToken)
+    {
+        if (!ReviewMarkKinds.IsValid(kind)) throw new ArgumentException("kind must be 'appropriate' or 'questionable'.", nameof(kind));
+        comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        if (comment is { Length: > ReviewMarkKinds.CommentMaxLength })
+            throw new ArgumentException($"The comment is longer than {ReviewMarkKinds.CommentMaxLength} characters.", nameof(comment));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var d = await db.Decisions.AsNoTracking().Where(x => x.Id == decisionId)
+            .Select(x => new { x.DepartmentCode, x.DoctorId, x.DoctorName }).SingleOrDefaultAsync(cancellationToken);
+        if (d is null) return null;
+        var now = time.GetUtcNow().UtcDateTime;
+        var mark = new ReviewMark
+        {
+            DecisionId = decisionId, Kind = kind, Comment = comment, Reviewer = actor, MarkedAt = now,
+            DepartmentCode = d.DepartmentCode, DoctorId = d.DoctorId, DoctorName = d.DoctorName,
+        };
+        db.ReviewMarks.Add(mark);
+        AuditTrail.Add(db, now, actor, "review.mark", $"decision/{decisionId}", comment is null ? kind : $"{kind}: {comment}");
+        await db.SaveChangesAsync(cancellationToken);
+        return new MarkRow(mark.Id, decisionId, kind, comment, actor, now, d.DepartmentCode, d.DoctorId, d.DoctorName);
+    }
+
+    /// <summary>Review marks per department and doctor (optionally one department), most questionable first.</summary>
+    public async Task<IReadOnlyList<MarkTally>> MarkTalliesAsync(string? department, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var marks = db.ReviewMarks.AsNoTracking();
+        if (department is not null) marks = marks.Where(m => m.DepartmentCode == department);
+        var rows = await marks.GroupBy(m => new { m.DepartmentCode, m.DoctorId, m.DoctorName })
+            .Select(g => new MarkTally(g.Key.DepartmentCode, g.Key.DoctorId, g.Key.DoctorName,
+                g.Count(m => m.Kind == ReviewMarkKinds.Appropriate), g.Count(m => m.Kind == ReviewMarkKinds.Questionable)))
+            .ToListAsync(cancellationToken);
+        return rows.OrderByDescending(r => r.Questionable).ThenBy(r => r.DepartmentCode, StringComparer.Ordinal).ThenBy(r => r.DoctorId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Departments that appear in the decisions or critical values (cached briefly; for filter lists).</summary>
+    public Task<IReadOnlyList<NamedCode>> DepartmentsAsync(CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync("review.departments", async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = DirectoryLifetime;
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var rows = await db.Decisions.AsNoTracking().GroupBy(d => d.DepartmentCode)
+                .Select(g => new NamedCode(g.Key, g.Max(d => d.DepartmentName)!)).ToListAsync(cancellationToken);
+            var alertDepartments = await db.CriticalValueAlerts.AsNoTracking().Select(a => a.DepartmentCode).Distinct().ToListAsync(cancellationToken);
+            rows.AddRange(alertDepartments.Where(a => rows.All(r => r.Code != a)).Select(a => new NamedCode(a, a)));
+            return (IReadOnlyList<NamedCode>)rows.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
+        })!;
+
+    /// <summary>Doctors of one department (or all), for the filter list.</summary>
+    public Task<IReadOnlyList<NamedCode>> DoctorsAsync(string? department, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync("review.doctors." + department, async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = DirectoryLifetime;
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var q = db.Decisions.AsNoTracking();
+            if (department is not null) q = q.Where(d => d.DepartmentCode == department);
+            var rows = await q.GroupBy(d => d.DoctorId).Select(g => new NamedCode(g.Key, g.Max(d => d.DoctorName)!)).ToListAsync(cancellationToken);
+            return (IReadOnlyList<NamedCode>)rows.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
+        })!;
+
+    private async Task<bool> DepartmentExistsAsync(string code, CancellationToken cancellationToken)
+    {
+        if ((await DepartmentsAsync(cancellationToken)).Any(d => d.Code == code)) return true;
+        // Not in the cached list: ask the database (a department may have appeared since).
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Decisions.AnyAsync(d => d.DepartmentCode == code, cancellationToken)
+               || await db.CriticalValueAlerts.AnyAsync(a => a.DepartmentCode == code, cancellationToken);
+    }
+
+    /// <summary>The SQL part of a filter on decisions (outcome not-checked matches no decision).</summary>
+    internal static IQueryable<RecognitionDecision> Apply(IQueryable<RecognitionDecision> q, ResolvedFilter filter, bool withOutcome = true)
+    {
+        var f = filter.Filter;
+        q = q.Where(d => d.DecidedAt >= filter.FromUtc && d.DecidedAt < filter.ToUtc);
+        if (f.Department is { } dep) q = q.Where(d => d.DepartmentCode == dep);
+        if (f.Doctor is { } doc) q = q.Where(d => d.DoctorId == doc);
+        if (f.Setting is { } setting) q = q.Where(d => d.Setting == setting);
+        if (f.Item is { } item) q = q.Where(d => d.ItemCode == item);
+        if (f.Institution is { } inst) q = q.Where(d => d.ReportInstitution == inst);
+        if (withOutcome && f.Outcome is { } outcome) q = q.Where(d => d.Choice == outcome);
+        if (withOutcome && f.Reason is { } reason)
+        {
+            var token = "," + reason + ",";
+            q = q.Where(d => ("," + d.ReasonCodes + ",").Contains(token));
+        }
+        return q;
+    }
+
+    internal static DecisionRow ToRow(RecognitionDecision d, string? latestMark) => new(
+        d.Id, d.DecidedAt, d.PresentedAt, d.DepartmentCode, d.DepartmentName, d.DoctorId, d.DoctorName, d.PatientId, d.PatientName, d.Setting,
+        d.ItemCode, d.ItemName, d.ReportInstitution, d.ReportDate, d.Choice,
+        d.ReasonCodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), d.FreeText, d.RetainStatus, latestMark);
+
+    private static List<string> ItemCodes(string linesJson)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(linesJson);
+            return doc.RootElement.ValueKind == JsonValueKind.Array
+                ? doc.RootElement.EnumerateArray()
+                    .Select(l => l.TryGetProperty("ItemCode", out var code) ? code.GetString() ?? "" : "")
+                    .Where(c => c.Length > 0).Distinct().ToList()
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+}

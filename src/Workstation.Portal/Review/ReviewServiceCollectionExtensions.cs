@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Workstation.Portal.Accounts;
+
+namespace Workstation.Portal.Review;
+
+/// <summary>The quality-review feature registers itself; Hosting only calls these two.</summary>
+public static class ReviewServiceCollectionExtensions
+{
+    /// <summary>Staff cookie with the QualityOfficer or Admin role (doctors' launch sessions carry no cookie).</summary>
+    public const string Policy = "Review";
+
+    /// <summary>Comma list for <c>[Authorize(Roles = ...)]</c> on the review pages.</summary>
+    public const string Roles = PortalRoles.QualityOfficer + "," + PortalRoles.Admin;
+
+    public static IServiceCollection AddReview(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReviewOptions>().Bind(configuration.GetSection(ReviewOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
+            .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme)
+            .RequireRole(PortalRoles.QualityOfficer, PortalRoles.Admin));
+        services.AddTransient<ReviewExplorer>();
+        services.AddTransient<ReviewSummaryService>();
+        services.AddTransient<AuditLog>();
+        services.AddTransient<ReviewDemoGenerator>();
+        services.AddHostedService<ReviewDemoSeeder>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapReview(this IEndpointRouteBuilder app) => app.MapReviewEndpoints();
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Workstation.IntegrationTests.Portal;
+using Workstation.Portal.Review;
+using Workstation.Portal.Storage;
+using Workstation.Sandbox;
+
+namespace Workstation.IntegrationTests.Review;
+
+public sealed class ReviewDemoSeederTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_demo_configuration_fills_an_empty_store_in_the_background_once()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 }, cancellationToken: Ct);
+        var data = Path.Combine(Path.GetTempPath(), "workstation-it-" + Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?> { ["Review:DemoVolume"] = "300" };
+        try
+        {
+            for (var start = 1; start <= 2; start++)
+            {
+                await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => PortalFixture.Configure(b, sandbox, data, settings));
+                _ = factory.Server;
+                var dbFactory = factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+                var count = 0;
+                for (var wait = 0; wait < 300 && count < 300; wait++)
+                {
+                    await Task.Delay(100, Ct);
+                    await using var db = await dbFactory.CreateDbContextAsync(Ct);
+                    count = await db.Decisions.CountAsync(d => d.ClientId == ReviewDemoGenerator.ClientId, Ct);
+                }
+                await Task.Delay(300, Ct);
+                await using var check = await dbFactory.CreateDbContextAsync(Ct);
+                // The second start finds decisions stored and adds none.
+                Assert.Equal(300, await check.Decisions.CountAsync(Ct));
+                Assert.Equal(20, await check.Decisions.Select(d => d.DepartmentCode).Distinct().CountAsync(Ct));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+}
