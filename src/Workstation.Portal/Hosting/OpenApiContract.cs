@@ -12,6 +12,7 @@ public static class OpenApiContract
 {
     public const string HisApiKeyScheme = "HisApiKey";
     public const string WebhookSignatureScheme = "WebhookSignature";
+    public const string StaffCookieScheme = "StaffCookie";
 
     private static readonly (string Name, string Description)[] Tags =
     [
@@ -19,6 +20,7 @@ public static class OpenApiContract
         ("Orders", "Check order lines for duplicates of recognisable results, validate an order before saving it, read the decisions and retained reports of an encounter."),
         ("Catalogue", "The recognition item catalogue (互认项目) with validity windows and prices."),
         ("Webhooks", "Signed events from LIS, PACS and HIS: critical values, report ready / revoked, visits."),
+        ("Review", "Quality officers' review of recognition decisions: explorer, summary, exports, review marks, audit trail (staff sign-in)."),
     ];
 
     public static void Configure(OpenApiOptions options)
@@ -43,6 +45,11 @@ public static class OpenApiContract
                 Description = "Lowercase hex HMAC-SHA256(secret of the source, X-Workstation-Timestamp + \".\" + raw body). " +
                               "HIS may send X-HIS-Signature instead. Timestamps older than 5 minutes are refused.",
             };
+            document.Components.SecuritySchemes[StaffCookieScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Cookie, Name = "workstation.staff",
+                Description = "The staff sign-in cookie (POST /account/login); the operation names the roles it needs.",
+            };
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
             return Task.CompletedTask;
         });
@@ -57,6 +64,12 @@ public static class OpenApiContract
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(HisApiKeyScheme, context.Document)] = [] }];
                 AddProblem(operation, context.Document, "401", "The X-Api-Key header is missing or unknown.");
                 AddProblem(operation, context.Document, "403", "The API key is not allowed to call this operation.");
+            }
+            if (!his && !webhook && metadata.OfType<IAuthorizeData>().Any())
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(StaffCookieScheme, context.Document)] = [] }];
+                AddProblem(operation, context.Document, "401", "Not signed in.");
+                AddProblem(operation, context.Document, "403", "Signed in without a role this operation needs.");
             }
             if (webhook)
             {
