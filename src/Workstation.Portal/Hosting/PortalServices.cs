@@ -15,6 +15,7 @@ using Serilog;
 using Workstation.Platform;
 using Workstation.Portal.Accounts;
 using Workstation.Portal.Alerts;
+using Workstation.Portal.BloodUse;
 using Workstation.Portal.Catalogue;
 using Refit;
 using Microsoft.Extensions.Http.Resilience;
@@ -46,6 +47,7 @@ public static class PortalServices
 
         services.AddSerilog((sp, log) => log
             .ReadFrom.Configuration(configuration)
+            .ReadFrom.Services(sp)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture,
                 outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
@@ -74,6 +76,7 @@ public static class PortalServices
         services.AddPortalAlerts(configuration);
         services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
         services.AddReports(configuration);
+        services.AddBloodUse(configuration);
 
         services.AddPortalSecurity();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
@@ -212,6 +215,7 @@ public static class PortalServices
         app.MapEmbedEndpoints();
         app.MapWebhookEndpoints();
         app.MapReports();
+        app.MapBloodUse();
         app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

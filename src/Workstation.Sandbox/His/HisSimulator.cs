@@ -40,6 +40,9 @@ public sealed class HisState(RecognitionItemCatalogue catalogue)
     public IReadOnlyCollection<HisOrder> Orders => _orders.Values.OrderBy(o => o.SavedAt).ToList();
 
     public HisOrder Save(HisOrder order) => _orders.GetOrAdd(order.OrderId, order);
+
+    /// <summary>Fail the next N inpatient (blood-use) lookups with 503.</summary>
+    public ScheduledFailures InpatientFailures { get; } = new();
 }
 
 /// <summary>The demo doctor workstation: a HIS page on its own origin that embeds the portal with the Workstation embed
@@ -77,6 +80,7 @@ public static class HisSimulator
         app.MapGet("/his/api/launch", (string hisId, string? setting, string? mode) => LaunchAsync(state, hisId, setting ?? "outpatient", mode ?? "signed"));
         app.MapPost("/his/api/orders", (HisOrder order) => SaveAsync(state, order));
         app.MapGet("/his/api/orders", () => Results.Json(state.Orders, PlatformServiceCollectionExtensions.Json));
+        HisInpatients.Map(app, state);
     }
 
     private static string EncounterId(DemoPatient p) => "E" + p.HisId[1..];
