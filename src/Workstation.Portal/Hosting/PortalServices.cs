@@ -21,6 +21,7 @@ using Refit;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Workstation.Portal.Embed;
+using Workstation.Portal.HealthCard;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Recognition;
@@ -77,6 +78,7 @@ public static class PortalServices
         services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
         services.AddReports(configuration);
         services.AddBloodUse(configuration);
+        services.AddHealthCard(configuration);
 
         services.AddPortalSecurity();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
@@ -216,6 +218,7 @@ public static class PortalServices
         app.MapWebhookEndpoints();
         app.MapReports();
         app.MapBloodUse();
+        app.MapHealthCard();
         app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

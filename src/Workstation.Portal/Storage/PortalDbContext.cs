@@ -36,6 +36,16 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<ResultNotification> ResultNotifications => Set<ResultNotification>();
 
+    public DbSet<BloodUse.BloodUseAccessToken> BloodUseTokens => Set<BloodUse.BloodUseAccessToken>();
+
+    public DbSet<BloodUse.BloodUseLockout> BloodUseLockouts => Set<BloodUse.BloodUseLockout>();
+
+    public DbSet<HealthCard.BlacklistedCard> BlacklistedCards => Set<HealthCard.BlacklistedCard>();
+
+    public DbSet<HealthCard.BlacklistSyncState> BlacklistSyncStates => Set<HealthCard.BlacklistSyncState>();
+
+    public DbSet<HealthCard.CardUsage> CardUsages => Set<HealthCard.CardUsage>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         // Entities of features that keep their mapping beside them (IEntityTypeConfiguration<T>).

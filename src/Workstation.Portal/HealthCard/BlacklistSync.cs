@@ -1,0 +1,171 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Refit;
+using Workstation.Portal.Storage;
+
+namespace Workstation.Portal.HealthCard;
+
+/// <summary>What one sync pass did.</summary>
+public enum BlacklistSyncOutcome
+{
+    NotConfigured,
+    FullLoad,
+    FullResyncAfterGap,
+    DeltasApplied,
+    Unchanged,
+    Failed,
+}
+
+/// <summary>Keeps the blacklist in step with the city card-management system: the persisted list at start (so verify
+/// answers even when the card system is down), a full load, then versioned deltas every
+/// <see cref="HealthCardOptions.SyncInterval"/>; a delta that does not follow the current version (out of order or
+/// missing) triggers a full resync. Memory is swapped first, the database copy follows.</summary>
+public sealed class BlacklistSync(
+    Blacklist blacklist,
+    ICardSystemApi cards,
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IOptionsMonitor<HealthCardOptions> options,
+    TimeProvider time,
+    ILogger<BlacklistSync> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _persistedLoaded;
+    private bool _fullLoaded;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SyncOnceAsync(stoppingToken);
+                await Task.Delay(options.CurrentValue.SyncInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Blacklist sync pass failed; will try again");
+                await Task.Delay(options.CurrentValue.SyncInterval, time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One pass (tests and the admin page call it directly).</summary>
+    public async Task<BlacklistSyncOutcome> SyncOnceAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_persistedLoaded) await LoadPersistedAsync(cancellationToken);
+            if (options.CurrentValue.CardSystemBaseUrl is null) return BlacklistSyncOutcome.NotConfigured;
+            var now = time.GetUtcNow().UtcDateTime;
+            try
+            {
+                if (!_fullLoaded) return await FullLoadAsync(BlacklistSyncOutcome.FullLoad, cancellationToken);
+                var from = blacklist.Version;
+                var deltas = await cards.GetDeltasAsync(from, cancellationToken);
+                if (deltas.Deltas.Count == 0 && deltas.CurrentVersion == from)
+                {
+                    blacklist.TryApply([], now);
+                    await SaveStateAsync(s => s.LastSyncAt = now, cancellationToken);
+                    return BlacklistSyncOutcome.Unchanged;
+                }
+                if (deltas.Deltas.Count == 0 || !blacklist.TryApply(deltas.Deltas, now))
+                {
+                    logger.LogWarning("Blacklist delta gap after version {Version} (card system at {Current}, deltas from {First}); full resync",
+                        from, deltas.CurrentVersion, deltas.Deltas.Count > 0 ? deltas.Deltas[0].Version : null);
+                    return await FullLoadAsync(BlacklistSyncOutcome.FullResyncAfterGap, cancellationToken);
+                }
+                await PersistDeltasAsync(deltas.Deltas, now, cancellationToken);
+                return BlacklistSyncOutcome.DeltasApplied;
+            }
+            catch (Exception ex) when (ex is ApiException or HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                           or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                var error = ex is ApiException api ? $"card system answered {(int)api.StatusCode}" : $"card system unreachable: {ex.Message}";
+                blacklist.RecordError(error, now);
+                logger.LogWarning("Blacklist sync failed: {Error}", error);
+                await SaveStateAsync(s => (s.LastError, s.LastErrorAt) = (error.Length > 500 ? error[..500] : error, now), cancellationToken);
+                return BlacklistSyncOutcome.Failed;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<BlacklistSyncOutcome> FullLoadAsync(BlacklistSyncOutcome outcome, CancellationToken cancellationToken)
+    {
+        var list = await cards.GetBlacklistAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        blacklist.Replace(list.Version, list.Entries, now, fromCardSystem: true);
+        _fullLoaded = true;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Set<BlacklistedCard>().ExecuteDeleteAsync(cancellationToken);
+        foreach (var chunk in list.Entries.Chunk(5000))
+        {
+            db.Set<BlacklistedCard>().AddRange(chunk.Select(e => new BlacklistedCard { CardNumber = e.CardNumber, Scope = e.Scope, Reason = e.Reason }));
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        await UpdateStateAsync(db, s => (s.Version, s.LastSyncAt, s.LastFullLoadAt, s.LastError) = (list.Version, now, now, null), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        logger.LogInformation("Blacklist loaded in full: version {Version}, {Count} cards", list.Version, list.Entries.Count);
+        return outcome;
+    }
+
+    private async Task PersistDeltasAsync(IReadOnlyList<CardBlacklistDelta> deltas, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var d in deltas)
+        {
+            var touched = d.Removed.Concat(d.Added.Select(a => a.CardNumber)).Distinct().ToList();
+            foreach (var chunk in touched.Chunk(500))
+                await db.Set<BlacklistedCard>().Where(c => chunk.Contains(c.CardNumber)).ExecuteDeleteAsync(cancellationToken);
+            db.Set<BlacklistedCard>().AddRange(d.Added.DistinctBy(a => a.CardNumber)
+                .Select(e => new BlacklistedCard { CardNumber = e.CardNumber, Scope = e.Scope, Reason = e.Reason }));
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+        await UpdateStateAsync(db, s => (s.Version, s.LastSyncAt, s.LastError) = (deltas[^1].Version, now, null), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    private async Task LoadPersistedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var state = await db.Set<BlacklistSyncState>().AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        if (state is { Version: > 0 })
+        {
+            var entries = await db.Set<BlacklistedCard>().AsNoTracking()
+                .Select(c => new CardBlacklistEntry(c.CardNumber, c.Scope, c.Reason)).ToListAsync(cancellationToken);
+            blacklist.Replace(state.Version, entries, state.LastSyncAt, fromCardSystem: false);
+            logger.LogInformation("Blacklist version {Version} ({Count} cards) loaded from the database", state.Version, entries.Count);
+        }
+        _persistedLoaded = true;
+    }
+
+    private async Task SaveStateAsync(Action<BlacklistSyncState> change, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await UpdateStateAsync(db, change, cancellationToken);
+    }
+
+    private static async Task UpdateStateAsync(PortalDbContext db, Action<BlacklistSyncState> change, CancellationToken cancellationToken)
+    {
+        var state = await db.Set<BlacklistSyncState>().FirstOrDefaultAsync(cancellationToken);
+        if (state is null) db.Add(state = new BlacklistSyncState());
+        change(state);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+using Workstation.Platform.Contract;
+using Workstation.Portal.Storage;
+
+namespace Workstation.Portal.HealthCard;
+
+/// <summary>An 18-digit resident ID number with a valid check digit (GB 11643).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
+public sealed class ResidentIdNumberAttribute : ValidationAttribute
+{
+    public ResidentIdNumberAttribute() : base("The field {0} must be an 18-digit resident ID number with a valid check digit.")
+    {
+    }
+
+    public override bool IsValid(object? value) => value is not string s || PatientIdentityValidator.IsValidResidentId(s);
+}
+
+/// <summary>Body of <c>POST /api/v1/health-card/verify</c>: one use of a resident health card at a HIS terminal.</summary>
+public sealed class CardVerifyRequest
+{
+    /// <summary>The card number read from the card.</summary>
+    [Required, RegularExpression("^[0-9A-Za-z]{10,32}$", ErrorMessage = "The field cardNumber must be 10 to 32 letters or digits.")]
+    public string CardNumber { get; set; } = "";
+
+    /// <summary>The holder's resident ID number read from the card.</summary>
+    [Required, ResidentIdNumber]
+    public string IdNumber { get; set; } = "";
+
+    /// <summary>registration (挂号) | triage (分诊) | consultation (就诊) | examination (检查) | billing (划价缴费) |
+    /// dispensing (取药) | admission (住院登记) | discharge (出院结算).</summary>
+    [Required, AllowedValues(CardScenes.Registration, CardScenes.Triage, CardScenes.Consultation, CardScenes.Examination,
+        CardScenes.Billing, CardScenes.Dispensing, CardScenes.Admission, CardScenes.Discharge)]
+    public string Scene { get; set; } = "";
+
+    /// <summary>The HIS terminal (card reader) id.</summary>
+    [Required, StringLength(32, MinimumLength = 1)]
+    public string TerminalId { get; set; } = "";
+
+    /// <summary>The operator (staff id) at the terminal.</summary>
+    [Required, StringLength(32, MinimumLength = 1)]
+    public string OperatorId { get; set; } = "";
+}
+
+/// <summary>The answer: allowed, or refused with the blacklist it is on and the reason; the usage log id; the
+/// blacklist version the check used and when it was last synced.</summary>
+public sealed record CardVerifyResponse(bool Allowed, string? ReasonCode, string? Reason, string? BlacklistScope, string? BlacklistReason,
+    long UsageId, long BlacklistVersion, DateTime? BlacklistSyncedAt);
+
+/// <summary>Checks a card against the blacklist in memory and writes the usage log (group commit: concurrent checks
+/// share one transaction, and the answer goes out only once the log is on disk).</summary>
+public sealed class CardVerifier(Blacklist blacklist, GroupCommitWriter writer, TimeProvider time)
+{
+    public const string Blacklisted = "blacklisted";
+
+    public async Task<CardVerifyResponse> VerifyAsync(CardVerifyRequest request, string clientId)
+    {
+        var card = request.CardNumber.ToUpperInvariant();
+        var (hit, version) = blacklist.Check(card);
+        var usage = new CardUsage
+        {
+            UsedAt = time.GetUtcNow().UtcDateTime, ClientId = clientId, CardNumber = card, Scene = request.Scene,
+            TerminalId = request.TerminalId, OperatorId = request.OperatorId, Allowed = hit is null,
+            Reason = hit is null ? null : $"{hit.Scope}:{hit.Reason}", BlacklistVersion = version,
+        };
+        await writer.InsertAsync(usage);
+        var syncedAt = blacklist.Status.LastSyncAt;
+        return hit is null
+            ? new CardVerifyResponse(true, null, null, null, null, usage.Id, version, syncedAt)
+            : new CardVerifyResponse(false, Blacklisted, $"该居民健康卡在{hit.ScopeName}黑名单中（{hit.Reason}），不能用于{CardScenes.NameOf(request.Scene)}",
+                hit.Scope, hit.Reason, usage.Id, version, syncedAt);
+    }
+}
