@@ -1,5 +1,5 @@
 // Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
-//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports] [--requests N]
+//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|cards] [--requests N]
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
@@ -20,4 +20,5 @@ Console.WriteLine(header);
 if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests);
 if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
 if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
+if (what is "all" or "cards") await CardsBench.RunAsync(env, requests: what == "cards" ? Math.Max(requests, 20000) : requests);
 if (what is "all") ReportBench.Run(renders: 200);

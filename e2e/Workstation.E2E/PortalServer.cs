@@ -57,6 +57,9 @@ public sealed class PortalServer : IAsyncDisposable
             ["Alerts:LisBaseUrl"] = sandbox.LisUrl.ToString(),
             ["Alerts:TimerInterval"] = "00:00:00.300",
             ["Orders:RecheckInterval"] = "00:00:02",
+            ["HealthCard:CardSystemBaseUrl"] = sandbox.CardsUrl.ToString(),
+            ["HealthCard:ApiKey"] = new SandboxOptions().CardApiKey,
+            ["HealthCard:HospitalCode"] = "441300900",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>

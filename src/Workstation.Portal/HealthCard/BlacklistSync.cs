@@ -144,7 +144,7 @@ public sealed class BlacklistSync(
     private async Task LoadPersistedAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var state = await db.Set<BlacklistSyncState>().AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var state = await db.Set<BlacklistSyncState>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == 1, cancellationToken);
         if (state is { Version: > 0 })
         {
             var entries = await db.Set<BlacklistedCard>().AsNoTracking()
@@ -163,7 +163,7 @@ public sealed class BlacklistSync(
 
     private static async Task UpdateStateAsync(PortalDbContext db, Action<BlacklistSyncState> change, CancellationToken cancellationToken)
     {
-        var state = await db.Set<BlacklistSyncState>().FirstOrDefaultAsync(cancellationToken);
+        var state = await db.Set<BlacklistSyncState>().FirstOrDefaultAsync(s => s.Id == 1, cancellationToken);
         if (state is null) db.Add(state = new BlacklistSyncState());
         change(state);
         await db.SaveChangesAsync(cancellationToken);

@@ -81,6 +81,7 @@ public static class HisSimulator
         app.MapPost("/his/api/orders", (HisOrder order) => SaveAsync(state, order));
         app.MapGet("/his/api/orders", () => Results.Json(state.Orders, PlatformServiceCollectionExtensions.Json));
         HisInpatients.Map(app, state);
+        HisCardReader.Map(app, state);
     }
 
     private static string EncounterId(DemoPatient p) => "E" + p.HisId[1..];
