@@ -40,4 +40,22 @@ public sealed class HealthCardTests(BrowserFixture browser) : IClassFixture<Brow
         await BrowserFixture.ScreenshotAsync(page, "his-health-card-refused-zh");
         await Accessibility.AssertNoSeriousViolationsAsync(page, "HIS page with a refused card");
     }
+
+    [Fact]
+    public async Task The_admin_page_shows_the_blacklist_state_usage_by_scene_and_refusals()
+    {
+        var his = new HisWorkstationPage(await browser.NewPageAsync());
+        await his.OpenAsync(browser.Server.Sandbox.HisUrl);
+        await his.ReadCardAsync("刘洋", "dispensing");
+        await Assertions.Expect(his.CardStatus).ToContainTextAsync("黑名单");
+
+        var page = await browser.NewPageAsync();
+        await new PortalPages(page, browser.Server.PortalUrl).SignInAsync("admin", PortalServer.Password, "admin/health-card");
+        await Assertions.Expect(page.GetByTestId("blacklist-version")).Not.ToHaveTextAsync("0");
+        await Assertions.Expect(page.GetByTestId("blacklist-health")).ToContainTextAsync("已同步");
+        await Assertions.Expect(page.GetByTestId("refusal-table")).ToContainTextAsync("省级黑名单 · 挂失");
+        await Assertions.Expect(page.GetByTestId("usage-table")).ToContainTextAsync("取药");
+        await BrowserFixture.ScreenshotAsync(page, "admin-health-card-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "health card admin page");
+    }
 }
