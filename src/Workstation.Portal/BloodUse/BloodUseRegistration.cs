@@ -18,6 +18,7 @@ public static class BloodUseRegistration
         services.AddSingleton<BloodUseAccounts>();
         services.AddTransient<BloodUseLookup>();
         services.AddSingleton<ILogEventEnricher, QueryStringRedaction>();
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", BloodUseOpenApi.Configure);
         // Explicit origins only: '*' with credentials is refused by browsers and would let any web site call (docs/blood-use.md).
         var origins = configuration.GetSection(BloodUseOptions.Section).Get<BloodUseOptions>()?.AllowedOrigins.ToArray() ?? [];
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.WithOrigins(origins).WithMethods(HttpMethods.Get).AllowAnyHeader().AllowCredentials()

@@ -182,6 +182,15 @@ public sealed class HealthCardTests(HealthCardFixture fixture) : IClassFixture<H
         Assert.Equal(0, await db.Outbox.CountAsync(m => m.Destination == "card-system" && m.State == OutboxStates.Dead, Ct));
     }
 
+    [Fact]
+    public async Task Verify_is_in_the_openapi_document_with_the_his_key_and_its_problem_responses()
+    {
+        var document = JsonDocument.Parse(await fixture.Factory.CreateClient().GetStringAsync("/openapi/v1.json", Ct)).RootElement;
+        var verify = document.GetProperty("paths").GetProperty("/api/v1/health-card/verify").GetProperty("post");
+        Assert.True(verify.GetProperty("security")[0].TryGetProperty("HisApiKey", out _));
+        foreach (var status in new[] { "200", "400", "401", "403" }) Assert.True(verify.GetProperty("responses").TryGetProperty(status, out _), status);
+    }
+
     private async Task<int> PendingAsync()
     {
         await using var db = await Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
