@@ -23,7 +23,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public Uri PortalUrl { get; private set; } = null!;
 
-    public static async Task<BenchEnvironment> StartAsync()
+    public static async Task<BenchEnvironment> StartAsync(IEnumerable<string>? extraArgs = null)
     {
         var env = new BenchEnvironment();
         env.Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
@@ -52,7 +52,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
             $"--BloodUse:Clients:0:Id={BloodUseClient}",
             $"--BloodUse:Clients:0:PasswordHash={Workstation.Portal.BloodUse.BloodUsePasswordHash.Create(BloodUsePassword)}",
         ];
-        env.Portal = PortalApplication.CreateBuilder(args).Build();
+        env.Portal = PortalApplication.CreateBuilder([.. args, .. extraArgs ?? []]).Build();
         env.Portal.UsePortal();
         await env.Portal.StartAsync();
         var address = env.Portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

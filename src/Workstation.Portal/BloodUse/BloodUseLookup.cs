@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.EntityFrameworkCore;
+using Workstation.Portal.Audit;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -18,7 +18,7 @@ public sealed record LookupResult(BloodUseInfo? Info, string? Error);
 /// number, result count) because an ID-number lookup is personal data.</summary>
 public sealed class BloodUseLookup(
     IHisInpatientApi his,
-    IDbContextFactory<PortalDbContext> dbFactory,
+    GroupCommitWriter audit,
     IOptionsMonitor<BloodUseOptions> options,
     TimeProvider time,
     ILogger<BloodUseLookup> logger)
@@ -27,10 +27,12 @@ public sealed class BloodUseLookup(
     {
         var id = identityNumber?.Trim() ?? "";
         var (result, outcome) = await QueryAsync(id, cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        BloodUseAccounts.Audit(db, "blood-use:" + client, "blood-use.lookup", outcome, time.GetUtcNow().UtcDateTime,
-            subject: id.Length == 0 ? null : ReportText.MaskIdNumber(id.Length > 32 ? id[..32] : id));
-        await db.SaveChangesAsync(CancellationToken.None);
+        // Concurrent lookups share one audit transaction (group commit); the answer still waits for its audit row.
+        await audit.InsertAsync(new AuditEvent
+        {
+            At = time.GetUtcNow().UtcDateTime, Actor = ("blood-use:" + client) is { Length: > 64 } a ? a[..64] : "blood-use:" + client,
+            Action = "blood-use.lookup", Subject = id.Length == 0 ? null : ReportText.MaskIdNumber(id.Length > 32 ? id[..32] : id), Detail = outcome,
+        });
         return result;
     }
 

@@ -41,14 +41,19 @@ public sealed class CardVerifyRequest
     public string OperatorId { get; set; } = "";
 }
 
-/// <summary>The answer: allowed, or refused with the blacklist it is on and the reason; the usage log id; the
-/// blacklist version the check used and when it was last synced.</summary>
+/// <summary>The answer: allowed, or refused with the blacklist it is on and the reason; the usage log id (null when
+/// the log is written behind the answer); the blacklist version the check used and when it was last synced.</summary>
 public sealed record CardVerifyResponse(bool Allowed, string? ReasonCode, string? Reason, string? BlacklistScope, string? BlacklistReason,
-    long UsageId, long BlacklistVersion, DateTime? BlacklistSyncedAt);
+    long? UsageId, long BlacklistVersion, DateTime? BlacklistSyncedAt);
 
 /// <summary>Checks a card against the blacklist in memory and writes the usage log (group commit: concurrent checks
 /// share one transaction, and the answer goes out only once the log is on disk).</summary>
-public sealed class CardVerifier(Blacklist blacklist, GroupCommitWriter writer, TimeProvider time)
+public sealed class CardVerifier(
+    Blacklist blacklist,
+    GroupCommitWriter writer,
+    Microsoft.Extensions.Options.IOptionsMonitor<HealthCardOptions> options,
+    TimeProvider time,
+    ILogger<CardVerifier> logger)
 {
     public const string Blacklisted = "blacklisted";
 
@@ -62,11 +67,22 @@ public sealed class CardVerifier(Blacklist blacklist, GroupCommitWriter writer, 
             TerminalId = request.TerminalId, OperatorId = request.OperatorId, Allowed = hit is null,
             Reason = hit is null ? null : $"{hit.Scope}:{hit.Reason}", BlacklistVersion = version,
         };
-        await writer.InsertAsync(usage);
+        var committed = writer.InsertAsync(usage);
+        long? usageId = null;
+        if (options.CurrentValue.WaitForUsageLogCommit)
+        {
+            await committed;
+            usageId = usage.Id;
+        }
+        else
+        {
+            _ = committed.ContinueWith(t => logger.LogError(t.Exception, "A card usage log was not committed"),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
         var syncedAt = blacklist.Status.LastSyncAt;
         return hit is null
-            ? new CardVerifyResponse(true, null, null, null, null, usage.Id, version, syncedAt)
+            ? new CardVerifyResponse(true, null, null, null, null, usageId, version, syncedAt)
             : new CardVerifyResponse(false, Blacklisted, $"该居民健康卡在{hit.ScopeName}黑名单中（{hit.Reason}），不能用于{CardScenes.NameOf(request.Scene)}",
-                hit.Scope, hit.Reason, usage.Id, version, syncedAt);
+                hit.Scope, hit.Reason, usageId, version, syncedAt);
     }
 }

@@ -34,6 +34,12 @@ public sealed class HealthCardOptions : IValidatableObject
     [Range(1, 5000)]
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>true (default): verify answers once its usage log is committed (nothing is lost, even in a crash; the
+    /// answer waits for a disk flush shared with concurrent verifies). false: verify answers from memory at once and the
+    /// log is committed by the same group commit right after (a crash loses the logs of the last few milliseconds;
+    /// a normal shutdown drains them). See docs/health-card.md for the figures of both.</summary>
+    public bool WaitForUsageLogCommit { get; set; } = true;
+
     /// <summary>Budget of one call to the card system (a full load of a million entries takes a few seconds).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(60);

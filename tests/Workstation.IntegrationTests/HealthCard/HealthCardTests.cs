@@ -152,7 +152,7 @@ public sealed class HealthCardTests(HealthCardFixture fixture) : IClassFixture<H
         await EnsureLoadedAsync();
         var ids = new List<long>();
         for (var i = 0; i < 45; i++)
-            ids.Add((await VerifyAsync(Body(i % 5 == 0 ? Liu : Zhang, CardScenes.All[i % 8].Code, "T-EXACT"))).UsageId);
+            ids.Add((await VerifyAsync(Body(i % 5 == 0 ? Liu : Zhang, CardScenes.All[i % 8].Code, "T-EXACT"))).UsageId!.Value);
 
         var cards = fixture.Sandbox.Cards;
         cards.UsageFailureRatio = 0.3;
