@@ -49,7 +49,7 @@ public sealed class BloodUseLookup(
         {
             return (new LookupResult(null, BloodUseMessages.UnknownPatient), "result=not-found count=0");
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+        catch (Exception ex) when (ex is ApiException or ApiRequestException or HttpRequestException or TimeoutRejectedException or BrokenCircuitException
                                        or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("HIS inpatient service failed for a blood-use lookup: {Error}", ex.GetType().Name + ": " + ex.Message);

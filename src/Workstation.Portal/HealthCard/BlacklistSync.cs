@@ -30,6 +30,7 @@ public sealed class BlacklistSync(
     TimeProvider time,
     ILogger<BlacklistSync> logger) : BackgroundService
 {
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _persistedLoaded;
     private bool _fullLoaded;
@@ -40,8 +41,10 @@ public sealed class BlacklistSync(
         {
             try
             {
-                await SyncOnceAsync(stoppingToken);
-                await Task.Delay(options.CurrentValue.SyncInterval, time, stoppingToken);
+                var outcome = await SyncOnceAsync(stoppingToken);
+                // After a failure (e.g. the card system starting after the portal) ask again soon, not a whole interval later.
+                var interval = options.CurrentValue.SyncInterval;
+                await Task.Delay(outcome == BlacklistSyncOutcome.Failed && interval > RetryAfterFailure ? RetryAfterFailure : interval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -84,7 +87,7 @@ public sealed class BlacklistSync(
                 await PersistDeltasAsync(deltas.Deltas, now, cancellationToken);
                 return BlacklistSyncOutcome.DeltasApplied;
             }
-            catch (Exception ex) when (ex is ApiException or HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+            catch (Exception ex) when (ex is ApiException or ApiRequestException or HttpRequestException or TimeoutRejectedException or BrokenCircuitException
                                            or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 var error = ex is ApiException api ? $"card system answered {(int)api.StatusCode}" : $"card system unreachable: {ex.Message}";

@@ -159,6 +159,20 @@ public sealed partial class BloodUseContractTests(BloodUseFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task Hospital_information_system_not_listening_is_the_same_clear_failure()
+    {
+        await using var noHis = fixture.Factory.WithWebHostBuilder(b => b.UseSetting("BloodUse:HisBaseUrl", "http://127.0.0.1:9/"));
+        var client = noHis.CreateClient();
+        var token = JsonDocument.Parse(await client.GetStringAsync(
+                $"/blood-use/token?id={BloodUseFixture.ClientId}&password={Uri.EscapeDataString(BloodUseFixture.Password)}", Ct))
+            .RootElement.GetProperty("data").GetProperty("token").GetString();
+        var response = await client.GetAsync($"/blood-use/blduseinfo?token={token}&identityNumber={Zhang}", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertFailure(JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement, "HIS系统暂时无法访问");
+    }
+
+    [Fact]
     public async Task Every_lookup_is_audited_with_the_client_the_masked_id_number_and_the_count()
     {
         var token = await TokenAsync();

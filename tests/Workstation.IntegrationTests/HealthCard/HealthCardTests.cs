@@ -147,6 +147,16 @@ public sealed class HealthCardTests(HealthCardFixture fixture) : IClassFixture<H
     }
 
     [Fact]
+    public async Task A_card_system_that_is_not_listening_is_a_recorded_failure_not_a_crash()
+    {
+        await using var unreachable = fixture.Factory.WithWebHostBuilder(b => b.UseSetting("HealthCard:CardSystemBaseUrl", "http://127.0.0.1:9/"));
+        var sync = unreachable.Services.GetRequiredService<BlacklistSync>();
+
+        Assert.Equal(BlacklistSyncOutcome.Failed, await sync.SyncOnceAsync(Ct));
+        Assert.Contains("unreachable", unreachable.Services.GetRequiredService<Blacklist>().Status.LastError);
+    }
+
+    [Fact]
     public async Task Usage_logs_reach_the_card_system_exactly_once_while_it_fails_30_percent_of_calls()
     {
         await EnsureLoadedAsync();
