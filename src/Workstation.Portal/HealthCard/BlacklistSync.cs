@@ -103,46 +103,73 @@ public sealed class BlacklistSync(
         }
     }
 
+    private const int Chunk = 5000;
+
     private async Task<BlacklistSyncOutcome> FullLoadAsync(BlacklistSyncOutcome outcome, CancellationToken cancellationToken)
     {
         var list = await cards.GetBlacklistAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         blacklist.Replace(list.Version, list.Entries, now, fromCardSystem: true);
         _fullLoaded = true;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Set<BlacklistedCard>().ExecuteDeleteAsync(cancellationToken);
-        foreach (var chunk in list.Entries.Chunk(5000))
+
+        // The new list is written as a new generation in short transactions (a million cards in one transaction would
+        // hold SQLite's write lock, and so every usage log and audit row, for tens of seconds); one small transaction
+        // then makes it current, and the old generation is deleted in chunks. A crash half-way leaves the previous
+        // generation current.
+        long generation;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            generation = (await db.Set<BlacklistSyncState>().AsNoTracking().Where(s => s.Id == 1).Select(s => (long?)s.Generation)
+                .FirstOrDefaultAsync(cancellationToken) ?? 0) + 1;
+        foreach (var chunk in list.Entries.DistinctBy(e => e.CardNumber).Chunk(Chunk))
         {
-            db.Set<BlacklistedCard>().AddRange(chunk.Select(e => new BlacklistedCard { CardNumber = e.CardNumber, Scope = e.Scope, Reason = e.Reason }));
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await db.Set<BlacklistedCard>().Where(c => c.Generation == generation && chunk.Select(e => e.CardNumber).Contains(c.CardNumber))
+                .ExecuteDeleteAsync(cancellationToken); // left over by an interrupted load of the same generation
+            db.Set<BlacklistedCard>().AddRange(chunk.Select(e => Row(generation, e)));
             await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
         }
-        db.ChangeTracker.AutoDetectChangesEnabled = true;
-        await UpdateStateAsync(db, s => (s.Version, s.LastSyncAt, s.LastFullLoadAt, s.LastError) = (list.Version, now, now, null), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        await SaveStateAsync(s => (s.Generation, s.Version, s.LastSyncAt, s.LastFullLoadAt, s.LastError) = (generation, list.Version, now, now, null),
+            cancellationToken);
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var old = await db.Set<BlacklistedCard>().AsNoTracking().Where(c => c.Generation < generation).Select(c => c.CardNumber)
+                .Take(Chunk).ToListAsync(cancellationToken);
+            if (old.Count == 0) break;
+            await db.Set<BlacklistedCard>().Where(c => c.Generation < generation && old.Contains(c.CardNumber)).ExecuteDeleteAsync(cancellationToken);
+        }
         logger.LogInformation("Blacklist loaded in full: version {Version}, {Count} cards", list.Version, list.Entries.Count);
         return outcome;
     }
 
+    /// <summary>Applying a delta to a row is idempotent (delete, then insert), so the rows are written in short
+    /// transactions and the version last: after a crash half-way the deltas are fetched and applied again.</summary>
     private async Task PersistDeltasAsync(IReadOnlyList<CardBlacklistDelta> deltas, DateTime now, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        long generation;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            generation = await db.Set<BlacklistSyncState>().AsNoTracking().Where(s => s.Id == 1).Select(s => s.Generation)
+                .FirstOrDefaultAsync(cancellationToken);
         foreach (var d in deltas)
         {
-            var touched = d.Removed.Concat(d.Added.Select(a => a.CardNumber)).Distinct().ToList();
-            foreach (var chunk in touched.Chunk(500))
-                await db.Set<BlacklistedCard>().Where(c => chunk.Contains(c.CardNumber)).ExecuteDeleteAsync(cancellationToken);
-            db.Set<BlacklistedCard>().AddRange(d.Added.DistinctBy(a => a.CardNumber)
-                .Select(e => new BlacklistedCard { CardNumber = e.CardNumber, Scope = e.Scope, Reason = e.Reason }));
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
+            var added = d.Added.DistinctBy(a => a.CardNumber).ToDictionary(a => a.CardNumber);
+            foreach (var chunk in d.Removed.Concat(added.Keys).Distinct().Chunk(Chunk))
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+                await db.Set<BlacklistedCard>().Where(c => c.Generation == generation && chunk.Contains(c.CardNumber)).ExecuteDeleteAsync(cancellationToken);
+                db.Set<BlacklistedCard>().AddRange(chunk.Where(added.ContainsKey).Select(card => Row(generation, added[card])));
+                await db.SaveChangesAsync(cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+            }
         }
-        await UpdateStateAsync(db, s => (s.Version, s.LastSyncAt, s.LastError) = (deltas[^1].Version, now, null), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        await SaveStateAsync(s => (s.Generation, s.Version, s.LastSyncAt, s.LastError) = (generation, deltas[^1].Version, now, null), cancellationToken);
     }
+
+    private static BlacklistedCard Row(long generation, CardBlacklistEntry e) =>
+        new() { Generation = generation, CardNumber = e.CardNumber, Scope = e.Scope, Reason = e.Reason };
 
     private async Task LoadPersistedAsync(CancellationToken cancellationToken)
     {
@@ -150,7 +177,7 @@ public sealed class BlacklistSync(
         var state = await db.Set<BlacklistSyncState>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == 1, cancellationToken);
         if (state is { Version: > 0 })
         {
-            var entries = await db.Set<BlacklistedCard>().AsNoTracking()
+            var entries = await db.Set<BlacklistedCard>().AsNoTracking().Where(c => c.Generation == state.Generation)
                 .Select(c => new CardBlacklistEntry(c.CardNumber, c.Scope, c.Reason)).ToListAsync(cancellationToken);
             blacklist.Replace(state.Version, entries, state.LastSyncAt, fromCardSystem: false);
             logger.LogInformation("Blacklist version {Version} ({Count} cards) loaded from the database", state.Version, entries.Count);

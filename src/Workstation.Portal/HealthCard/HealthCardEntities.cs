@@ -6,6 +6,10 @@ namespace Workstation.Portal.HealthCard;
 /// <summary>A persisted blacklist entry (so verify answers from the last synced list after a restart).</summary>
 public sealed class BlacklistedCard
 {
+    /// <summary>A full load writes a new generation beside the current one; <see cref="BlacklistSyncState.Generation"/>
+    /// says which is current.</summary>
+    public long Generation { get; set; }
+
     public string CardNumber { get; set; } = "";
 
     /// <summary>provincial | national.</summary>
@@ -20,6 +24,9 @@ public sealed class BlacklistSyncState
     public int Id { get; set; } = 1;
 
     public long Version { get; set; }
+
+    /// <summary>The generation of <see cref="BlacklistedCard"/> rows that holds this version.</summary>
+    public long Generation { get; set; }
 
     public DateTime? LastSyncAt { get; set; }
 
@@ -63,7 +70,7 @@ public sealed class BlacklistedCardConfiguration : IEntityTypeConfiguration<Blac
     public void Configure(EntityTypeBuilder<BlacklistedCard> e)
     {
         e.ToTable("health_card_blacklist");
-        e.HasKey(c => c.CardNumber);
+        e.HasKey(c => new { c.Generation, c.CardNumber });
         e.Property(c => c.CardNumber).HasMaxLength(32);
         e.Property(c => c.Scope).HasMaxLength(16).IsRequired();
         e.Property(c => c.Reason).HasMaxLength(64).IsRequired();

@@ -147,13 +147,20 @@ public sealed class HealthCardTests(HealthCardFixture fixture) : IClassFixture<H
     }
 
     [Fact]
-    public async Task A_card_system_that_is_not_listening_is_a_recorded_failure_not_a_crash()
+    public async Task After_a_restart_with_the_card_system_not_listening_verify_answers_from_the_persisted_list()
     {
+        await EnsureLoadedAsync();
         await using var unreachable = fixture.Factory.WithWebHostBuilder(b => b.UseSetting("HealthCard:CardSystemBaseUrl", "http://127.0.0.1:9/"));
         var sync = unreachable.Services.GetRequiredService<BlacklistSync>();
 
         Assert.Equal(BlacklistSyncOutcome.Failed, await sync.SyncOnceAsync(Ct));
-        Assert.Contains("unreachable", unreachable.Services.GetRequiredService<Blacklist>().Status.LastError);
+        var restarted = unreachable.Services.GetRequiredService<Blacklist>();
+        Assert.Contains("unreachable", restarted.Status.LastError);
+        Assert.Equal(Service<Blacklist>().Version, restarted.Version);
+        var client = unreachable.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", PortalFixture.HisApiKey);
+        var response = await client.PostAsJsonAsync("/api/v1/health-card/verify", Body(Liu), Ct);
+        Assert.False((await response.Content.ReadFromJsonAsync<CardVerifyResponse>(JsonSerializerOptions.Web, Ct))!.Allowed);
     }
 
     [Fact]

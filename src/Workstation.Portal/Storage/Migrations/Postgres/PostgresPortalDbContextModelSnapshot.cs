@@ -408,6 +408,9 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.Property<int>("Id")
                         .HasColumnType("integer");
 
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -431,6 +434,9 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Workstation.Portal.HealthCard.BlacklistedCard", b =>
                 {
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("CardNumber")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -445,7 +451,7 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.HasKey("CardNumber");
+                    b.HasKey("Generation", "CardNumber");
 
                     b.ToTable("health_card_blacklist", (string)null);
                 });

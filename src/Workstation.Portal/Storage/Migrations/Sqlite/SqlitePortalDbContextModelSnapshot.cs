@@ -393,6 +393,9 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Generation")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -416,6 +419,9 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Workstation.Portal.HealthCard.BlacklistedCard", b =>
                 {
+                    b.Property<long>("Generation")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CardNumber")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -430,7 +436,7 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("CardNumber");
+                    b.HasKey("Generation", "CardNumber");
 
                     b.ToTable("health_card_blacklist", (string)null);
                 });

@@ -42,13 +42,14 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                 name: "health_card_blacklist",
                 columns: table => new
                 {
+                    Generation = table.Column<long>(type: "INTEGER", nullable: false),
                     CardNumber = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Scope = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Reason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_health_card_blacklist", x => x.CardNumber);
+                    table.PrimaryKey("PK_health_card_blacklist", x => new { x.Generation, x.CardNumber });
                 });
 
             migrationBuilder.CreateTable(
@@ -57,6 +58,7 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                 {
                     Id = table.Column<int>(type: "INTEGER", nullable: false),
                     Version = table.Column<long>(type: "INTEGER", nullable: false),
+                    Generation = table.Column<long>(type: "INTEGER", nullable: false),
                     LastSyncAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     LastFullLoadAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),

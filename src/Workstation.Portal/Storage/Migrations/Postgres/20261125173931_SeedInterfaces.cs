@@ -43,13 +43,14 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 name: "health_card_blacklist",
                 columns: table => new
                 {
+                    Generation = table.Column<long>(type: "bigint", nullable: false),
                     CardNumber = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Scope = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Reason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_health_card_blacklist", x => x.CardNumber);
+                    table.PrimaryKey("PK_health_card_blacklist", x => new { x.Generation, x.CardNumber });
                 });
 
             migrationBuilder.CreateTable(
@@ -58,6 +59,7 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false),
                     Version = table.Column<long>(type: "bigint", nullable: false),
+                    Generation = table.Column<long>(type: "bigint", nullable: false),
                     LastSyncAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     LastFullLoadAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
