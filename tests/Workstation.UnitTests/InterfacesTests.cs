@@ -30,6 +30,16 @@ public sealed class BlacklistTests
         Assert.Equal(2, blacklist.Status.DeltasApplied);
     }
 
+    [Fact]
+    public void Card_numbers_with_letters_match_in_any_case()
+    {
+        var blacklist = new Blacklist();
+        blacklist.Replace(1, [new CardBlacklistEntry("hb13000000000000a1", "provincial", "挂失")], Now, fromCardSystem: true);
+
+        Assert.NotNull(blacklist.Find("HB13000000000000A1"));
+        Assert.NotNull(blacklist.Find("hb13000000000000a1"));
+    }
+
     [Theory]
     [InlineData(7L, 8L)] // version 6 missing
     [InlineData(6L, 8L)] // a hole after the first

@@ -28,12 +28,12 @@ public sealed class Blacklist
 
     public int Count => _current.Cards.Count;
 
-    public BlacklistHit? Find(string cardNumber) => _current.Cards.GetValueOrDefault(cardNumber);
+    public BlacklistHit? Find(string cardNumber) => _current.Cards.GetValueOrDefault(Key(cardNumber));
 
     public (BlacklistHit? Hit, long Version) Check(string cardNumber)
     {
         var snapshot = _current;
-        return (snapshot.Cards.GetValueOrDefault(cardNumber), snapshot.Version);
+        return (snapshot.Cards.GetValueOrDefault(Key(cardNumber)), snapshot.Version);
     }
 
     public BlacklistStatus Status
@@ -50,7 +50,7 @@ public sealed class Blacklist
         lock (_write)
         {
             var cards = new Dictionary<string, BlacklistHit>(StringComparer.Ordinal);
-            foreach (var e in entries) cards[e.CardNumber] = Hit(e.Scope, e.Reason);
+            foreach (var e in entries) cards[Key(e.CardNumber)] = Hit(e.Scope, e.Reason);
             _current = new Snapshot(version, cards);
             _lastSyncAt = syncedAt;
             if (fromCardSystem)
@@ -80,8 +80,8 @@ public sealed class Blacklist
                 var cards = new Dictionary<string, BlacklistHit>(current.Cards, StringComparer.Ordinal);
                 foreach (var d in deltas)
                 {
-                    foreach (var card in d.Removed) cards.Remove(card);
-                    foreach (var e in d.Added) cards[e.CardNumber] = Hit(e.Scope, e.Reason);
+                    foreach (var card in d.Removed) cards.Remove(Key(card));
+                    foreach (var e in d.Added) cards[Key(e.CardNumber)] = Hit(e.Scope, e.Reason);
                 }
                 _current = new Snapshot(deltas[^1].Version, cards);
                 _deltas += deltas.Count;
@@ -100,6 +100,10 @@ public sealed class Blacklist
             _lastErrorAt = at;
         }
     }
+
+    /// <summary>Card numbers are compared in upper case (verify upper-cases what the reader gives); digits-only numbers,
+    /// the usual case, are kept as they are without a copy.</summary>
+    public static string Key(string cardNumber) => cardNumber.AsSpan().ContainsAnyInRange('a', 'z') ? cardNumber.ToUpperInvariant() : cardNumber;
 
     private BlacklistHit Hit(string scope, string reason)
     {

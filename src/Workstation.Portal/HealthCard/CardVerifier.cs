@@ -15,7 +15,7 @@ public sealed class CardVerifier(
 
     public async Task<CardVerifyResponse> VerifyAsync(CardVerifyRequest request, string clientId)
     {
-        var card = request.CardNumber.ToUpperInvariant();
+        var card = Blacklist.Key(request.CardNumber);
         var (hit, version) = blacklist.Check(card);
         var usage = new CardUsage
         {
