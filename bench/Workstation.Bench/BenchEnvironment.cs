@@ -13,6 +13,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
 {
     public const string ApiKey = "bench-his-api-key-00000001";
     public const string LisSecret = "bench-lis-webhook-secret-0123456789abcdef";
+    public const string BloodUseClient = "bench-reduction";
+    public const string BloodUsePassword = "bench-reduction-password";
     private readonly string _dir = Directory.CreateTempSubdirectory("workstation-bench").FullName;
 
     public SandboxHost Sandbox { get; private set; } = null!;
@@ -21,7 +23,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public Uri PortalUrl { get; private set; } = null!;
 
-    public static async Task<BenchEnvironment> StartAsync()
+    public static async Task<BenchEnvironment> StartAsync(IEnumerable<string>? extraArgs = null)
     {
         var env = new BenchEnvironment();
         env.Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
@@ -41,8 +43,16 @@ public sealed class BenchEnvironment : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Error",
             $"--Webhooks:Sources:lis:Secret={LisSecret}",
             $"--Alerts:LisBaseUrl={env.Sandbox.LisUrl}",
+            $"--HealthCard:CardSystemBaseUrl={env.Sandbox.CardsUrl}",
+            $"--HealthCard:ApiKey={new SandboxOptions().CardApiKey}",
+            "--HealthCard:HospitalCode=441300900",
+            "--HealthCard:SyncInterval=01:00:00",
+            $"--BloodUse:HisBaseUrl={env.Sandbox.HisUrl}",
+            "--BloodUse:InstitutionCode=441300900",
+            $"--BloodUse:Clients:0:Id={BloodUseClient}",
+            $"--BloodUse:Clients:0:PasswordHash={Workstation.Portal.BloodUse.BloodUsePasswordHash.Create(BloodUsePassword)}",
         ];
-        env.Portal = PortalApplication.CreateBuilder(args).Build();
+        env.Portal = PortalApplication.CreateBuilder([.. args, .. extraArgs ?? []]).Build();
         env.Portal.UsePortal();
         await env.Portal.StartAsync();
         var address = env.Portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,5 +1,5 @@
 // Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
-//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review] [--requests N] [--decisions N]
+//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review|cards [--write-behind]|blood-use] [--requests N] [--decisions N]
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
@@ -16,11 +16,15 @@ if (what == "reports")
     return;
 }
 
-await using var env = await BenchEnvironment.StartAsync();
+// --write-behind: health-card verify answers before its usage log is committed (HealthCard:WaitForUsageLogCommit=false).
+var writeBehind = args.Contains("--write-behind");
+await using var env = await BenchEnvironment.StartAsync(writeBehind ? ["--HealthCard:WaitForUsageLogCommit=false"] : null);
 Console.WriteLine(header);
 if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests);
 if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
 if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
 if (what is "all" or "outbox") await OutboxBench.RunAsync(env, uploads: 10_000);
+if (what is "all" or "cards") await CardsBench.RunAsync(env, requests: what == "cards" ? Math.Max(requests, 20000) : requests);
+if (what is "all" or "cards" or "blood-use") await CardsBench.RunBloodUseAsync(env, requests);
 if (what is "all") ReportBench.Run(renders: 200);
 if (what is "all" or "review") await ReviewBench.RunAsync(env, decisions, requests: Math.Min(requests, 100));

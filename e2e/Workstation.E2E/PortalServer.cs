@@ -62,6 +62,9 @@ public sealed class PortalServer : IAsyncDisposable
             ["Uploads:HisBaseUrl"] = sandbox.HisUrl.ToString(),
             ["Uploads:HisApiKey"] = sandbox.His.Records.ApiKey,
             ["Uploads:FeedInterval"] = "00:00:00.300",
+            ["HealthCard:CardSystemBaseUrl"] = sandbox.CardsUrl.ToString(),
+            ["HealthCard:ApiKey"] = new SandboxOptions().CardApiKey,
+            ["HealthCard:HospitalCode"] = "441300900",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>

@@ -3,23 +3,25 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workstation.Platform.Catalogue;
+using Workstation.Sandbox.CardManagement;
 using Workstation.Sandbox.His;
 using Workstation.Sandbox.Lis;
 using Workstation.Sandbox.Platform;
 
 namespace Workstation.Sandbox;
 
-/// <summary>Runs the three simulators, each a small web app on its own loopback port (so each has its own origin).
+/// <summary>Runs the simulators (platform, HIS, LIS/PACS, card management), each a small web app on its own loopback port (so each has its own origin).
 /// Used in-process by the portal's demo mode and standalone by the tests.</summary>
 public sealed class SandboxHost : IAsyncDisposable
 {
     private readonly List<WebApplication> _apps = [];
 
-    private SandboxHost(PlatformState platform, HisState his, LisState lis)
+    private SandboxHost(PlatformState platform, HisState his, LisState lis, CardManagementState cards)
     {
         Platform = platform;
         His = his;
         Lis = lis;
+        Cards = cards;
     }
 
     public PlatformState Platform { get; }
@@ -28,11 +30,15 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public LisState Lis { get; }
 
+    public CardManagementState Cards { get; }
+
     public Uri PlatformUrl { get; private set; } = null!;
 
     public Uri HisUrl { get; private set; } = null!;
 
     public Uri LisUrl { get; private set; } = null!;
+
+    public Uri CardsUrl { get; private set; } = null!;
 
     public static async Task<SandboxHost> StartAsync(SandboxOptions options, ILoggerFactory? loggerFactory = null,
         TimeProvider? time = null, CancellationToken cancellationToken = default)
@@ -41,7 +47,8 @@ public sealed class SandboxHost : IAsyncDisposable
         var host = new SandboxHost(
             new PlatformState(catalogue, time ?? TimeProvider.System, options.PlatformUsername, options.PlatformPassword),
             new HisState(catalogue) { PortalUrl = options.PortalUrl },
-            new LisState());
+            new LisState(),
+            new CardManagementState(options.CardApiKey));
         try
         {
             host.PlatformUrl = await host.StartAppAsync(options.Host, options.PlatformPort, loggerFactory,
@@ -50,6 +57,8 @@ public sealed class SandboxHost : IAsyncDisposable
                 app => HisSimulator.Map(app, host.His), cancellationToken);
             host.LisUrl = await host.StartAppAsync(options.Host, options.LisPort, loggerFactory,
                 app => LisSimulator.Map(app, host.Lis), cancellationToken);
+            host.CardsUrl = await host.StartAppAsync(options.Host, options.CardPort, loggerFactory,
+                app => CardManagementSimulator.Map(app, host.Cards), cancellationToken);
         }
         catch
         {

@@ -26,6 +26,15 @@ public sealed class SandboxOptions
     [Range(0, 65535)]
     public int LisPort { get; set; } = 5330;
 
+    /// <summary>Port of the city card-management simulator; 0 (the default, so that hosts started by tests never
+    /// collide) picks a free one; the demo configuration uses 5340.</summary>
+    [Range(0, 65535)]
+    public int CardPort { get; set; }
+
+    /// <summary>Key the card-management simulator accepts (the portal's HealthCard:ApiKey).</summary>
+    [Required]
+    public string CardApiKey { get; set; } = "demo-card-system-key";
+
     /// <summary>Account the platform simulator accepts (the portal's Platform:Username).</summary>
     [Required]
     public string PlatformUsername { get; set; } = "hz-demo-hospital";

@@ -43,6 +43,18 @@ public sealed class HisWorkstationPage(IPage page)
 
     public ILocator OrderStatus => page.Locator("#order-status");
 
+    /// <summary>The card reader's verdict line (刷卡).</summary>
+    public ILocator CardStatus => page.Locator("#card-status");
+
+    /// <summary>Puts the holder's simulated card on the reader and presses 刷卡 for a scene.</summary>
+    public async Task ReadCardAsync(string holder, string scene)
+    {
+        var option = page.Locator("#card-select option", new() { HasText = holder + "的健康卡" });
+        await page.Locator("#card-select").SelectOptionAsync(await option.GetAttributeAsync("value") ?? "");
+        await page.Locator("#card-scene").SelectOptionAsync(scene);
+        await page.Locator("#read-card").ClickAsync();
+    }
+
     /// <summary>The origin the iframe actually loaded, read from the frame itself.</summary>
     public async Task<string> PortalOriginAsync()
     {

@@ -38,6 +38,8 @@ public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<
                 $"  Portal (staff sign-in)      : {portal}",
                 $"  Platform simulator          : {host.PlatformUrl}   (faults: {host.PlatformUrl}admin/faults)",
                 $"  LIS/PACS simulator          : {host.LisUrl}   (send a demo critical value, approve lab reports for upload)",
+                $"  Health-card system simulator: {host.CardsUrl}   (blacklist and usage logs; 刷卡 in the demo HIS)",
+                $"  Blood-use interface (seed 1): {portal}blood-use/token?id=...&password=...   (docs/blood-use.md)",
             };
             if (demo.Value.SeedAccounts)
                 lines.Add($"  Demo sign-ins               : {string.Join(", ", DemoAccountSeeder.Accounts.Select(a => a.User))} / password {demo.Value.Password}");

@@ -15,11 +15,13 @@ using Serilog;
 using Workstation.Platform;
 using Workstation.Portal.Accounts;
 using Workstation.Portal.Alerts;
+using Workstation.Portal.BloodUse;
 using Workstation.Portal.Catalogue;
 using Refit;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Workstation.Portal.Embed;
+using Workstation.Portal.HealthCard;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Recognition;
@@ -48,6 +50,7 @@ public static class PortalServices
 
         services.AddSerilog((sp, log) => log
             .ReadFrom.Configuration(configuration)
+            .ReadFrom.Services(sp)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture,
                 outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
@@ -79,6 +82,8 @@ public static class PortalServices
         services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
         services.AddReports(configuration);
         services.AddReview(configuration);
+        services.AddBloodUse(configuration);
+        services.AddHealthCard(configuration);
 
         services.AddPortalSecurity();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
@@ -219,6 +224,8 @@ public static class PortalServices
         app.MapUploads();
         app.MapReports();
         app.MapReview();
+        app.MapBloodUse();
+        app.MapHealthCard();
         app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

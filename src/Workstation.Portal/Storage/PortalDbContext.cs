@@ -50,6 +50,15 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
         AuditTrail.EnsureAppendOnly(ChangeTracker);
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
+    public DbSet<BloodUse.BloodUseAccessToken> BloodUseTokens => Set<BloodUse.BloodUseAccessToken>();
+
+    public DbSet<BloodUse.BloodUseLockout> BloodUseLockouts => Set<BloodUse.BloodUseLockout>();
+
+    public DbSet<HealthCard.BlacklistedCard> BlacklistedCards => Set<HealthCard.BlacklistedCard>();
+
+    public DbSet<HealthCard.BlacklistSyncState> BlacklistSyncStates => Set<HealthCard.BlacklistSyncState>();
+
+    public DbSet<HealthCard.CardUsage> CardUsages => Set<HealthCard.CardUsage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

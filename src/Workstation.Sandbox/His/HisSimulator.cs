@@ -43,6 +43,9 @@ public sealed class HisState(RecognitionItemCatalogue catalogue)
     public HisRecords Records { get; } = new();
 
     public HisOrder Save(HisOrder order) => _orders.GetOrAdd(order.OrderId, order);
+
+    /// <summary>Fail the next N inpatient (blood-use) lookups with 503.</summary>
+    public ScheduledFailures InpatientFailures { get; } = new();
 }
 
 /// <summary>The demo doctor workstation: a HIS page on its own origin that embeds the portal with the Workstation embed
@@ -81,6 +84,8 @@ public static class HisSimulator
         app.MapPost("/his/api/orders", (HisOrder order) => SaveAsync(state, order));
         app.MapGet("/his/api/orders", () => Results.Json(state.Orders, PlatformServiceCollectionExtensions.Json));
         HisRecords.Map(app, state.Records);
+        HisInpatients.Map(app, state);
+        HisCardReader.Map(app, state);
     }
 
     private static string EncounterId(DemoPatient p) => "E" + p.HisId[1..];

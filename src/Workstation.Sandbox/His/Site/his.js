@@ -81,6 +81,33 @@
     Workstation.mount({ container: '#portal-panel', launchUrl: launch.url, alertContainer: '#ws-alerts' });
   }
 
+  // 刷卡: every card use is checked by the front-end system (blacklist + usage log). At 就诊 the card switches the
+  // workstation to its holder and relaunches the portal for them (seed 004's quick patient switch).
+  const cards = await (await fetch('/his/api/cards')).json();
+  $('card-select').replaceChildren(...cards.map((c) => {
+    const option = document.createElement('option');
+    option.value = c.cardNumber;
+    option.textContent = `${c.name}的健康卡 ${c.cardNumber}`;
+    return option;
+  }));
+  $('read-card').addEventListener('click', async () => {
+    const status = $('card-status');
+    status.className = '';
+    status.textContent = '读卡中…';
+    const response = await fetch('/his/api/card/read', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ cardNumber: $('card-select').value, scene: $('card-scene').value }),
+    });
+    const result = await response.json();
+    if (!response.ok) { status.className = 'card-refused'; status.textContent = `刷卡失败：${result.detail || result.title}`; return; }
+    const sceneName = $('card-scene').selectedOptions[0].textContent;
+    if (!result.allowed) { status.className = 'card-refused'; status.textContent = `拒绝用卡（${result.name}）：${result.reason}`; return; }
+    status.className = 'card-allowed';
+    status.textContent = `${result.name}：${sceneName}刷卡通过`;
+    const holder = patients.find((p) => p.hisId === result.hisId);
+    if (result.scene === 'consultation' && holder) await openEncounter(holder);
+  });
+
   function statusText(line) {
     switch (line.status) {
       case 'checking': return ['核对中…', ''];

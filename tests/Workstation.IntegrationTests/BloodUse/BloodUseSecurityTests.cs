@@ -1,0 +1,79 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Workstation.Sandbox.Demo;
+
+namespace Workstation.IntegrationTests.BloodUse;
+
+/// <summary>Token expiry, lock-out, CORS for the configured origins only.</summary>
+public sealed class BloodUseSecurityTests(BloodUseFixture fixture) : IClassFixture<BloodUseFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static string Zhang => DemoWorld.FindByHisId("P1001")!.Identity.IdNumber;
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient client, string url) =>
+        JsonDocument.Parse(await client.GetStringAsync(url, Ct)).RootElement.Clone();
+
+    private static string TokenUrl(string id, string password) => $"/blood-use/token?id={id}&password={Uri.EscapeDataString(password)}";
+
+    [Fact]
+    public async Task A_token_stops_working_when_it_expires()
+    {
+        await using var shortLived = fixture.Factory.WithWebHostBuilder(b => b.UseSetting("BloodUse:TokenLifetime", "00:00:01"));
+        var client = shortLived.CreateClient();
+        var data = (await GetJsonAsync(client, TokenUrl(BloodUseFixture.ClientId, BloodUseFixture.Password))).GetProperty("data");
+        Assert.Equal("1", data.GetProperty("expires_in").GetString());
+        var token = data.GetProperty("token").GetString();
+
+        Assert.True((await GetJsonAsync(client, $"/blood-use/blduseinfo?token={token}&identityNumber={Zhang}")).GetProperty("success").GetBoolean());
+        await Task.Delay(TimeSpan.FromMilliseconds(1300), Ct);
+        var expired = await GetJsonAsync(client, $"/blood-use/blduseinfo?token={token}&identityNumber={Zhang}");
+        Assert.False(expired.GetProperty("success").GetBoolean());
+        Assert.Equal("token无效或已过期，请重新获取token", expired.GetProperty("erroMessage").GetString());
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_lock_the_account_even_for_the_right_password()
+    {
+        var client = fixture.Factory.CreateClient();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal("用户名或密码错误", (await GetJsonAsync(client, TokenUrl(BloodUseFixture.LockoutClientId, "guess-" + i))).GetProperty("erroMessage").GetString());
+
+        var locked = await GetJsonAsync(client, TokenUrl(BloodUseFixture.LockoutClientId, BloodUseFixture.Password));
+        Assert.False(locked.GetProperty("success").GetBoolean());
+        Assert.Contains("账户已锁定", locked.GetProperty("erroMessage").GetString());
+        // Another account is not affected.
+        Assert.True((await GetJsonAsync(client, TokenUrl(BloodUseFixture.ClientId, BloodUseFixture.Password))).GetProperty("success").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_preflight_from_the_configured_origin_is_answered_and_another_origin_is_refused()
+    {
+        var client = fixture.Factory.CreateClient();
+
+        using var allowed = Preflight(BloodUseFixture.AllowedOrigin);
+        var ok = await client.SendAsync(allowed, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+        Assert.Equal(BloodUseFixture.AllowedOrigin, Assert.Single(ok.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal("true", Assert.Single(ok.Headers.GetValues("Access-Control-Allow-Credentials")));
+        Assert.Contains("GET", string.Join(',', ok.Headers.GetValues("Access-Control-Allow-Methods")));
+
+        using var refused = Preflight("https://evil.example.com");
+        var no = await client.SendAsync(refused, Ct);
+        Assert.False(no.Headers.Contains("Access-Control-Allow-Origin"));
+
+        using var simple = new HttpRequestMessage(HttpMethod.Get, "/blood-use/token?id=x&password=y");
+        simple.Headers.Add("Origin", BloodUseFixture.AllowedOrigin);
+        var get = await client.SendAsync(simple, Ct);
+        Assert.Equal(BloodUseFixture.AllowedOrigin, Assert.Single(get.Headers.GetValues("Access-Control-Allow-Origin")));
+    }
+
+    private static HttpRequestMessage Preflight(string origin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, "/blood-use/blduseinfo?token=x&identityNumber=y");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "GET");
+        request.Headers.Add("Access-Control-Request-Headers", "content-type");
+        return request;
+    }
+}
