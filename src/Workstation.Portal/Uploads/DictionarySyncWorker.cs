@@ -27,8 +27,9 @@ internal sealed class DictionarySyncWorker(
             {
                 return;
             }
-            catch (Exception ex) when (ex is Refit.ApiException or HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // HIS not (yet) reachable, or answering garbage: never stop the portal for it.
                 logger.LogWarning("HIS dictionaries could not be read ({Error}); trying again in a minute", ex.Message);
                 try
                 {

@@ -96,7 +96,7 @@ public sealed class UploadFeed(
                 {
                     patient = await his.GetPatientAsync(patientCode, cancellationToken);
                 }
-                catch (Exception ex) when (ex is Refit.ApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is Refit.ApiException or Refit.ApiRequestException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
                     logger.LogWarning("HIS patient {Patient} could not be read ({Error}); the feed waits at this event", patientCode, ex.Message);
                     break;
@@ -112,7 +112,7 @@ public sealed class UploadFeed(
                     {
                         report = await lis.GetLabReportAsync(number, cancellationToken);
                     }
-                    catch (Exception ex) when (ex is Refit.ApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                    catch (Exception ex) when (ex is Refit.ApiException or Refit.ApiRequestException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                     {
                         logger.LogWarning("LIS report {Report} could not be read ({Error}); the feed waits at this event", number, ex.Message);
                         break; // nothing lost: this event is read again next pass
