@@ -67,7 +67,50 @@ public sealed record ExamReportUpload(
     DateTime ApprovedAt,
     string Findings,
     string Impression,
-    string? ImageViewerUrl);
+    string? ImageViewerUrl)
+{
+    /// <summary>最终 (final) or 临时 (preliminary).</summary>
+    public string? ReportStatus { get; init; }
+
+    public string? RequestNumber { get; init; }
+
+    public string? InstitutionCode { get; init; }
+
+    public IReadOnlyList<string>? ItemCodes { get; init; }
+
+    public bool? Recognisable { get; init; }
+
+    public bool? Void { get; init; }
+
+    /// <summary>Modality or exam category (CT, MR, DR, US ...).</summary>
+    public string? Modality { get; init; }
+
+    /// <summary>检查部位.</summary>
+    public string? BodyPart { get; init; }
+
+    public DateTime? ExaminedAt { get; init; }
+
+    /// <summary>建议.</summary>
+    public string? Advice { get; init; }
+
+    /// <summary>阳性 (true) / 阴性 (false).</summary>
+    public bool? Positive { get; init; }
+
+    public string? StudyNumber { get; init; }
+
+    public string? StudyInstanceUid { get; init; }
+
+    public int? ImageCount { get; init; }
+
+    public string? ReporterName { get; init; }
+
+    public DateTime? ReportedAt { get; init; }
+
+    public string? ApproverName { get; init; }
+
+    /// <summary>CA签名值 (a placeholder digest in the demo).</summary>
+    public string? Signature { get; init; }
+}
 
 /// <summary>Report PDF upload; the PDF travels base64-encoded in JSON.</summary>
 public sealed record ReportPdfUpload(string ReportId, string PdfBase64);

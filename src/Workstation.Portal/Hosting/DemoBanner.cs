@@ -28,6 +28,8 @@ public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<
                 host.His.Registration ??= new Workstation.Sandbox.His.HisRegistration(client.Id, client.ApiKey, client.LaunchSecret);
             if (portal is not null && webhooks.Value.Sources.TryGetValue("lis", out var lis))
                 host.Lis.Webhook ??= (portal, lis.Secret);
+            if (portal is not null && webhooks.Value.Sources.TryGetValue("pacs", out var pacs))
+                host.Lis.Reports.PacsWebhook ??= (portal, pacs.Secret);
             if (portal is not null && webhooks.Value.Sources.TryGetValue("his", out var hisHook))
                 host.His.Records.Webhook ??= (portal, hisHook.Secret);
             var lines = new List<string>

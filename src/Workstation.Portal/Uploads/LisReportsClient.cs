@@ -9,3 +9,10 @@ public interface ILisReportsApi
     [Get("/lis/api/reports/{reportNumber}")]
     Task<LabReport> GetLabReportAsync(string reportNumber, CancellationToken cancellationToken);
 }
+
+/// <summary>The PACS report return (seed 002): the approved exam report behind a report-approved event (Refit).</summary>
+public interface IPacsReportsApi
+{
+    [Get("/pacs/api/reports/{reportNumber}")]
+    Task<ExamReport> GetExamReportAsync(string reportNumber, CancellationToken cancellationToken);
+}

@@ -24,12 +24,19 @@ public sealed class PlatformUploadSender(IRecognitionPlatform platform, UploadSe
                 case UploadService.MessageTypes.LabData:
                     await platform.UploadLabAsync(Read<LabReportUpload>(message), cancellationToken);
                     break;
-                case UploadService.MessageTypes.LabPdf:
+                case UploadService.MessageTypes.ExamData:
+                    await platform.UploadExamAsync(Read<ExamReportUpload>(message), cancellationToken);
+                    break;
+                case UploadService.MessageTypes.LabPdf or UploadService.MessageTypes.ExamPdf:
                     var number = JsonDocument.Parse(message.PayloadJson).RootElement.GetProperty("reportNumber").GetString()!;
                     if (await uploads.FindReportAsync(number, cancellationToken) is not { } report)
                         return OutboxOutcome.Reject($"report {number} is no longer stored");
-                    var pdf = renderer.Pdf(new ApprovedReport(report));
-                    await platform.UploadPdfAsync(ReportKinds.Lab, new ReportPdfUpload(number, Convert.ToBase64String(pdf)), cancellationToken);
+                    var pdf = renderer.Pdf(report);
+                    await platform.UploadPdfAsync(report.IsLab ? ReportKinds.Lab : ReportKinds.Exam,
+                        new ReportPdfUpload(number, Convert.ToBase64String(pdf)), cancellationToken);
+                    break;
+                case UploadService.MessageTypes.RevokeExam:
+                    await platform.RevokeAsync(ReportKinds.Exam, Read<ReportRevocation>(message), cancellationToken);
                     break;
                 case MasterDataSync.Types.Patient:
                     await platform.UploadPatientAsync(Read<PatientUpload>(message), cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Workstation.Portal.Alerts;
 using Workstation.Portal.Notifications;
 using Workstation.Portal.Outbox;
+using Workstation.Portal.Reports;
 using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Uploads;
@@ -70,6 +71,7 @@ public sealed class UploadFeed(
         using var scope = scopes.CreateScope();
         var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var lis = scope.ServiceProvider.GetRequiredService<ILisReportsApi>();
+        var pacs = scope.ServiceProvider.GetRequiredService<IPacsReportsApi>();
         var uploads = scope.ServiceProvider.GetRequiredService<UploadService>();
         var his = scope.ServiceProvider.GetRequiredService<IHisRecordsApi>();
         var masterData = scope.ServiceProvider.GetRequiredService<MasterDataSync>();
@@ -82,7 +84,7 @@ public sealed class UploadFeed(
         }
         var events = await db.InboundEvents.AsNoTracking()
             .Where(e => e.Id > cursor.Position
-                        && ((e.Source == "lis" && (e.Type == Approved || e.Type == Withdrawn)) || (e.Source == "his" && e.Type == VisitStarted)))
+                        && (((e.Source == "lis" || e.Source == "pacs") && (e.Type == Approved || e.Type == Withdrawn)) || (e.Source == "his" && e.Type == VisitStarted)))
             .OrderBy(e => e.Id).Take(100).ToListAsync(cancellationToken);
         var done = 0;
         foreach (var e in events)
@@ -107,14 +109,17 @@ public sealed class UploadFeed(
             {
                 if (e.Type == Approved)
                 {
-                    Workstation.Reports.LabReport report;
+                    ApprovedReport report;
                     try
                     {
-                        report = await lis.GetLabReportAsync(number, cancellationToken);
+                        // PACS sends exam reports (seed 002's report return), LIS lab reports.
+                        report = e.Source == "pacs"
+                            ? new ApprovedReport(await pacs.GetExamReportAsync(number, cancellationToken))
+                            : new ApprovedReport(await lis.GetLabReportAsync(number, cancellationToken));
                     }
                     catch (Exception ex) when (ex is Refit.ApiException or Refit.ApiRequestException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                     {
-                        logger.LogWarning("LIS report {Report} could not be read ({Error}); the feed waits at this event", number, ex.Message);
+                        logger.LogWarning("{Source} report {Report} could not be read ({Error}); the feed waits at this event", e.Source, number, ex.Message);
                         break; // nothing lost: this event is read again next pass
                     }
                     await uploads.ReceiveApprovedAsync(db, report, e.Source, data.DepartmentCode ?? "", cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Workstation.Platform.Contract;
 using Workstation.Portal.Audit;
 using Workstation.Portal.Outbox;
+using Workstation.Portal.Reports;
 using Workstation.Portal.Storage;
 using Workstation.Reports;
 
@@ -47,21 +48,26 @@ public sealed class UploadService(
         public const string LabData = "upload-lab";
         public const string LabPdf = "upload-lab-pdf";
         public const string Revoke = "revoke-lab";
+        public const string ExamData = "upload-exam";
+        public const string ExamPdf = "upload-exam-pdf";
+        public const string RevokeExam = "revoke-exam";
     }
 
-    /// <summary>Records an approved report (once per report number): held when invalid, queued when its department
-    /// uploads automatically, else waiting for approval. Returns the item.</summary>
-    public async Task<UploadItem> ReceiveApprovedAsync(PortalDbContext db, LabReport report, string source, string department,
+    /// <summary>Records an approved lab or exam report (once per report number): held when invalid, queued when its
+    /// department uploads automatically, else waiting for approval. Returns the item.</summary>
+    public async Task<UploadItem> ReceiveApprovedAsync(PortalDbContext db, ApprovedReport report, string source, string department,
         CancellationToken cancellationToken)
     {
-        var existing = await db.Set<UploadItem>().SingleOrDefaultAsync(i => i.ReportNumber == report.Header.ReportNumber, cancellationToken);
+        var header = report.Header;
+        var existing = await db.Set<UploadItem>().SingleOrDefaultAsync(i => i.ReportNumber == header.ReportNumber, cancellationToken);
         if (existing is not null) return existing; // a repeated event: nothing twice
-        var problems = validator.Validate(report);
+        var problems = report.Lab is { } lab ? validator.Validate(lab) : validator.Validate(report.Exam!);
         var item = new UploadItem
         {
-            ReportNumber = report.Header.ReportNumber, Kind = ReportKinds.Lab, Source = source, DepartmentCode = department,
-            PatientName = report.Header.Patient.Name, ItemName = report.Header.ItemName, ReportJson = JsonSerializer.Serialize(report),
-            ApprovedAt = report.Header.ApprovedAt.UtcDateTime, ReceivedAt = time.GetUtcNow().UtcDateTime,
+            ReportNumber = header.ReportNumber, Kind = report.IsLab ? ReportKinds.Lab : ReportKinds.Exam, Source = source,
+            DepartmentCode = department, PatientName = header.Patient.Name, ItemName = header.ItemName,
+            ReportJson = report.IsLab ? JsonSerializer.Serialize(report.Lab) : JsonSerializer.Serialize(report.Exam),
+            ApprovedAt = header.ApprovedAt.UtcDateTime, ReceivedAt = time.GetUtcNow().UtcDateTime,
         };
         if (problems.Count > 0)
         {
@@ -99,7 +105,7 @@ public sealed class UploadService(
             if (anySent)
             {
                 item.Stage = UploadStages.Revoking;
-                outbox.Add(db, $"revoke:{reportNumber}", Destination, MessageTypes.Revoke, item.OrderingKey,
+                outbox.Add(db, $"revoke:{reportNumber}", Destination, item.Kind == ReportKinds.Exam ? MessageTypes.RevokeExam : MessageTypes.Revoke, item.OrderingKey,
                     JsonSerializer.Serialize(new ReportRevocation(reportNumber, item.RevokeReason)));
             }
             else
@@ -119,7 +125,7 @@ public sealed class UploadService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var items = await db.Set<UploadItem>().Where(i => ids.Contains(i.Id) && i.Stage == UploadStages.AwaitingApproval).ToListAsync(cancellationToken);
         foreach (var item in items)
-            Enqueue(db, item, JsonSerializer.Deserialize<LabReport>(item.ReportJson)!, actor);
+            Enqueue(db, item, Read(item), actor);
         db.AuditEvents.Add(new AuditEvent
         {
             At = time.GetUtcNow().UtcDateTime, Actor = actor, Action = "upload.approve", Detail = $"{items.Count} report(s)",
@@ -170,7 +176,7 @@ public sealed class UploadService(
                 UploadStages.Held => UploadStatuses.Held,
                 UploadStages.AwaitingApproval => UploadStatuses.Awaiting,
                 UploadStages.Cancelled => UploadStatuses.Cancelled,
-                UploadStages.Revoking => mine.Any(m => m.Type == MessageTypes.Revoke && m.State == OutboxStates.Delivered) ? UploadStatuses.Revoked
+                UploadStages.Revoking => mine.Any(m => m.Type is MessageTypes.Revoke or MessageTypes.RevokeExam && m.State == OutboxStates.Delivered) ? UploadStatuses.Revoked
                     : mine.Any(m => m.State == OutboxStates.Dead) ? UploadStatuses.Failed : UploadStatuses.Revoking,
                 _ => mine.Any(m => m.State == OutboxStates.Dead) ? UploadStatuses.Failed
                     : mine.Any(m => m.State == OutboxStates.Failed) ? UploadStatuses.Retrying
@@ -184,20 +190,77 @@ public sealed class UploadService(
         return rows.Where(r => status is null || r.Status == status).ToList();
     }
 
-    public async Task<LabReport?> FindReportAsync(string reportNumber, CancellationToken cancellationToken)
+    public async Task<ApprovedReport?> FindReportAsync(string reportNumber, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var json = await db.Set<UploadItem>().Where(i => i.ReportNumber == reportNumber).Select(i => i.ReportJson).SingleOrDefaultAsync(cancellationToken);
-        return json is null ? null : JsonSerializer.Deserialize<LabReport>(json);
+        var item = await db.Set<UploadItem>().AsNoTracking().SingleOrDefaultAsync(i => i.ReportNumber == reportNumber, cancellationToken);
+        return item is null ? null : Read(item);
     }
 
-    private void Enqueue(PortalDbContext db, UploadItem item, LabReport report, string actor)
+    private static ApprovedReport Read(UploadItem item) => item.Kind == ReportKinds.Exam
+        ? new ApprovedReport(JsonSerializer.Deserialize<ExamReport>(item.ReportJson)!)
+        : new ApprovedReport(JsonSerializer.Deserialize<LabReport>(item.ReportJson)!);
+
+    private void Enqueue(PortalDbContext db, UploadItem item, ApprovedReport approved, string actor)
+    {
+        if (approved.Exam is { } exam)
+        {
+            EnqueueExam(db, item, exam);
+        }
+        else
+        {
+            EnqueueLab(db, item, approved.Lab!);
+        }
+        item.Stage = UploadStages.Queued;
+        item.ReleasedBy = actor;
+        item.ReleasedAt = time.GetUtcNow().UtcDateTime;
+    }
+
+    private void EnqueuePatient(PortalDbContext db, UploadItem item, ReportHeader h)
+    {
+        var patient = new PatientIdentity(h.Patient.IdType, h.Patient.IdNumber, h.Patient.Name);
+        outbox.Add(db, $"patient:{h.ReportNumber}", Destination, MessageTypes.Patient, item.OrderingKey, JsonSerializer.Serialize(new PatientUpload(
+            patient, h.Patient.Sex == "男" ? "M" : h.Patient.Sex == "女" ? "F" : "U", BirthDate(h.Patient.IdNumber), null, h.Patient.PatientId)));
+    }
+
+    private void EnqueueExam(PortalDbContext db, UploadItem item, ExamReport report)
+    {
+        var h = report.Header;
+        var n = h.ReportNumber;
+        EnqueuePatient(db, item, h);
+        var data = new ExamReportUpload(n, new PatientIdentity(h.Patient.IdType, h.Patient.IdNumber, h.Patient.Name), h.RecognitionItemCodes[0],
+            h.Patient.Department.Code, h.Reporter.Code, h.Approver.Code, h.ApprovedAt.UtcDateTime, report.Findings, report.Impression, null)
+        {
+            ReportStatus = h.Status == ReportStatus.Final ? "最终" : "临时",
+            RequestNumber = h.RequestNumber,
+            InstitutionCode = h.Hospital.Code,
+            ItemCodes = h.RecognitionItemCodes,
+            Recognisable = h.Recognisable,
+            Void = false,
+            Modality = report.Modality.Code,
+            BodyPart = report.BodyPart,
+            ExaminedAt = report.ExaminedAt.UtcDateTime,
+            Advice = report.Advice,
+            Positive = report.Positive,
+            StudyNumber = report.StudyNumber,
+            StudyInstanceUid = report.StudyInstanceUid,
+            ImageCount = report.ImageCount,
+            ReporterName = h.Reporter.Name,
+            ReportedAt = h.ReportedAt.UtcDateTime,
+            ApproverName = h.Approver.Name,
+            Signature = "SHA256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes(n + "|" + report.Findings + "|" + report.Impression))),
+        };
+        outbox.Add(db, $"exam:{n}", Destination, MessageTypes.ExamData, item.OrderingKey, JsonSerializer.Serialize(data));
+        outbox.Add(db, $"pdf:{n}", Destination, MessageTypes.ExamPdf, item.OrderingKey, JsonSerializer.Serialize(new { reportNumber = n }));
+    }
+
+    private void EnqueueLab(PortalDbContext db, UploadItem item, LabReport report)
     {
         var h = report.Header;
         var patient = new PatientIdentity(h.Patient.IdType, h.Patient.IdNumber, h.Patient.Name);
         var n = h.ReportNumber;
-        outbox.Add(db, $"patient:{n}", Destination, MessageTypes.Patient, item.OrderingKey, JsonSerializer.Serialize(new PatientUpload(
-            patient, h.Patient.Sex == "男" ? "M" : h.Patient.Sex == "女" ? "F" : "U", BirthDate(h.Patient.IdNumber), null, h.Patient.PatientId)));
+        EnqueuePatient(db, item, h);
         var data = new LabReportUpload(n, patient, h.RecognitionItemCodes[0], h.Patient.Department.Code, h.Reporter.Code, h.Approver.Code,
             h.ApprovedAt.UtcDateTime,
             report.Analytes.Select(a => new LabResult(a.Code, a.Name, a.Value ?? a.QualitativeResult ?? "", a.Unit, a.ReferenceRange, Flag(a.Flag))
@@ -220,9 +283,6 @@ public sealed class UploadService(
         outbox.Add(db, $"lab:{n}", Destination, MessageTypes.LabData, item.OrderingKey, JsonSerializer.Serialize(data));
         // The PDF is drawn when it is sent (from the stored report), so the queue does not hold megabytes.
         outbox.Add(db, $"pdf:{n}", Destination, MessageTypes.LabPdf, item.OrderingKey, JsonSerializer.Serialize(new { reportNumber = n }));
-        item.Stage = UploadStages.Queued;
-        item.ReleasedBy = actor;
-        item.ReleasedAt = time.GetUtcNow().UtcDateTime;
     }
 
     /// <summary>CA签名值: in a hospital the CA's signing service signs the report data; the demo puts a SHA-256 digest

@@ -10,6 +10,9 @@ public sealed class UploadsOptions : IValidatableObject
     /// <summary>The LIS report interface the feed pulls approved reports from.</summary>
     public Uri? LisBaseUrl { get; set; }
 
+    /// <summary>The PACS report interface (exam reports); the LIS address when not set.</summary>
+    public Uri? PacsBaseUrl { get; set; }
+
     /// <summary>The HIS master-data interface (patients, departments, staff; seed 000).</summary>
     public Uri? HisBaseUrl { get; set; }
 

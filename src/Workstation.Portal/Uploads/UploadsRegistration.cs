@@ -23,6 +23,13 @@ public static class UploadsRegistration
                 client.BaseAddress = sp.GetRequiredService<IOptions<UploadsOptions>>().Value.LisBaseUrl ?? new Uri("http://lis.invalid/");
                 client.Timeout = TimeSpan.FromSeconds(10);
             });
+        services.AddRefitGeneratedClient<IPacsReportsApi>()
+            .ConfigureHttpClient((sp, client) =>
+            {
+                var o = sp.GetRequiredService<IOptions<UploadsOptions>>().Value;
+                client.BaseAddress = o.PacsBaseUrl ?? o.LisBaseUrl ?? new Uri("http://pacs.invalid/");
+                client.Timeout = TimeSpan.FromSeconds(10);
+            });
         services.AddSingleton<MasterDataSync>();
         services.AddHostedService<DictionarySyncWorker>();
         services.AddRefitGeneratedClient<IHisRecordsApi>()
@@ -41,7 +48,7 @@ public static class UploadsRegistration
     {
         app.MapGet("/uploads/reports/{number}/pages/{page:int}.png", async (string number, int page, UploadService uploads,
                 Reports.ReportPreviewService renderer, CancellationToken ct) =>
-            await uploads.FindReportAsync(number, ct) is { } report && renderer.PagePng(new Reports.ApprovedReport(report), page) is { } png
+            await uploads.FindReportAsync(number, ct) is { } report && renderer.PagePng(report, page) is { } png
                 ? Results.File(png, "image/png")
                 : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(PortalRoles.LabStaff, PortalRoles.Admin))

@@ -15,10 +15,57 @@ public sealed class LisReports
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly ConcurrentDictionary<string, LabReport> _reports = new();
+    private readonly ConcurrentDictionary<string, ExamReport> _exams = new();
     private int _sequence;
 
     /// <summary>Where and how the LIS posts signed webhooks (set by the portal's demo wiring and by tests).</summary>
     public (Uri PortalUrl, string Secret)? Webhook { get; set; }
+
+    /// <summary>Where and how the PACS posts its signed webhooks (source <c>pacs</c>, its own secret).</summary>
+    public (Uri PortalUrl, string Secret)? PacsWebhook { get; set; }
+
+    public IReadOnlyCollection<ExamReport> Exams => _exams.Values.OrderBy(r => r.Header.ReportNumber).ToList();
+
+    public ExamReport? FindExam(string number) => _exams.GetValueOrDefault(number);
+
+    /// <summary>A chest CT (seed 002's report return: findings, impression, advice, positive flag, study UID) for a
+    /// demo patient, approved now.</summary>
+    public ExamReport CreateExam(DemoPatient patient)
+    {
+        var number = $"CT{DateTime.UtcNow:yyyyMMdd}{Interlocked.Increment(ref _sequence):00000}";
+        var template = SampleReports.ChestCt();
+        var now = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
+        var age = (int)((DateTime.UtcNow - patient.BirthDate.ToDateTime(TimeOnly.MinValue)).TotalDays / 365.25);
+        return template with
+        {
+            Header = template.Header with
+            {
+                Hospital = new ReportHospital(DemoWorld.Home.Code, DemoWorld.Home.Name),
+                ReportNumber = number,
+                RequestNumber = "SQ" + number[2..],
+                Patient = new ReportPatient(patient.Identity.Name, patient.Sex == "M" ? "男" : "女", $"{age}岁", patient.Identity.IdType,
+                    patient.Identity.IdNumber, patient.HisId, "MZ" + number[2..], new CodedName("NK", "内科"), null),
+                ReportedAt = now.AddMinutes(-30),
+                ApprovedAt = now.AddMinutes(-2),
+                RecognitionItemCodes = ["E002"],
+                Recognisable = true,
+            },
+            ExaminedAt = now.AddHours(-1),
+            StudyNumber = "CT" + number[2..],
+        };
+    }
+
+    /// <summary>Stores the exam report and tells the portal (as PACS) it was approved.</summary>
+    public async Task<int> ApproveExamAsync(ExamReport report, CancellationToken cancellationToken = default)
+    {
+        PutExam(report);
+        return await PostAsync(PacsWebhook, "pacs", "report-approved", report.Header.ReportNumber, ReportKinds.Exam, "FSK", cancellationToken);
+    }
+
+    public void PutExam(ExamReport report) => _exams[report.Header.ReportNumber] = report;
+
+    public Task<int> WithdrawExamAsync(string number, CancellationToken cancellationToken = default) =>
+        PostAsync(PacsWebhook, "pacs", "report-withdrawn", number, ReportKinds.Exam, "FSK", cancellationToken);
 
     public IReadOnlyCollection<LabReport> All => _reports.Values.OrderBy(r => r.Header.ReportNumber).ToList();
 
@@ -56,7 +103,7 @@ public sealed class LisReports
     public async Task<int> ApproveAsync(LabReport report, CancellationToken cancellationToken = default)
     {
         Put(report);
-        return await PostAsync("report-approved", report.Header.ReportNumber, cancellationToken);
+        return await PostAsync(Webhook, "lis", "report-approved", report.Header.ReportNumber, ReportKinds.Lab, "JYK", cancellationToken);
     }
 
     /// <summary>Stores (or amends) a report without telling anyone.</summary>
@@ -64,21 +111,22 @@ public sealed class LisReports
 
     /// <summary>Tells the portal a report was withdrawn (it stays readable, marked by the event).</summary>
     public Task<int> WithdrawAsync(string number, CancellationToken cancellationToken = default) =>
-        PostAsync("report-withdrawn", number, cancellationToken);
+        PostAsync(Webhook, "lis", "report-withdrawn", number, ReportKinds.Lab, "JYK", cancellationToken);
 
-    private async Task<int> PostAsync(string type, string number, CancellationToken cancellationToken)
+    private static async Task<int> PostAsync((Uri PortalUrl, string Secret)? webhook, string source, string type, string number, string kind,
+        string department, CancellationToken cancellationToken)
     {
-        if (Webhook is not { } hook) return 0;
+        if (webhook is not { } hook) return 0;
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
-            eventId = $"LIS-{type}-{number}-{Guid.NewGuid():N}"[..60],
+            eventId = $"{source.ToUpperInvariant()}-{type}-{number}-{Guid.NewGuid():N}"[..60],
             type,
             occurredAt = DateTime.UtcNow,
-            data = new { reportNumber = number, kind = ReportKinds.Lab, departmentCode = "JYK", reason = type == "report-withdrawn" ? "检验科撤回报告" : null },
+            data = new { reportNumber = number, kind, departmentCode = department, reason = type == "report-withdrawn" ? "科室撤回报告" : null },
         }, JsonSerializerOptions.Web);
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(hook.Secret), (byte[])[.. Encoding.UTF8.GetBytes(ts + "."), .. body]));
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(hook.PortalUrl, "/api/v1/webhooks/lis")) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(hook.PortalUrl, $"/api/v1/webhooks/{source}")) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add("X-Workstation-Timestamp", ts);
         request.Headers.Add("X-Workstation-Signature", signature);

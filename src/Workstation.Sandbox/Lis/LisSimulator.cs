@@ -122,6 +122,16 @@ public static class LisSimulator
         // What the portal pulls after a report-approved event (the LIS's report interface).
         app.MapGet("/lis/api/reports/{number}", (string number) =>
             reports.Find(number) is { } report ? Results.Json(report, JsonSerializerOptions.Web) : Results.NotFound());
+        // PACS report return (seed 002): the exam report behind a report-approved event from PACS.
+        app.MapGet("/pacs/api/reports/{number}", (string number) =>
+            reports.FindExam(number) is { } report ? Results.Json(report, JsonSerializerOptions.Web) : Results.NotFound());
+        app.MapPost("/pacs/demo/reports/approve", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            var patient = Demo.DemoWorld.FindByHisId(form["patient"].FirstOrDefault() ?? "P1001") ?? Demo.DemoWorld.Patients[0];
+            await reports.ApproveExamAsync(reports.CreateExam(patient), context.RequestAborted);
+            return Results.Redirect("/");
+        });
         // Demo buttons: approve a 血常规 for a patient (optionally with a wrong ID number), withdraw one.
         app.MapPost("/lis/demo/reports/approve", async (HttpContext context) =>
         {
@@ -147,9 +157,13 @@ public static class LisSimulator
             .Select(p => $"<option value='{p.HisId}'>{WebUtility.HtmlEncode(p.Identity.Name)}</option>"));
         var rows = string.Concat(reports.All.Select(r =>
             $"<tr><td>{WebUtility.HtmlEncode(r.Header.ReportNumber)}</td><td>{WebUtility.HtmlEncode(r.Header.Patient.Name)}</td><td>{WebUtility.HtmlEncode(r.Header.ItemName)}</td>" +
-            $"<td>{r.Header.ApprovedAt:yyyy-MM-dd HH:mm}</td><td><form method='post' action='/lis/demo/reports/{Uri.EscapeDataString(r.Header.ReportNumber)}/withdraw'><button type='submit'>撤回</button></form></td></tr>"));
+            $"<td>{r.Header.ApprovedAt:yyyy-MM-dd HH:mm}</td><td><form method='post' action='/lis/demo/reports/{Uri.EscapeDataString(r.Header.ReportNumber)}/withdraw'><button type='submit'>撤回</button></form></td></tr>"))
+            + string.Concat(reports.Exams.Select(r =>
+            $"<tr><td>{WebUtility.HtmlEncode(r.Header.ReportNumber)}</td><td>{WebUtility.HtmlEncode(r.Header.Patient.Name)}</td><td>{WebUtility.HtmlEncode(r.Header.ItemName)}</td>" +
+            $"<td>{r.Header.ApprovedAt:yyyy-MM-dd HH:mm}</td><td></td></tr>"));
         return "<h2>检验报告审核（上传互认平台）</h2><form method='post' action='/lis/demo/reports/approve'>患者 <select name='patient'>" + options +
                "</select> 份数 <input name='count' value='1' size='2'> <label><input type='checkbox' name='badId'> 身份证号错误</label> <label><input type='checkbox' name='selfApproved'> 报告者自审（平台会拒绝）</label> <button type='submit'>审核通过</button></form>" +
+               "<form method='post' action='/pacs/demo/reports/approve'>PACS：胸部CT 报告审核通过（患者 <select name='patient'>" + options + "</select>） <button type='submit'>审核通过</button></form>" +
                "<table border=1 id='reports'><tr><th>报告单号</th><th>患者</th><th>项目</th><th>审核时间</th><th></th></tr>" + rows + "</table>";
     }
 }

@@ -16,10 +16,10 @@ public sealed record StoredReport(
     bool Revoked = false,
     string? RevokeReason = null);
 
-/// <summary>The platform simulator's state: reports, tokens, uploads, faults and counters. Thread-safe.</summary>
 /// <summary>An accepted upload: operation (patient, lab, exam, pdf, revoke, ...) and its key (report id, patient id).</summary>
 public sealed record UploadLogEntry(string Operation, string Key, DateTime At);
 
+/// <summary>The platform simulator's state: reports, tokens, uploads, faults and counters. Thread-safe.</summary>
 public sealed class PlatformState
 {
     private readonly ConcurrentDictionary<string, StoredReport> _reports = new();

@@ -16,6 +16,7 @@ namespace Workstation.IntegrationTests.Uploads;
 public sealed class UploadFixture : IAsyncLifetime
 {
     public const string HisSecret = "integration-his-webhook-secret-000000000001";
+    public const string PacsSecret = "integration-pacs-webhook-secret-00000000001";
 
     public SandboxHost Sandbox { get; private set; } = null!;
 
@@ -33,6 +34,7 @@ public sealed class UploadFixture : IAsyncLifetime
             ["Uploads:HisApiKey"] = Sandbox.His.Records.ApiKey,
             ["Uploads:DictionarySyncInterval"] = "1.00:00:00",
             ["Webhooks:Sources:his:Secret"] = HisSecret,
+            ["Webhooks:Sources:pacs:Secret"] = PacsSecret,
             ["Uploads:FeedInterval"] = "00:00:00.200",
             ["Uploads:Departments:HOLD"] = "Approve",
             ["Outbox:FirstBackoff"] = "00:00:00.050",
@@ -57,11 +59,21 @@ public sealed class UploadFixture : IAsyncLifetime
         return report.Header.ReportNumber;
     }
 
-    public async Task PostAsync(string type, string number, string department = "JYK")
+    public async Task PostAsync(string type, string number, string department = "JYK", string source = "lis")
     {
-        var body = new { eventId = $"{type}-{number}-{Guid.NewGuid():N}"[..60], type, data = new { reportNumber = number, kind = "lab", departmentCode = department } };
-        var response = await Factory.CreateClient().SendAsync(WebhookClient.Signed(body, PortalFixture.LisSecret), TestContext.Current.CancellationToken);
+        var body = new { eventId = $"{type}-{number}-{Guid.NewGuid():N}"[..60], type, data = new { reportNumber = number, kind = source == "pacs" ? "exam" : "lab", departmentCode = department } };
+        var response = await Factory.CreateClient().SendAsync(
+            WebhookClient.Signed(body, source == "pacs" ? PacsSecret : PortalFixture.LisSecret, source), TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    /// <summary>PACS approves a chest CT for a demo patient and posts the signed event; returns the report number.</summary>
+    public async Task<string> ApproveExamAsync(string hisId)
+    {
+        var report = Sandbox.Lis.Reports.CreateExam(DemoWorld.FindByHisId(hisId)!);
+        Sandbox.Lis.Reports.PutExam(report);
+        await PostAsync("report-approved", report.Header.ReportNumber, "FSK", "pacs");
+        return report.Header.ReportNumber;
     }
 
     /// <summary>HIS reports a visit started (reception), signed with X-HIS-Signature as seed 000 says.</summary>

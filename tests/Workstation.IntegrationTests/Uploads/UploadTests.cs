@@ -147,6 +147,23 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
     }
 
     [Fact]
+    public async Task An_exam_report_from_pacs_goes_up_as_patient_exam_data_and_pdf_in_order()
+    {
+        var number = await fixture.ApproveExamAsync("P1002");
+        var item = (await fixture.WaitForItemsAsync([number])).Single();
+        Assert.Equal("exam", item.Kind);
+
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+
+        var log = fixture.Sandbox.Platform.Uploads.ToList();
+        var exam = log.FindIndex(e => e.Operation == "exam" && e.Key == number);
+        Assert.True(exam >= 0, "exam data not uploaded");
+        Assert.True(log.FindIndex(e => e.Operation == "pdf" && e.Key == number) > exam, "PDF missing or before the data");
+        var stored = fixture.Sandbox.Platform.FindReport(number)!;
+        Assert.Contains("磨玻璃结节", stored.Impression);
+    }
+
+    [Fact]
     public async Task An_approval_first_department_waits_for_lab_staff_then_uploads()
     {
         var number = await fixture.ApproveAsync("P1005", department: "HOLD");
