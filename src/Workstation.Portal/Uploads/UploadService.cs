@@ -59,14 +59,20 @@ public sealed class UploadService(
         CancellationToken cancellationToken)
     {
         var header = report.Header;
+        var json = report.IsLab ? JsonSerializer.Serialize(report.Lab) : JsonSerializer.Serialize(report.Exam);
         var existing = await db.Set<UploadItem>().SingleOrDefaultAsync(i => i.ReportNumber == header.ReportNumber, cancellationToken);
-        if (existing is not null) return existing; // a repeated event: nothing twice
+        if (existing is not null)
+        {
+            if (existing.ReportJson == json || existing.Stage is UploadStages.Cancelled or UploadStages.Revoking)
+                return existing; // a repeated event (nothing twice), or a report already withdrawn
+            return await AmendAsync(db, existing, report, json, cancellationToken);
+        }
         var problems = report.Lab is { } lab ? validator.Validate(lab) : validator.Validate(report.Exam!);
         var item = new UploadItem
         {
             ReportNumber = header.ReportNumber, Kind = report.IsLab ? ReportKinds.Lab : ReportKinds.Exam, Source = source,
             DepartmentCode = department, PatientName = header.Patient.Name, ItemName = header.ItemName,
-            ReportJson = report.IsLab ? JsonSerializer.Serialize(report.Lab) : JsonSerializer.Serialize(report.Exam),
+            ReportJson = json,
             ApprovedAt = header.ApprovedAt.UtcDateTime, ReceivedAt = time.GetUtcNow().UtcDateTime,
         };
         if (problems.Count > 0)
@@ -83,6 +89,28 @@ public sealed class UploadService(
             item.Stage = UploadStages.AwaitingApproval;
         }
         db.Add(item);
+        return item;
+    }
+
+    /// <summary>The LIS/PACS amended an approved report (e.g. after the platform refused a field, or a held report was
+    /// corrected): what has not gone out is cancelled, the report is validated again and, unless it waits for approval,
+    /// its data and PDF are queued again as a new version (the platform replaces the report).</summary>
+    private async Task<UploadItem> AmendAsync(PortalDbContext db, UploadItem item, ApprovedReport report, string json, CancellationToken cancellationToken)
+    {
+        await outbox.CancelUnsentAsync(db, item.OrderingKey, cancellationToken);
+        item.ReportJson = json;
+        item.ApprovedAt = report.Header.ApprovedAt.UtcDateTime;
+        var problems = report.Lab is { } lab ? validator.Validate(lab) : validator.Validate(report.Exam!);
+        item.HoldReason = problems.Count > 0 ? string.Join("\n", problems) : null;
+        var version = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)))[..8];
+        if (problems.Count > 0) item.Stage = UploadStages.Held;
+        else if (item.Stage is UploadStages.Held or UploadStages.AwaitingApproval && options.CurrentValue.ModeOf(item.DepartmentCode) == UploadModes.Approve)
+            item.Stage = UploadStages.AwaitingApproval;
+        else Enqueue(db, item, report, "amended", version);
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = time.GetUtcNow().UtcDateTime, Actor = item.Source, Action = "upload.amended", Subject = item.ReportNumber, Detail = $"{item.Stage} v{version}",
+        });
         return item;
     }
 
@@ -201,33 +229,36 @@ public sealed class UploadService(
         ? new ApprovedReport(JsonSerializer.Deserialize<ExamReport>(item.ReportJson)!)
         : new ApprovedReport(JsonSerializer.Deserialize<LabReport>(item.ReportJson)!);
 
-    private void Enqueue(PortalDbContext db, UploadItem item, ApprovedReport approved, string actor)
+    /// <param name="version">Null for the first upload; a short digest of the amended report for each later one, so
+    /// that every version has its own idempotency keys.</param>
+    private void Enqueue(PortalDbContext db, UploadItem item, ApprovedReport approved, string actor, string? version = null)
     {
+        var suffix = version is null ? "" : ":" + version;
         if (approved.Exam is { } exam)
         {
-            EnqueueExam(db, item, exam);
+            EnqueueExam(db, item, exam, suffix);
         }
         else
         {
-            EnqueueLab(db, item, approved.Lab!);
+            EnqueueLab(db, item, approved.Lab!, suffix);
         }
         item.Stage = UploadStages.Queued;
         item.ReleasedBy = actor;
         item.ReleasedAt = time.GetUtcNow().UtcDateTime;
     }
 
-    private void EnqueuePatient(PortalDbContext db, UploadItem item, ReportHeader h)
+    private void EnqueuePatient(PortalDbContext db, UploadItem item, ReportHeader h, string suffix)
     {
         var patient = new PatientIdentity(h.Patient.IdType, h.Patient.IdNumber, h.Patient.Name);
-        outbox.Add(db, $"patient:{h.ReportNumber}", Destination, MessageTypes.Patient, item.OrderingKey, JsonSerializer.Serialize(new PatientUpload(
+        outbox.Add(db, $"patient:{h.ReportNumber}{suffix}", Destination, MessageTypes.Patient, item.OrderingKey, JsonSerializer.Serialize(new PatientUpload(
             patient, h.Patient.Sex == "男" ? "M" : h.Patient.Sex == "女" ? "F" : "U", BirthDate(h.Patient.IdNumber), null, h.Patient.PatientId)));
     }
 
-    private void EnqueueExam(PortalDbContext db, UploadItem item, ExamReport report)
+    private void EnqueueExam(PortalDbContext db, UploadItem item, ExamReport report, string suffix)
     {
         var h = report.Header;
         var n = h.ReportNumber;
-        EnqueuePatient(db, item, h);
+        EnqueuePatient(db, item, h, suffix);
         var data = new ExamReportUpload(n, new PatientIdentity(h.Patient.IdType, h.Patient.IdNumber, h.Patient.Name), h.RecognitionItemCodes[0],
             h.Patient.Department.Code, h.Reporter.Code, h.Approver.Code, h.ApprovedAt.UtcDateTime, report.Findings, report.Impression, null)
         {
@@ -251,16 +282,16 @@ public sealed class UploadService(
             Signature = "SHA256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
                 System.Text.Encoding.UTF8.GetBytes(n + "|" + report.Findings + "|" + report.Impression))),
         };
-        outbox.Add(db, $"exam:{n}", Destination, MessageTypes.ExamData, item.OrderingKey, JsonSerializer.Serialize(data));
-        outbox.Add(db, $"pdf:{n}", Destination, MessageTypes.ExamPdf, item.OrderingKey, JsonSerializer.Serialize(new { reportNumber = n }));
+        outbox.Add(db, $"exam:{n}{suffix}", Destination, MessageTypes.ExamData, item.OrderingKey, JsonSerializer.Serialize(data));
+        outbox.Add(db, $"pdf:{n}{suffix}", Destination, MessageTypes.ExamPdf, item.OrderingKey, JsonSerializer.Serialize(new { reportNumber = n }));
     }
 
-    private void EnqueueLab(PortalDbContext db, UploadItem item, LabReport report)
+    private void EnqueueLab(PortalDbContext db, UploadItem item, LabReport report, string suffix)
     {
         var h = report.Header;
         var patient = new PatientIdentity(h.Patient.IdType, h.Patient.IdNumber, h.Patient.Name);
         var n = h.ReportNumber;
-        EnqueuePatient(db, item, h);
+        EnqueuePatient(db, item, h, suffix);
         var data = new LabReportUpload(n, patient, h.RecognitionItemCodes[0], h.Patient.Department.Code, h.Reporter.Code, h.Approver.Code,
             h.ApprovedAt.UtcDateTime,
             report.Analytes.Select(a => new LabResult(a.Code, a.Name, a.Value ?? a.QualitativeResult ?? "", a.Unit, a.ReferenceRange, Flag(a.Flag))
@@ -280,9 +311,9 @@ public sealed class UploadService(
             ApproverName = h.Approver.Name,
             Signature = SignatureOf(n, report),
         };
-        outbox.Add(db, $"lab:{n}", Destination, MessageTypes.LabData, item.OrderingKey, JsonSerializer.Serialize(data));
+        outbox.Add(db, $"lab:{n}{suffix}", Destination, MessageTypes.LabData, item.OrderingKey, JsonSerializer.Serialize(data));
         // The PDF is drawn when it is sent (from the stored report), so the queue does not hold megabytes.
-        outbox.Add(db, $"pdf:{n}", Destination, MessageTypes.LabPdf, item.OrderingKey, JsonSerializer.Serialize(new { reportNumber = n }));
+        outbox.Add(db, $"pdf:{n}{suffix}", Destination, MessageTypes.LabPdf, item.OrderingKey, JsonSerializer.Serialize(new { reportNumber = n }));
     }
 
     /// <summary>CA签名值: in a hospital the CA's signing service signs the report data; the demo puts a SHA-256 digest

@@ -106,6 +106,26 @@ public sealed class LisReports
         return await PostAsync(Webhook, "lis", "report-approved", report.Header.ReportNumber, ReportKinds.Lab, "JYK", cancellationToken);
     }
 
+    /// <summary>The lab corrects an approved report (a second reviewer approves it, the patient's ID number is fixed,
+    /// a note is added) and approves it again: the portal receives report-approved for the same number.</summary>
+    public async Task<int> AmendAsync(string number, CancellationToken cancellationToken = default)
+    {
+        if (Find(number) is not { } report) return 404;
+        var template = SampleReports.BloodCount();
+        var patient = DemoWorld.FindByHisId(report.Header.Patient.PatientId);
+        var amended = report with
+        {
+            Header = report.Header with
+            {
+                Approver = report.Header.Approver == report.Header.Reporter ? template.Header.Approver : report.Header.Approver,
+                Patient = patient is null ? report.Header.Patient : report.Header.Patient with { IdNumber = patient.Identity.IdNumber },
+                ApprovedAt = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)),
+            },
+            Notes = (report.Notes is { Length: > 0 } n ? n + " " : "") + "（报告已修改后重新审核）",
+        };
+        return await ApproveAsync(amended, cancellationToken);
+    }
+
     /// <summary>Stores (or amends) a report without telling anyone.</summary>
     public void Put(LabReport report) => _reports[report.Header.ReportNumber] = report;
 

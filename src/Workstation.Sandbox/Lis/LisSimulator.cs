@@ -144,6 +144,11 @@ public static class LisSimulator
                 await reports.ApproveAsync(reports.Create(patient, badId ? patient.Identity.IdNumber[..17] + "0" : null, selfApproved), context.RequestAborted);
             return Results.Redirect("/");
         });
+        app.MapPost("/lis/demo/reports/{number}/amend", async (string number, HttpContext context) =>
+        {
+            await reports.AmendAsync(number, context.RequestAborted);
+            return Results.Redirect("/");
+        });
         app.MapPost("/lis/demo/reports/{number}/withdraw", async (string number, HttpContext context) =>
         {
             await reports.WithdrawAsync(number, context.RequestAborted);
@@ -157,7 +162,7 @@ public static class LisSimulator
             .Select(p => $"<option value='{p.HisId}'>{WebUtility.HtmlEncode(p.Identity.Name)}</option>"));
         var rows = string.Concat(reports.All.Select(r =>
             $"<tr><td>{WebUtility.HtmlEncode(r.Header.ReportNumber)}</td><td>{WebUtility.HtmlEncode(r.Header.Patient.Name)}</td><td>{WebUtility.HtmlEncode(r.Header.ItemName)}</td>" +
-            $"<td>{r.Header.ApprovedAt:yyyy-MM-dd HH:mm}</td><td><form method='post' action='/lis/demo/reports/{Uri.EscapeDataString(r.Header.ReportNumber)}/withdraw'><button type='submit'>撤回</button></form></td></tr>"))
+            $"<td>{r.Header.ApprovedAt:yyyy-MM-dd HH:mm}</td><td><form method='post' action='/lis/demo/reports/{Uri.EscapeDataString(r.Header.ReportNumber)}/amend' style='display:inline'><button type='submit'>修改后重新审核</button></form> <form method='post' action='/lis/demo/reports/{Uri.EscapeDataString(r.Header.ReportNumber)}/withdraw' style='display:inline'><button type='submit'>撤回</button></form></td></tr>"))
             + string.Concat(reports.Exams.Select(r =>
             $"<tr><td>{WebUtility.HtmlEncode(r.Header.ReportNumber)}</td><td>{WebUtility.HtmlEncode(r.Header.Patient.Name)}</td><td>{WebUtility.HtmlEncode(r.Header.ItemName)}</td>" +
             $"<td>{r.Header.ApprovedAt:yyyy-MM-dd HH:mm}</td><td></td></tr>"));

@@ -147,6 +147,29 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
     }
 
     [Fact]
+    public async Task A_refused_report_amended_in_the_lis_goes_up_as_its_corrected_version()
+    {
+        var number = await fixture.ApproveAsync("P1003", selfApproved: true);
+        await fixture.WaitForItemsAsync([number]);
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+        Assert.Equal(UploadStatuses.Failed, (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number).Status);
+
+        // The lab has a second reviewer approve it and approves again (same report number, new content).
+        var amended = fixture.Sandbox.Lis.Reports.Find(number)! with { };
+        var fixedReport = amended with { Header = amended.Header with { Approver = Workstation.Reports.SampleReports.BloodCount().Header.Approver } };
+        fixture.Sandbox.Lis.Reports.Put(fixedReport);
+        await fixture.PostAsync("report-approved", number);
+        for (var i = 0; i < 100 && (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number).Status == UploadStatuses.Failed; i++)
+            await Task.Delay(100, Ct);
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+
+        var row = (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number);
+        Assert.Equal(UploadStatuses.Uploaded, row.Status);
+        Assert.Single(fixture.Sandbox.Platform.Uploads, e => e.Operation == "lab" && e.Key == number);
+        Assert.Single(fixture.Sandbox.Platform.Uploads, e => e.Operation == "pdf" && e.Key == number);
+    }
+
+    [Fact]
     public async Task An_exam_report_from_pacs_goes_up_as_patient_exam_data_and_pdf_in_order()
     {
         var number = await fixture.ApproveExamAsync("P1002");
