@@ -134,7 +134,7 @@ public sealed class BlacklistSync(
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var old = await db.Set<BlacklistedCard>().AsNoTracking().Where(c => c.Generation < generation).Select(c => c.CardNumber)
+            var old = await db.Set<BlacklistedCard>().AsNoTracking().Where(c => c.Generation < generation).OrderBy(c => c.CardNumber).Select(c => c.CardNumber)
                 .Take(Chunk).ToListAsync(cancellationToken);
             if (old.Count == 0) break;
             await db.Set<BlacklistedCard>().Where(c => c.Generation < generation && old.Contains(c.CardNumber)).ExecuteDeleteAsync(cancellationToken);
