@@ -9,17 +9,9 @@ public sealed record DepartmentUpload(string Code, string Name, string? ParentCo
 /// <summary>Staff dictionary entry upload.</summary>
 public sealed record StaffUpload(string Code, string Name, string DepartmentCode, string Title, bool Active);
 
-/// <summary>Lab report data upload (检验数据). The positional fields are what every platform of this kind requires; the
-/// others are the fuller report the public specifications describe (checked by the platform when present).</summary>
-public sealed record LabReportUpload(
-    string ReportId,
-    PatientIdentity Patient,
-    string ItemCode,
-    string DepartmentCode,
-    string ReporterCode,
-    string ApproverCode,
-    DateTime ApprovedAt,
-    IReadOnlyList<LabResult> Results)
+/// <summary>What lab and exam report uploads share beyond their required fields (public specifications of this kind);
+/// the platform checks them when present.</summary>
+public abstract record ReportUploadDetails
 {
     /// <summary>最终 (final) or 临时 (preliminary).</summary>
     public string? ReportStatus { get; init; }
@@ -30,7 +22,7 @@ public sealed record LabReportUpload(
     /// <summary>Reporting institution code.</summary>
     public string? InstitutionCode { get; init; }
 
-    /// <summary>Every recognition item code (互认编码) the report covers; <see cref="ItemCode"/> is the first.</summary>
+    /// <summary>Every recognition item code (互认编码) the report covers; the required item code is the first.</summary>
     public IReadOnlyList<string>? ItemCodes { get; init; }
 
     /// <summary>是否互认.</summary>
@@ -38,10 +30,6 @@ public sealed record LabReportUpload(
 
     /// <summary>作废标志: true for a voided report.</summary>
     public bool? Void { get; init; }
-
-    public LabSpecimenUpload? Specimen { get; init; }
-
-    public string? TechnicianCode { get; init; }
 
     public string? ReporterName { get; init; }
 
@@ -51,6 +39,23 @@ public sealed record LabReportUpload(
 
     /// <summary>CA签名值 over the report data (a placeholder digest in the demo).</summary>
     public string? Signature { get; init; }
+}
+
+/// <summary>Lab report data upload (检验数据). The positional fields are what every platform of this kind requires; the
+/// others are the fuller report the public specifications describe (checked by the platform when present).</summary>
+public sealed record LabReportUpload(
+    string ReportId,
+    PatientIdentity Patient,
+    string ItemCode,
+    string DepartmentCode,
+    string ReporterCode,
+    string ApproverCode,
+    DateTime ApprovedAt,
+    IReadOnlyList<LabResult> Results) : ReportUploadDetails
+{
+    public LabSpecimenUpload? Specimen { get; init; }
+
+    public string? TechnicianCode { get; init; }
 }
 
 /// <summary>The specimen of a lab report upload: category code and name, number, collected and received times.</summary>
@@ -67,21 +72,8 @@ public sealed record ExamReportUpload(
     DateTime ApprovedAt,
     string Findings,
     string Impression,
-    string? ImageViewerUrl)
+    string? ImageViewerUrl) : ReportUploadDetails
 {
-    /// <summary>最终 (final) or 临时 (preliminary).</summary>
-    public string? ReportStatus { get; init; }
-
-    public string? RequestNumber { get; init; }
-
-    public string? InstitutionCode { get; init; }
-
-    public IReadOnlyList<string>? ItemCodes { get; init; }
-
-    public bool? Recognisable { get; init; }
-
-    public bool? Void { get; init; }
-
     /// <summary>Modality or exam category (CT, MR, DR, US ...).</summary>
     public string? Modality { get; init; }
 
@@ -101,15 +93,6 @@ public sealed record ExamReportUpload(
     public string? StudyInstanceUid { get; init; }
 
     public int? ImageCount { get; init; }
-
-    public string? ReporterName { get; init; }
-
-    public DateTime? ReportedAt { get; init; }
-
-    public string? ApproverName { get; init; }
-
-    /// <summary>CA签名值 (a placeholder digest in the demo).</summary>
-    public string? Signature { get; init; }
 }
 
 /// <summary>Report PDF upload; the PDF travels base64-encoded in JSON.</summary>

@@ -73,7 +73,7 @@ public partial class UploadConsolePage
         if (!_selected.Remove(reportNumber)) _selected.Add(reportNumber);
     }
 
-    private void SelectAsync(UploadRow row)
+    private void Select(UploadRow row)
     {
         _detail = row;
         _preview = UploadsRegistration.PageUrl(row.ReportNumber, 1);

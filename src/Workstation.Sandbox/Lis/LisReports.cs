@@ -35,21 +35,9 @@ public sealed class LisReports
         var number = $"CT{DateTime.UtcNow:yyyyMMdd}{Interlocked.Increment(ref _sequence):00000}";
         var template = SampleReports.ChestCt();
         var now = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
-        var age = (int)((DateTime.UtcNow - patient.BirthDate.ToDateTime(TimeOnly.MinValue)).TotalDays / 365.25);
         return template with
         {
-            Header = template.Header with
-            {
-                Hospital = new ReportHospital(DemoWorld.Home.Code, DemoWorld.Home.Name),
-                ReportNumber = number,
-                RequestNumber = "SQ" + number[2..],
-                Patient = new ReportPatient(patient.Identity.Name, patient.Sex == "M" ? "男" : "女", $"{age}岁", patient.Identity.IdType,
-                    patient.Identity.IdNumber, patient.HisId, "MZ" + number[2..], new CodedName("NK", "内科"), null),
-                ReportedAt = now.AddMinutes(-30),
-                ApprovedAt = now.AddMinutes(-2),
-                RecognitionItemCodes = ["E002"],
-                Recognisable = true,
-            },
+            Header = ForPatient(template.Header, number, patient, null, "E002", now),
             ExaminedAt = now.AddHours(-1),
             StudyNumber = "CT" + number[2..],
         };
@@ -78,24 +66,33 @@ public sealed class LisReports
         var number = $"JY{DateTime.UtcNow:yyyyMMdd}{Interlocked.Increment(ref _sequence):00000}";
         var template = SampleReports.BloodCount();
         var now = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
-        var age = (int)((DateTime.UtcNow - patient.BirthDate.ToDateTime(TimeOnly.MinValue)).TotalDays / 365.25);
         return template with
         {
-            Header = template.Header with
+            Header = ForPatient(template.Header, number, patient, idNumber, "L001", now) with
             {
-                Hospital = new ReportHospital(DemoWorld.Home.Code, DemoWorld.Home.Name),
-                ReportNumber = number,
-                RequestNumber = "SQ" + number[2..],
-                Patient = new ReportPatient(patient.Identity.Name, patient.Sex == "M" ? "男" : "女", $"{age}岁", patient.Identity.IdType,
-                    idNumber ?? patient.Identity.IdNumber, patient.HisId, "MZ" + number[2..], new CodedName("NK", "内科"), null),
-                ReportedAt = now.AddMinutes(-20),
                 Approver = selfApproved ? template.Header.Reporter : template.Header.Approver,
-                ApprovedAt = now.AddMinutes(-1),
-                RecognitionItemCodes = ["L001"],
-                Recognisable = true,
             },
             Specimen = template.Specimen with { Number = "BC" + number[2..], CollectedAt = now.AddHours(-2), ReceivedAt = now.AddHours(-1.5) },
             TestedAt = now.AddMinutes(-40),
+        };
+    }
+
+    /// <summary>A sample report's header made this hospital's, for a demo patient, numbered and approved now.</summary>
+    private static ReportHeader ForPatient(ReportHeader template, string number, DemoPatient patient, string? idNumber, string itemCode,
+        DateTimeOffset now)
+    {
+        var age = (int)((DateTime.UtcNow - patient.BirthDate.ToDateTime(TimeOnly.MinValue)).TotalDays / 365.25);
+        return template with
+        {
+            Hospital = new ReportHospital(DemoWorld.Home.Code, DemoWorld.Home.Name),
+            ReportNumber = number,
+            RequestNumber = "SQ" + number[2..],
+            Patient = new ReportPatient(patient.Identity.Name, patient.Sex == "M" ? "男" : "女", $"{age}岁", patient.Identity.IdType,
+                idNumber ?? patient.Identity.IdNumber, patient.HisId, "MZ" + number[2..], new CodedName("NK", "内科"), null),
+            ReportedAt = now.AddMinutes(-20),
+            ApprovedAt = now.AddMinutes(-1),
+            RecognitionItemCodes = [itemCode],
+            Recognisable = true,
         };
     }
 
