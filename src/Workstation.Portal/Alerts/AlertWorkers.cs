@@ -17,9 +17,11 @@ public sealed class EscalationWorker(AlertService alerts, IOptionsMonitor<Alerts
 /// <summary>Pushes alert changes to external clients on the hub (the embed script in HIS pages, other apps).</summary>
 public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub> hub) : IHostedService
 {
+    private IDisposable? _subscription;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        notifier.AlertChanged += OnAlert;
+        _subscription = notifier.Subscribe(OnAlert);
         return Task.CompletedTask;
     }
 
@@ -32,7 +34,7 @@ public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub>
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        notifier.AlertChanged -= OnAlert;
+        _subscription?.Dispose();
         return Task.CompletedTask;
     }
 }

@@ -2,9 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Localization;
 using MudBlazor.Services;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -17,9 +15,6 @@ using Workstation.Portal.Accounts;
 using Workstation.Portal.Alerts;
 using Workstation.Portal.BloodUse;
 using Workstation.Portal.Catalogue;
-using Refit;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 using Workstation.Portal.Embed;
 using Workstation.Portal.HealthCard;
 using Workstation.Portal.Launch;
@@ -62,37 +57,23 @@ public static class PortalServices
         services.AddSingleton(TimeProvider.System);
         services.AddPortalStorage(configuration, builder.Environment.ContentRootPath);
         services.AddRecognitionPlatform(configuration);
-        services.AddSingleton<PlatformStatus>();
-        services.AddOptions<LaunchOptions>().Bind(configuration.GetSection(LaunchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<LaunchService>();
-        services.AddScoped<DoctorSession>();
-        services.AddTransient<OrderCheckService>();
-        services.AddTransient<DecisionService>();
-        services.AddTransient<IDecisionRecorder>(sp => sp.GetRequiredService<DecisionService>());
-        services.AddMemoryCache();
-        services.AddTransient<RecognitionService>();
-        services.AddOptions<OrdersOptions>().Bind(configuration.GetSection(OrdersOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<RecheckNotifier>();
-        services.AddSingleton<RecheckService>();
-        services.AddHostedService(sp => sp.GetRequiredService<RecheckService>());
+        services.AddLaunch(configuration);
+        services.AddOrders(configuration);
+        services.AddRecognition(configuration);
+        // Features publish their own events on Notifier<T>; a feature may register a closed one of its own.
         services.AddSingleton(typeof(Notifications.Notifier<>));
         services.AddOutbox(configuration);
         services.AddUploads(configuration);
-        services.AddPortalAlerts(configuration);
-        services.AddSingleton(Platform.Catalogue.RecognitionItemCatalogue.LoadDefault());
+        services.AddAlerts(configuration);
+        services.AddCatalogue(configuration);
         services.AddReports(configuration);
         services.AddReview(configuration);
         services.AddBloodUse(configuration);
         services.AddHealthCard(configuration);
 
         services.AddPortalSecurity();
-        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
-        services.AddSingleton<AccountService>();
-        services.AddHostedService<DemoAccountSeeder>();
-
-        services.AddScoped<UiCulture>();
-        services.AddScoped<CulturePersistence>();
-        services.AddScoped(typeof(IStringLocalizer<>), typeof(UiStringLocalizer<>));
+        services.AddAccounts(configuration);
+        services.AddPortalLocalization(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -101,9 +82,8 @@ public static class PortalServices
         services.AddValidation();
         services.AddSingleton<RequestValidator>();
         services.AddOpenApi(OpenApiContract.Configure);
-        services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, ["ready"])
-            .AddCheck<PlatformHealthCheck>("platform", HealthStatus.Degraded, ["ready"]);
+        // After the features' own checks, so the readiness report lists them in the same order as before.
+        services.AddOperations(configuration);
 
         services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SandboxRuntime>();
@@ -111,33 +91,6 @@ public static class PortalServices
             services.AddHostedService<SandboxHostedService>();
         services.AddSingleton<DemoBanner>();
         return builder;
-    }
-
-    private static void AddPortalAlerts(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AlertsOptions>().Bind(configuration.GetSection(AlertsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<AlertNotifier>();
-        services.AddSingleton<DoctorPresence>();
-        services.AddSingleton<AlertService>();
-        services.AddTransient<IOutboxSender, LisHandlingSender>();
-        services.AddHostedService<EscalationWorker>();
-        services.AddHostedService<AlertHubBridge>();
-        // HIS pages (other origins) connect to the hub through the embed script: CORS for exactly the configured origins.
-        var hisOrigins = configuration.GetSection(HisOptions.Section).Get<HisOptions>()?.AllOrigins.ToArray() ?? [];
-        services.AddCors(o => o.AddPolicy(AlertHub.CorsPolicy, p => p.WithOrigins(hisOrigins).AllowAnyHeader().WithMethods("GET", "POST")));
-        var signalR = services.AddSignalR();
-        // Several portal instances share hub groups through Redis (never through static state).
-        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
-        services.AddRefitGeneratedClient<ILisApi>()
-            .ConfigureHttpClient((sp, client) =>
-            {
-                client.BaseAddress = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AlertsOptions>>().Value.LisBaseUrl
-                                     ?? new Uri("http://lis.invalid/");
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            // The outbox retries with backoff; the client only bounds each attempt.
-            .AddResilienceHandler("lis", b => b.AddTimeout(TimeSpan.FromSeconds(5)));
     }
 
     private static void AddPortalTelemetry(this IServiceCollection services, IConfiguration configuration)
@@ -220,13 +173,12 @@ public static class PortalServices
         app.MapLaunchEndpoints();
         app.MapOrderEndpoints();
         app.MapEmbedEndpoints();
-        app.MapWebhookEndpoints();
+        app.MapAlerts();
         app.MapUploads();
         app.MapReports();
         app.MapReview();
         app.MapBloodUse();
         app.MapHealthCard();
-        app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Workstation.Portal.Accounts;
+
+/// <summary>The staff accounts feature registers itself; Hosting calls <see cref="AddAccounts"/> and
+/// <see cref="AccountEndpoints.MapAccountEndpoints"/>. The cookie scheme itself is security wiring and stays in Hosting.</summary>
+public static class AccountsRegistration
+{
+    /// <summary>Staff accounts with hashed passwords, and the demo accounts seeded when <c>Demo:SeedAccounts</c> is on.</summary>
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<AccountService>();
+        services.AddHostedService<DemoAccountSeeder>();
+        return services;
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Workstation.Portal.Alerts;
+
+/// <summary>The steps of an alert (routing, escalation, acknowledgement, handling).</summary>
+internal sealed class AlertStepConfiguration : IEntityTypeConfiguration<AlertStep>
+{
+    public void Configure(EntityTypeBuilder<AlertStep> e)
+    {
+        e.ToTable("alert_steps");
+        e.Property(x => x.Kind).HasMaxLength(16);
+        e.Property(x => x.To).HasMaxLength(100);
+        e.Property(x => x.Detail).HasMaxLength(500);
+        e.HasIndex(x => x.AlertId);
+    }
+}

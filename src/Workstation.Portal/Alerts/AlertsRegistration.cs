@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+using Workstation.Portal.Hosting;
+using Workstation.Portal.Outbox;
+
+namespace Workstation.Portal.Alerts;
+
+/// <summary>The critical-value alert feature registers itself; Hosting calls <see cref="AddAlerts"/> and
+/// <see cref="MapAlerts"/>.</summary>
+public static class AlertsRegistration
+{
+    /// <summary>Inbound webhooks (section <c>Webhooks</c>), alerts and their escalation (section <c>Alerts</c>), the
+    /// LIS sender on the shared outbox, and the hub for external clients with its CORS policy.</summary>
+    public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AlertsOptions>().Bind(configuration.GetSection(AlertsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AlertNotifier>();
+        services.AddSingleton<DoctorPresence>();
+        services.AddSingleton<AlertService>();
+        services.AddTransient<IOutboxSender, LisHandlingSender>();
+        services.AddHostedService<EscalationWorker>();
+        services.AddHostedService<AlertHubBridge>();
+        // HIS pages (other origins) connect to the hub through the embed script: CORS for exactly the configured origins.
+        var hisOrigins = configuration.GetSection(HisOptions.Section).Get<HisOptions>()?.AllOrigins.ToArray() ?? [];
+        services.AddCors(o => o.AddPolicy(AlertHub.CorsPolicy, p => p.WithOrigins(hisOrigins).AllowAnyHeader().WithMethods("GET", "POST")));
+        var signalR = services.AddSignalR();
+        // Several portal instances share hub groups through Redis (never through static state).
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
+        services.AddRefitGeneratedClient<ILisApi>()
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<IOptions<AlertsOptions>>().Value.LisBaseUrl
+                                     ?? new Uri("http://lis.invalid/");
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            // The outbox retries with backoff; the client only bounds each attempt.
+            .AddResilienceHandler("lis", b => b.AddTimeout(TimeSpan.FromSeconds(5)));
+        return services;
+    }
+
+    /// <summary>The webhook endpoints and the alert hub (CORS for the HIS origins).</summary>
+    public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
+    {
+        app.MapWebhookEndpoints();
+        app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
+        return app;
+    }
+}

@@ -1,0 +1,15 @@
+using Workstation.Platform.Catalogue;
+
+namespace Workstation.Portal.Catalogue;
+
+/// <summary>The catalogue feature registers itself; Hosting calls <see cref="AddCatalogue"/> and
+/// <see cref="CatalogueEndpoints.MapCatalogueEndpoints"/>.</summary>
+public static class CatalogueRegistration
+{
+    /// <summary>The recognition item catalogue shipped with the platform client, loaded once at start.</summary>
+    public static IServiceCollection AddCatalogue(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(RecognitionItemCatalogue.LoadDefault());
+        return services;
+    }
+}

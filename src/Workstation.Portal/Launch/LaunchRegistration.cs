@@ -1,0 +1,15 @@
+namespace Workstation.Portal.Launch;
+
+/// <summary>The launch feature registers itself; Hosting calls <see cref="AddLaunch"/> and
+/// <see cref="LaunchEndpoints.MapLaunchEndpoints"/>.</summary>
+public static class LaunchRegistration
+{
+    /// <summary>Signed launch URLs and one-time codes (section <c>Launch</c>) and the doctor's session per circuit.</summary>
+    public static IServiceCollection AddLaunch(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<LaunchOptions>().Bind(configuration.GetSection(LaunchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LaunchService>();
+        services.AddScoped<DoctorSession>();
+        return services;
+    }
+}

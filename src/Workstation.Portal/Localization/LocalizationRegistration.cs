@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Localization;
+
+namespace Workstation.Portal.Localization;
+
+/// <summary>The UI language registers itself; Hosting calls <see cref="AddPortalLocalization"/> (named apart from the
+/// framework's <c>AddLocalization</c>, which this replaces for the portal's strings).</summary>
+public static class LocalizationRegistration
+{
+    /// <summary>The UI culture chosen per circuit, kept in the browser, and the localizer that reads it.</summary>
+    public static IServiceCollection AddPortalLocalization(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<UiCulture>();
+        services.AddScoped<CulturePersistence>();
+        services.AddScoped(typeof(IStringLocalizer<>), typeof(UiStringLocalizer<>));
+        return services;
+    }
+}
