@@ -153,34 +153,43 @@ public sealed class AlertService(
         var o = options.CurrentValue;
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var due = await db.CriticalValueAlerts
+        var due = await db.CriticalValueAlerts.AsNoTracking()
             .Where(a => a.Status == AlertStatuses.Open && a.NextEscalationAt != null && a.NextEscalationAt <= now)
             .OrderBy(a => a.NextEscalationAt).Take(100).ToListAsync(cancellationToken);
+        var escalated = new List<CriticalValueAlert>();
         foreach (var alert in due)
         {
-            alert.EscalationLevel++;
             var previous = alert.AccountableDoctorId;
-            if (alert.EscalationLevel == 1)
-            {
-                alert.AccountableDoctorId = o.DepartmentHeads.GetValueOrDefault(alert.DepartmentCode) ?? o.OnDuty.GetValueOrDefault(alert.DepartmentCode) ?? o.MedicalAffairs;
-                var toAffairs = alert.CreatedAt + o.EscalateToMedicalAffairsAfter;
-                alert.NextEscalationAt = toAffairs > now ? toAffairs : now;
-            }
-            else
-            {
-                alert.AccountableDoctorId = o.MedicalAffairs;
-                alert.NextEscalationAt = null;
-            }
+            var level = alert.EscalationLevel + 1;
+            var to = level == 1
+                ? o.DepartmentHeads.GetValueOrDefault(alert.DepartmentCode) ?? o.OnDuty.GetValueOrDefault(alert.DepartmentCode) ?? o.MedicalAffairs
+                : o.MedicalAffairs;
+            var toAffairs = alert.CreatedAt + o.EscalateToMedicalAffairsAfter;
+            DateTime? next = level == 1 ? (toAffairs > now ? toAffairs : now) : null;
+
+            // Claimed by a conditional update: with several portal instances (or passes) only the one that moves the
+            // alert from its current level escalates it, and writes the step; the others see 0 rows and skip.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var claimed = await db.CriticalValueAlerts
+                .Where(a => a.Id == alert.Id && a.Status == AlertStatuses.Open && a.EscalationLevel == alert.EscalationLevel)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.EscalationLevel, level).SetProperty(a => a.AccountableDoctorId, to)
+                    .SetProperty(a => a.NextEscalationAt, next), cancellationToken);
+            if (claimed == 0) continue;
             db.AlertSteps.Add(new AlertStep
             {
-                AlertId = alert.Id, At = now, Kind = "escalated", To = alert.AccountableDoctorId,
-                Detail = $"level {alert.EscalationLevel}: unacknowledged by {previous} since {alert.CreatedAt:HH:mm:ss}",
+                AlertId = alert.Id, At = now, Kind = "escalated", To = to,
+                Detail = $"level {level}: unacknowledged by {previous} since {alert.CreatedAt:HH:mm:ss}",
             });
-            logger.LogWarning("Critical value alert {Alert} escalated to level {Level}: {Doctor}", alert.Id, alert.EscalationLevel, alert.AccountableDoctorId);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            alert.EscalationLevel = level;
+            alert.AccountableDoctorId = to;
+            alert.NextEscalationAt = next;
+            escalated.Add(alert);
+            logger.LogWarning("Critical value alert {Alert} escalated to level {Level}: {Doctor}", alert.Id, level, to);
         }
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var alert in due) notifier.Publish(alert);
-        return due.Count;
+        foreach (var alert in escalated) notifier.Publish(alert);
+        return escalated.Count;
     }
 
     public async Task<IReadOnlyList<ResultNotification>> UnreadResultsAsync(string doctorId, CancellationToken cancellationToken)

@@ -112,6 +112,27 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task Escalation_fires_once_when_several_workers_race_for_the_same_alert()
+    {
+        await using var fast = fixture.Factory.WithWebHostBuilder(b => b
+            .UseSetting("Alerts:EscalateToDepartmentAfter", "00:00:01")
+            .UseSetting("Alerts:EscalateToMedicalAffairsAfter", "00:10:00"));
+        var id = NewId();
+        await fast.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(id), PortalFixture.LisSecret), Ct);
+        var alerts = fast.Services.GetRequiredService<AlertService>();
+        await Task.Delay(1200, Ct);
+
+        // Four passes at once, as four portal instances' workers would run them over one database.
+        var escalated = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => alerts.EscalateDueAsync(Ct)));
+
+        var alert = await AlertAsync(id, fast);
+        Assert.Equal(1, alert.EscalationLevel);
+        var steps = await alerts.StepsAsync(alert.Id, Ct);
+        Assert.Single(steps, s => s.Kind == "escalated");
+        Assert.True(escalated.Sum() >= 1);
+    }
+
+    [Fact]
     public async Task Read_back_then_handling_reaches_the_lis_exactly_once_despite_failures()
     {
         var id = NewId();
