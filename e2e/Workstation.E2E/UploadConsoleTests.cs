@@ -29,7 +29,7 @@ public sealed class UploadConsoleTests(BrowserFixture browser) : IClassFixture<B
         await portal.WaitInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("count-awaiting")).ToHaveAttributeAsync("data-count", "3");
         await page.GetByTestId("dictionary-resync").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("dictionary-status")).ToContainTextAsync("5 departments, 5 staff, 10 queued");
+        await Assertions.Expect(page.GetByTestId("dictionary-result")).ToContainTextAsync("科室 5 条、人员 5 条，本次排队上传 10 条");
         await Row(page, numbers[0]).Locator("[data-testid=select-row]").ClickAsync();
         await Row(page, numbers[1]).Locator("[data-testid=select-row]").ClickAsync();
 

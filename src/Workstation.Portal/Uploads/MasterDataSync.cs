@@ -80,14 +80,14 @@ public sealed class MasterDataSync(IDbContextFactory<PortalDbContext> dbFactory,
     }
 
     /// <summary>The last dictionary sync (from the audit trail), and what is still waiting in the outbox.</summary>
-    public async Task<(DateTime? LastSync, string? Detail, int Pending)> StatusAsync(CancellationToken cancellationToken)
+    public async Task<(DateTime? LastSync, int Pending)> StatusAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var last = await db.AuditEvents.AsNoTracking().Where(a => a.Action == "dictionary.sync" || a.Action == "dictionary.resync")
-            .OrderByDescending(a => a.At).Select(a => new { a.At, a.Detail }).FirstOrDefaultAsync(cancellationToken);
+            .OrderByDescending(a => a.At).Select(a => (DateTime?)a.At).FirstOrDefaultAsync(cancellationToken);
         var pending = await db.Outbox.CountAsync(m => (m.Type == Types.Department || m.Type == Types.Staff)
             && m.State != OutboxStates.Delivered && m.State != OutboxStates.Cancelled, cancellationToken);
-        return (last?.At, last?.Detail, pending);
+        return (last, pending);
     }
 
     private async Task<bool> QueueIfChangedAsync<T>(PortalDbContext db, string kind, string key, string type, T payload, bool full,

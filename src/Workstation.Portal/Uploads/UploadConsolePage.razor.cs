@@ -32,7 +32,15 @@ public partial class UploadConsolePage
     [CascadingParameter]
     private Task<AuthenticationState> Auth { get; set; } = default!;
 
-    private IEnumerable<UploadRow> Visible => _status is null ? _rows : _rows.Where(r => r.Status == _status);
+    private string? _kind;
+    private string? _department;
+    private DateTime? _since;
+
+    private IEnumerable<UploadRow> Visible => _rows
+        .Where(r => _status is null || r.Status == _status)
+        .Where(r => _kind is null || r.Kind == _kind)
+        .Where(r => _department is null || r.DepartmentCode == _department)
+        .Where(r => _since is null || r.ApprovedAt >= _since.Value.ToUniversalTime());
 
     private int SelectedAwaiting => _rows.Count(r => r.Status == UploadStatuses.Awaiting && _selected.Contains(r.ReportNumber));
 

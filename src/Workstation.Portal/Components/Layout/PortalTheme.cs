@@ -15,6 +15,8 @@ public static class PortalTheme
             // Text-on-colour and colour-on-white both at least 4.5:1 (WCAG 2 AA, checked by axe-core in the e2e suite).
             Warning = "#8a5300",
             Info = "#1565c0",
+            // Labels and secondary text readable on the page background too (MudBlazor's default is 4.48:1 there).
+            TextSecondary = "#55606e",
             Error = "#c62828",
             AppbarBackground = "#0b5fa5",
             Background = "#f5f7fa",
