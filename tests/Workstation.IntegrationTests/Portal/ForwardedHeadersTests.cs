@@ -93,6 +93,8 @@ public sealed class ForwardedHeadersTests
 
         var message = PortalApplication.DescribeStartupFailure(ex);
         Assert.NotNull(message);
-        Assert.Contains("Proxy:KnownProxies:0: 'nginx.local' is not an IP address", message);
+        // A whole-object failure (no member name) is printed as its own message, without the framework's wrapping.
+        Assert.Contains($"{Environment.NewLine}  - Proxy:KnownProxies:0: 'nginx.local' is not an IP address", message);
+        Assert.DoesNotContain("DataAnnotation validation failed", message);
     }
 }
