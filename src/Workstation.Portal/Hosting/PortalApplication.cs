@@ -74,7 +74,7 @@ public static partial class PortalApplication
             : $"  - {section}: {f}");
     }
 
-    [GeneratedRegex("members: '(.+?)' with the error: '(.+)'\\.?$")]
+    [GeneratedRegex("members: '(.*?)' with the error: '(.+)'\\.?$")]
     private static partial Regex DataAnnotationFailure();
 }
 

@@ -54,6 +54,8 @@ public static class PortalServices
         services.AddOptions<HisOptions>().Bind(configuration.GetSection(HisOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddPortalForwardedHeaders(configuration);
+
         services.AddSingleton(TimeProvider.System);
         services.AddPortalStorage(configuration, builder.Environment.ContentRootPath);
         services.AddRecognitionPlatform(configuration);
@@ -149,6 +151,7 @@ public static class PortalServices
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UsePortalForwardedHeaders();
         app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api =>
         {
             api.UseExceptionHandler();
