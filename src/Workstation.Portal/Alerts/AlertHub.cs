@@ -1,3 +1,4 @@
+using Workstation.Portal.Presence;
 using Microsoft.AspNetCore.SignalR;
 using Workstation.Portal.Launch;
 

@@ -24,26 +24,3 @@ public sealed class AlertNotifier(ILoggerFactory loggers)
     public void PublishResult(string patientId) => _results.Publish(patientId);
 }
 
-/// <summary>Which doctors have the portal open (circuits and hub connections), for routing to someone who will see it.</summary>
-public sealed class DoctorPresence
-{
-    private readonly ConcurrentDictionary<string, int> _online = new();
-
-    public bool IsOnline(string doctorId) => _online.TryGetValue(doctorId, out var n) && n > 0;
-
-    public IDisposable Enter(string doctorId)
-    {
-        _online.AddOrUpdate(doctorId, 1, (_, n) => n + 1);
-        return new Leave(this, doctorId);
-    }
-
-    private sealed class Leave(DoctorPresence presence, string doctorId) : IDisposable
-    {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) == 0) presence._online.AddOrUpdate(doctorId, 0, (_, n) => Math.Max(0, n - 1));
-        }
-    }
-}

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workstation.Portal.Outbox;
+using Workstation.Portal.Presence;
 using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Alerts;
@@ -41,6 +42,8 @@ public sealed class AlertService(
         var inbound = new InboundEvent { Source = source, EventId = envelope.EventId, Type = envelope.Type, ReceivedAt = now, PayloadJson = payload };
         db.InboundEvents.Add(inbound);
         CriticalValueAlert? alert = null;
+        // Presence is shared by every portal instance (database rows with expiry), read before the transaction.
+        var orderingOnline = critical is not null && await presence.IsOnlineAsync(critical.OrderingDoctorId, cancellationToken);
         if (critical is not null)
         {
             alert = new CriticalValueAlert
@@ -52,7 +55,7 @@ public sealed class AlertService(
                 ReportedAt = critical.ReportedAt == default ? now : critical.ReportedAt.ToUniversalTime(),
                 OrderingDoctorId = critical.OrderingDoctorId, DepartmentCode = critical.DepartmentCode, CreatedAt = now,
             };
-            Route(alert, now);
+            Route(alert, orderingOnline, now);
             db.CriticalValueAlerts.Add(alert);
         }
         if (result is not null && !string.IsNullOrWhiteSpace(result.OrderingDoctorId))
@@ -74,7 +77,7 @@ public sealed class AlertService(
         if (alert is not null)
         {
             await AddStepAsync(alert.Id, "routed", alert.AccountableDoctorId, $"{alert.Tier}; ordering doctor {alert.OrderingDoctorId}" +
-                                                                         (presence.IsOnline(alert.OrderingDoctorId) ? " online" : " offline"));
+                                                                         (orderingOnline ? " online" : " offline"));
             logger.LogWarning("Critical value {Item} {Value} {Unit} for {Patient} routed to {Doctor}", alert.ItemName, alert.Value, alert.Unit,
                 alert.PatientId, alert.AccountableDoctorId);
             notifier.Publish(alert);
@@ -85,10 +88,10 @@ public sealed class AlertService(
 
     /// <summary>One accountable recipient: the ordering doctor if online, else the department's on-duty doctor, else the
     /// department head, else medical affairs.</summary>
-    private void Route(CriticalValueAlert alert, DateTime now)
+    private void Route(CriticalValueAlert alert, bool orderingOnline, DateTime now)
     {
         var o = options.CurrentValue;
-        alert.AccountableDoctorId = presence.IsOnline(alert.OrderingDoctorId) ? alert.OrderingDoctorId
+        alert.AccountableDoctorId = orderingOnline ? alert.OrderingDoctorId
             : o.OnDuty.GetValueOrDefault(alert.DepartmentCode) ?? o.DepartmentHeads.GetValueOrDefault(alert.DepartmentCode) ?? alert.OrderingDoctorId;
         alert.NextEscalationAt = now + (alert.Tier == AlertTiers.Critical ? o.EscalateToDepartmentAfter : o.SignificantWindow);
     }

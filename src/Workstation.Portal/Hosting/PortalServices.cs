@@ -26,6 +26,7 @@ using Workstation.Portal.Components;
 using Workstation.Portal.Localization;
 using Workstation.Portal.Operations;
 using Workstation.Portal.Outbox;
+using Workstation.Portal.Presence;
 using Workstation.Portal.Uploads;
 using Workstation.Portal.Storage;
 using Workstation.Sandbox;
@@ -65,6 +66,7 @@ public static class PortalServices
         // Features publish their own events on Notifier<T>; a feature may register a closed one of its own.
         services.AddSingleton(typeof(Notifications.Notifier<>));
         services.AddOutbox(configuration);
+        services.AddPresence(configuration);
         services.AddUploads(configuration);
         services.AddAlerts(configuration);
         services.AddCatalogue(configuration);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Workstation.IntegrationTests.Doctor;
 using Workstation.IntegrationTests.Portal;
 using Workstation.Portal.Alerts;
+using Workstation.Portal.Presence;
 using Workstation.Portal.Outbox;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Storage;
@@ -86,6 +87,26 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
         await Client().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(id, orderingDoctor: "D009"), PortalFixture.LisSecret), Ct);
 
         Assert.Equal("D009", (await AlertAsync(id)).AccountableDoctorId);
+    }
+
+    [Fact]
+    public async Task A_doctor_online_on_another_instance_is_the_accountable_doctor_and_goes_offline_when_that_instance_leaves()
+    {
+        // A second portal instance over the same database (its own process state, as behind a load balancer).
+        await using var instanceB = fixture.Factory.WithWebHostBuilder(_ => { });
+        var presenceB = instanceB.Services.GetRequiredService<DoctorPresence>();
+        var presenceA = fixture.Factory.Services.GetRequiredService<DoctorPresence>();
+        var online = presenceB.Enter("D010");
+        for (var i = 0; i < 50 && !await presenceA.IsOnlineAsync("D010", Ct); i++) await Task.Delay(50, Ct);
+        Assert.False(presenceA.IsOnlineHere("D010"));
+
+        var id = NewId();
+        await Client().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(id, orderingDoctor: "D010"), PortalFixture.LisSecret), Ct);
+
+        Assert.Equal("D010", (await AlertAsync(id)).AccountableDoctorId); // not the on-duty D002
+        online.Dispose();
+        for (var i = 0; i < 50 && await presenceA.IsOnlineAsync("D010", Ct); i++) await Task.Delay(50, Ct);
+        Assert.False(await presenceA.IsOnlineAsync("D010", Ct));
     }
 
     [Fact]

@@ -921,6 +921,26 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Workstation.Portal.Presence.PresenceRow", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DoctorId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("InstanceId", "DoctorId");
+
+                    b.HasIndex("DoctorId", "ExpiresAt");
+
+                    b.ToTable("doctor_presence", (string)null);
+                });
+
             modelBuilder.Entity("Workstation.Portal.Review.ReviewMark", b =>
                 {
                     b.Property<long>("Id")

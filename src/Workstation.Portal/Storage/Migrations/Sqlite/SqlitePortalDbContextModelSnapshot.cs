@@ -898,6 +898,26 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Workstation.Portal.Presence.PresenceRow", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DoctorId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("InstanceId", "DoctorId");
+
+                    b.HasIndex("DoctorId", "ExpiresAt");
+
+                    b.ToTable("doctor_presence", (string)null);
+                });
+
             modelBuilder.Entity("Workstation.Portal.Review.ReviewMark", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Workstation.Portal.Presence;
+
+/// <summary>Doctor presence across instances (section <c>Presence</c>).</summary>
+public sealed class PresenceOptions
+{
+    public const string Section = "Presence";
+
+    /// <summary>How long a published presence lasts without renewal; renewed every third of it.</summary>
+    [Range(typeof(TimeSpan), "00:00:03", "00:10:00")]
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromSeconds(45);
+}
+
+/// <summary>Renews this instance's presence rows every third of <see cref="PresenceOptions.Ttl"/>.</summary>
+internal sealed class PresenceHeartbeat(DoctorPresence presence, IOptionsMonitor<PresenceOptions> options, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.CurrentValue.Ttl / 3, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            await presence.RenewAsync();
+        }
+    }
+}
+
+public static class PresenceRegistration
+{
+    /// <summary>Doctor presence shared through the database, with expiry.</summary>
+    public static IServiceCollection AddPresence(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PresenceOptions>().Bind(configuration.GetSection(PresenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DoctorPresence>();
+        services.AddHostedService<PresenceHeartbeat>();
+        return services;
+    }
+}
