@@ -3,13 +3,14 @@ using Workstation.Portal.Notifications;
 
 namespace Workstation.Portal.Alerts;
 
-/// <summary>In-process notifications to Blazor circuits (components never connect to their own hub). Each kind of event
-/// is a <see cref="Notifier{T}"/> of its own: a subscription ends when it is disposed, and a failing listener does not
+/// <summary>Notifications to Blazor circuits (components never connect to their own hub), on this instance and — through
+/// Redis pub/sub when configured — on the others. A subscription ends when it is disposed; a failing listener does not
 /// stop the others.</summary>
-public sealed class AlertNotifier(ILoggerFactory loggers)
+public sealed class AlertNotifier(IClusterBus bus, ILoggerFactory loggers) : IDisposable
 {
-    private readonly Notifier<CriticalValueAlert> _alerts = new(loggers.CreateLogger<Notifier<CriticalValueAlert>>());
-    private readonly Notifier<string> _results = new(loggers.CreateLogger<Notifier<string>>());
+    // Circuits on every instance hear every alert (Redis pub/sub when configured, see ClusterNotifier).
+    private readonly ClusterNotifier<CriticalValueAlert> _alerts = new("workstation:alerts", bus, loggers);
+    private readonly ClusterNotifier<string> _results = new("workstation:results", bus, loggers);
 
     /// <summary>Runs <paramref name="listener"/> whenever an alert is created, re-routed, acknowledged or handled,
     /// until the returned subscription is disposed.</summary>
@@ -19,8 +20,17 @@ public sealed class AlertNotifier(ILoggerFactory loggers)
     /// or is revoked (badges refresh), until the returned subscription is disposed.</summary>
     public IDisposable SubscribeResults(Action<string> listener) => _results.Subscribe(listener);
 
+    /// <summary>Alerts raised on this instance only (the hub bridge: the SignalR backplane already spreads its sends).</summary>
+    public IDisposable SubscribeOwn(Action<CriticalValueAlert> listener) => _alerts.SubscribeOwn(listener);
+
     public void Publish(CriticalValueAlert alert) => _alerts.Publish(alert);
 
     public void PublishResult(string patientId) => _results.Publish(patientId);
+
+    public void Dispose()
+    {
+        _alerts.Dispose();
+        _results.Dispose();
+    }
 }
 

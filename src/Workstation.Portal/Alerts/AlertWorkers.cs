@@ -21,7 +21,7 @@ public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub>
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = notifier.Subscribe(OnAlert);
+        _subscription = notifier.SubscribeOwn(OnAlert); // once per alert: the Redis backplane carries it to other instances' clients
         return Task.CompletedTask;
     }
 

@@ -25,6 +25,7 @@ using Workstation.Portal.Review;
 using Workstation.Portal.Components;
 using Workstation.Portal.Localization;
 using Workstation.Portal.Operations;
+using Workstation.Portal.Notifications;
 using Workstation.Portal.Outbox;
 using Workstation.Portal.Presence;
 using Workstation.Portal.Uploads;
@@ -64,7 +65,7 @@ public static class PortalServices
         services.AddOrders(configuration);
         services.AddRecognition(configuration);
         // Features publish their own events on Notifier<T>; a feature may register a closed one of its own.
-        services.AddSingleton(typeof(Notifications.Notifier<>));
+        services.AddNotifications(configuration);
         services.AddOutbox(configuration);
         services.AddPresence(configuration);
         services.AddUploads(configuration);

@@ -26,8 +26,9 @@ public sealed class OrdersOptions
 /// <summary>A check that was "not checked" and has now been re-checked: clear, or late duplicates the doctor must decide.</summary>
 public sealed record RecheckedOrder(string ClientId, string EncounterId, string CheckId, bool LateDuplicates);
 
-/// <summary>Tells open encounters that their unchecked orders were re-checked (in-process).</summary>
-public sealed class RecheckNotifier(ILogger<Notifier<RecheckedOrder>> logger) : Notifier<RecheckedOrder>(logger);
+/// <summary>Tells open encounters that their unchecked orders were re-checked, on every instance.</summary>
+public sealed class RecheckNotifier(IClusterBus bus, ILoggerFactory loggers)
+    : ClusterNotifier<RecheckedOrder>("workstation:rechecked", bus, loggers);
 
 /// <summary>When the platform is back: re-checks orders that could not be checked, marks late duplicates for the
 /// doctor, and retries downloads of recognised reports. Runs every <see cref="OrdersOptions.RecheckInterval"/> and at

@@ -57,4 +57,36 @@ public sealed class RedisScaleOutTests
         var message = await received.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         Assert.Equal("E-REDIS", message.EncounterId);
     }
+
+    [Fact]
+    public async Task Blazor_circuits_on_another_instance_hear_alerts_and_late_duplicates_raised_on_this_one()
+    {
+        var redis = Environment.GetEnvironmentVariable("WORKSTATION_TEST_REDIS");
+        if (string.IsNullOrEmpty(redis)) Assert.Skip("Redis not available (run ./test.sh as root, or set WORKSTATION_TEST_REDIS).");
+
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 }, cancellationToken: Ct);
+        var dataDir = Directory.CreateTempSubdirectory("ws-redis").FullName;
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis };
+        await using var a = new WebApplicationFactory<Program>().WithWebHostBuilder(b => PortalFixture.Configure(b, sandbox, dataDir, settings));
+        await using var b = new WebApplicationFactory<Program>().WithWebHostBuilder(b2 => PortalFixture.Configure(b2, sandbox, dataDir, settings));
+        _ = a.Server;
+        _ = b.Server;
+
+        // What an open encounter's components subscribe to on instance B.
+        var alertOnB = new TaskCompletionSource<CriticalValueAlert>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var recheckOnB = new TaskCompletionSource<Workstation.Portal.Orders.RecheckedOrder>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var eventId = "redis-circuit-" + Guid.NewGuid().ToString("N");
+        using var alerts = b.Services.GetRequiredService<AlertNotifier>().Subscribe(x => { if (x.EventId == eventId) alertOnB.TrySetResult(x); });
+        using var rechecks = b.Services.GetRequiredService<Workstation.Portal.Orders.RecheckNotifier>()
+            .Subscribe(x => { if (x.EncounterId == "E-REDIS-LATE") recheckOnB.TrySetResult(x); });
+        await Task.Delay(300, Ct); // subscriptions reach Redis
+
+        var response = await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(eventId, encounter: "E-REDIS-2"), PortalFixture.LisSecret), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        a.Services.GetRequiredService<Workstation.Portal.Orders.RecheckNotifier>()
+            .Publish(new Workstation.Portal.Orders.RecheckedOrder("test-his", "E-REDIS-LATE", "check-1", LateDuplicates: true));
+
+        Assert.Equal("E-REDIS-2", (await alertOnB.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct)).EncounterId);
+        Assert.True((await recheckOnB.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct)).LateDuplicates);
+    }
 }
