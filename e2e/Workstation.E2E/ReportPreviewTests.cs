@@ -34,6 +34,7 @@ public sealed class ReportPreviewTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Report preview" })).ToBeVisibleAsync();
         await page.GetByTestId("report-E20261125-0003").ClickAsync();
         await Assertions.Expect(page.GetByTestId("page-number")).ToHaveTextAsync("Page 1 of 1");
+        await Assertions.Expect(image).ToHaveAttributeAsync("src", "/reports/E20261125-0003/pages/1.png");
         await WaitLoadedAsync(image);
         await BrowserFixture.ScreenshotAsync(page, "report-preview-en");
     }
@@ -41,7 +42,9 @@ public sealed class ReportPreviewTests(BrowserFixture browser) : IClassFixture<B
     /// <summary>The image really arrived and decoded (a broken image has a natural width of 0).</summary>
     private static async Task WaitLoadedAsync(ILocator image)
     {
-        await image.EvaluateAsync("img => img.complete ? null : new Promise((ok, fail) => { img.onload = ok; img.onerror = fail; })");
+        // Waits (up to the default timeout) for the current src to arrive: right after a click the element may still
+        // show the previous page or be between two sources, so a single look is not enough.
+        await image.Page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 500", await image.ElementHandleAsync());
         Assert.True(await image.EvaluateAsync<int>("img => img.naturalWidth") > 500);
     }
 }
