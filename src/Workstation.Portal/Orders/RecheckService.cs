@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workstation.Platform;
+using Workstation.Portal.Background;
 using Workstation.Portal.Notifications;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Storage;
@@ -41,41 +42,16 @@ public sealed class RecheckService(
     TimeProvider time,
     ILogger<RecheckService> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeableLoop _loop = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var recovered = availability.Subscribe(Wake);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await _wake.WaitAsync(options.CurrentValue.RecheckInterval, stoppingToken);
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Re-check pass failed; will try again");
-            }
-        }
+        await _loop.RunAsync(() => options.CurrentValue.RecheckInterval, RunOnceAsync, logger, "Re-check", stoppingToken);
     }
 
     /// <summary>Runs a pass now (the platform came back) instead of at the next interval.</summary>
-    public void Wake()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // a pass is already due
-        }
-    }
+    public void Wake() => _loop.Wake();
 
     /// <summary>One pass; returns how many checks found late duplicates.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Workstation.Portal.Background;
 using Microsoft.Extensions.Options;
 using Workstation.Portal.Storage;
 
@@ -14,7 +15,7 @@ public sealed class OutboxDispatcher(
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeableLoop _loop = new();
 
     /// <summary>Delay before attempt <paramref name="attempts"/> + 1.</summary>
     public TimeSpan Backoff(int attempts)
@@ -31,43 +32,20 @@ public sealed class OutboxDispatcher(
             logger.LogInformation("Outbox dispatch is off on this instance (Outbox:Dispatch=false)");
             return;
         }
-        writer.Enqueued += Wake;
+        writer.Enqueued += _loop.Wake;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            // Keep going while there is a full batch; otherwise wait for new work or the next poll.
+            await _loop.RunAsync(() => options.CurrentValue.PollInterval, async ct =>
             {
-                try
+                while (await RunOnceAsync(ct) >= options.CurrentValue.BatchSize)
                 {
-                    // Keep going while there is a full batch; otherwise wait for new work or the next poll.
-                    if (await RunOnceAsync(stoppingToken) < options.CurrentValue.BatchSize)
-                        await _wake.WaitAsync(options.CurrentValue.PollInterval, stoppingToken);
                 }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    logger.LogError(ex, "Outbox pass failed; will try again");
-                    await Task.Delay(options.CurrentValue.PollInterval, time, stoppingToken);
-                }
-            }
+            }, logger, "Outbox", stoppingToken);
         }
         finally
         {
-            writer.Enqueued -= Wake;
-        }
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // already awake
+            writer.Enqueued -= _loop.Wake;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workstation.Portal.Alerts;
+using Workstation.Portal.Background;
 using Workstation.Portal.Notifications;
 using Workstation.Portal.Outbox;
 using Workstation.Portal.Reports;
@@ -26,43 +27,20 @@ public sealed class UploadFeed(
     public const string Withdrawn = "report-withdrawn";
     public const string VisitStarted = "VISIT_STARTED";
 
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeableLoop _loop = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var subscription = inbound.Subscribe(e =>
         {
-            if (e.Type is Approved or Withdrawn or VisitStarted) Wake();
+            if (e.Type is Approved or Withdrawn or VisitStarted) _loop.Wake();
         });
-        while (!stoppingToken.IsCancellationRequested)
+        await _loop.RunAsync(() => options.CurrentValue.FeedInterval, async ct =>
         {
-            try
+            while (await RunOnceAsync(ct) > 0)
             {
-                await _wake.WaitAsync(options.CurrentValue.FeedInterval, stoppingToken);
-                while (await RunOnceAsync(stoppingToken) > 0)
-                {
-                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Upload feed pass failed; will try again");
-            }
-        }
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-        }
+        }, logger, "Upload feed", stoppingToken);
     }
 
     /// <summary>Processes the next events (at most 100); returns how many.</summary>
