@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -139,6 +141,10 @@ public static class PortalServices
         services.AddCascadingAuthenticationState();
         // The portal is framed by HIS; CSP frame-ancestors (SecurityHeaders) replaces X-Frame-Options.
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
+        // One key ring in the database for every instance: a staff cookie or antiforgery token issued by one instance is
+        // read by the others (behind a load balancer), and survives redeployments.
+        services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        services.AddDataProtection().SetApplicationName("Workstation").PersistKeysToDbContext<PortalDbContext>();
     }
 
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int status)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Workstation.Portal.Accounts;
 using Workstation.Portal.Alerts;
@@ -11,8 +12,12 @@ namespace Workstation.Portal.Storage;
 
 /// <summary>The portal's store. No repository layer: features use the context directly (see docs/decisions).
 /// Each provider has a derived context so that each keeps its own migrations.</summary>
-public abstract class PortalDbContext(DbContextOptions options) : DbContext(options)
+public abstract class PortalDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core data-protection keys (staff cookies, antiforgery, protected browser storage), shared by every
+    /// portal instance on this database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<UserAccount> Users => Set<UserAccount>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Workstation.Portal.Storage;
 using Workstation.Sandbox.Platform;
 
 namespace Workstation.IntegrationTests.Portal;
@@ -121,6 +123,25 @@ public sealed partial class PortalHostingTests(PortalFixture fixture) : IClassFi
         var page = await client.GetStringAsync("/catalogue", Ct);
         Assert.Contains("血常规", WebUtility.HtmlDecode(page));
         Assert.Contains("李敏", WebUtility.HtmlDecode(await client.GetStringAsync("/", Ct)));
+    }
+
+    [Fact]
+    public async Task A_staff_cookie_issued_by_one_instance_is_accepted_by_another_through_the_shared_key_ring()
+    {
+        var signIn = await PostLoginAsync(Client(), "lab", PortalFixture.Password, "/");
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("workstation.staff=", StringComparison.Ordinal)).Split(';')[0];
+
+        // A second portal instance over the same database (behind a load balancer).
+        await using var instanceB = fixture.Factory.WithWebHostBuilder(_ => { });
+        var b = instanceB.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Cookie", cookie);
+        var page = await b.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("李敏", WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync(Ct)));
+        await using var db = await fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync(Ct)); // the key ring lives in the database, not on one host
     }
 
     [Fact]
