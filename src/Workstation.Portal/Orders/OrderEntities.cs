@@ -28,6 +28,9 @@ public sealed class OrderCheck
     public DateTime CreatedAt { get; set; }
 
     public DateTime? RecheckedAt { get; set; }
+
+    /// <summary>A re-check pass holds this check until then: with several portal instances only one re-checks it.</summary>
+    public DateTime? RecheckClaimedUntil { get; set; }
 }
 
 public static class OrderCheckStatus

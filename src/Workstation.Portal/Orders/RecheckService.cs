@@ -71,13 +71,21 @@ public sealed class RecheckService(
         var late = 0;
         foreach (var check in notChecked)
         {
+            // Claimed for a while by a conditional update: another instance's pass (or a concurrent one) skips it.
+            var now = time.GetUtcNow().UtcDateTime;
+            var claimed = await db.OrderChecks
+                .Where(c => c.Id == check.Id && c.Status == OrderCheckStatus.NotChecked && (c.RecheckClaimedUntil == null || c.RecheckClaimedUntil < now))
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.RecheckClaimedUntil, now + TimeSpan.FromMinutes(2)), cancellationToken);
+            if (claimed == 0) continue;
             var context = JsonSerializer.Deserialize<LaunchContext>(check.ContextJson)!;
             var lines = JsonSerializer.Deserialize<List<LineCheck>>(check.LinesJson)!.Select(l => new OrderLine(l.LineId, l.ItemCode)).ToList();
             var outcome = await checks.CheckAsync(context, check.DraftOrderId, check.Stage, lines, cancellationToken);
             if (outcome.Status == OrderCheckStatus.NotChecked)
             {
-                // Still down: drop the copy the re-check just stored, keep the original.
+                // Still down: drop the copy the re-check just stored, keep the original and free it for the next pass.
                 await db.OrderChecks.Where(c => c.Id == outcome.CheckId).ExecuteDeleteAsync(cancellationToken);
+                await db.OrderChecks.Where(c => c.Id == check.Id)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.RecheckClaimedUntil, (DateTime?)null), cancellationToken);
                 break;
             }
             check.RecheckedAt = time.GetUtcNow().UtcDateTime;

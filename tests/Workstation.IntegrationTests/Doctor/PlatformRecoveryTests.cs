@@ -110,4 +110,27 @@ public sealed class PlatformRecoveryTests(PortalFixture fixture) : IClassFixture
             [new DecisionInput("L001", DecisionChoices.Recognise, [], null)], Ct);
         Assert.Equal(HttpStatusCode.OK, (await Api().PostAsJsonAsync("/api/v1/orders/validate", validateBody, Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task An_unchecked_order_is_rechecked_once_when_several_passes_race_for_it()
+    {
+        await TakePlatformDownAsync("E-REC-4");
+        var body = new
+        {
+            context = LaunchTests.Zhang("E-REC-4"), draftOrderId = "D-REC-4", stage = "add",
+            items = new[] { new { lineId = "L001", itemCode = "L001" } },
+        };
+        var check = await (await Api().PostAsJsonAsync("/api/v1/orders/check", body, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("not-checked", check.GetProperty("status").GetString());
+
+        var notices = 0;
+        using var subscription = Service<RecheckNotifier>().Subscribe(o => { if (o.EncounterId == "E-REC-4") Interlocked.Increment(ref notices); });
+        var recheck = fixture.Factory.Services.GetRequiredService<RecheckService>();
+        fixture.Sandbox.Platform.Faults = PlatformFaults.None;
+        Assert.True(await Service<PlatformAvailability>().ProbeAsync(Ct)); // closes the breakers and wakes the background pass
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => recheck.RunOnceAsync(Ct))); // racing it, as other instances would
+        await Task.Delay(1500, Ct);
+
+        Assert.Equal(1, notices);
+    }
 }

@@ -644,6 +644,9 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<DateTime?>("RecheckClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("RecheckedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -623,6 +623,9 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("RecheckClaimedUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("RecheckedAt")
                         .HasColumnType("TEXT");
 
