@@ -31,7 +31,7 @@ public static class AlertStatuses
 }
 
 /// <summary>A critical value reported by LIS/PACS, with who is accountable for it now and what was done.</summary>
-public sealed class CriticalValueAlert
+public sealed class CriticalValueAlert : Storage.IVersioned
 {
     public long Id { get; set; }
 
@@ -93,6 +93,9 @@ public sealed class CriticalValueAlert
     public string? HandledBy { get; set; }
 
     public string? HandlingNote { get; set; }
+
+    /// <summary>Optimistic concurrency token: acknowledgement, handling and escalation never overwrite each other.</summary>
+    public int Version { get; set; }
 }
 
 /// <summary>Every routing and escalation step of an alert, visible to quality officers.</summary>

@@ -105,49 +105,72 @@ public sealed class AlertService(
             .OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Records the read-back attestation. Only the accountable or the ordering doctor may acknowledge.</summary>
-    public async Task<CriticalValueAlert> AcknowledgeAsync(long alertId, string doctorId, string readBack, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var alert = await db.CriticalValueAlerts.SingleAsync(a => a.Id == alertId, cancellationToken);
-        if (alert.AccountableDoctorId != doctorId && alert.OrderingDoctorId != doctorId)
-            throw new InvalidOperationException("Only the accountable or the ordering doctor can acknowledge this alert.");
-        if (alert.Status == AlertStatuses.Open)
+    /// <summary>Records the read-back attestation. Only the accountable or the ordering doctor may acknowledge. Two
+    /// acknowledgements (or an escalation) racing on several instances: the version check lets one write; the other
+    /// reads again and sees the alert already acknowledged.</summary>
+    public Task<CriticalValueAlert> AcknowledgeAsync(long alertId, string doctorId, string readBack, CancellationToken cancellationToken) =>
+        WithFreshAlertAsync(alertId, cancellationToken, (db, alert) =>
         {
+            if (alert.AccountableDoctorId != doctorId && alert.OrderingDoctorId != doctorId)
+                throw new InvalidOperationException("Only the accountable or the ordering doctor can acknowledge this alert.");
+            if (alert.Status != AlertStatuses.Open) return false;
             alert.Status = AlertStatuses.Acknowledged;
             alert.AcknowledgedAt = time.GetUtcNow().UtcDateTime;
             alert.AcknowledgedBy = doctorId;
             alert.ReadBack = readBack;
             alert.NextEscalationAt = null;
             db.AlertSteps.Add(new AlertStep { AlertId = alert.Id, At = alert.AcknowledgedAt.Value, Kind = "acknowledged", To = doctorId, Detail = readBack });
-            await db.SaveChangesAsync(cancellationToken);
-            notifier.Publish(alert);
-        }
-        return alert;
-    }
+            return true;
+        });
 
     /// <summary>Records the handling and, in the same transaction, the outbox message for LIS/PACS.</summary>
     public async Task<CriticalValueAlert> HandleAsync(long alertId, string doctorId, string doctorName, string note, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(note) || note.Length > 500) throw new ArgumentException("A handling note (at most 500 characters) is required.", nameof(note));
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var alert = await db.CriticalValueAlerts.SingleAsync(a => a.Id == alertId, cancellationToken);
-        if (alert.Status == AlertStatuses.Open) throw new InvalidOperationException("Acknowledge with read-back first.");
-        if (alert.Status == AlertStatuses.Handled) return alert;
-        var now = time.GetUtcNow().UtcDateTime;
-        alert.Status = AlertStatuses.Handled;
-        alert.HandledAt = now;
-        alert.HandledBy = doctorId;
-        alert.HandlingNote = note.Trim();
-        db.AlertSteps.Add(new AlertStep { AlertId = alert.Id, At = now, Kind = "handled", To = doctorId, Detail = alert.HandlingNote });
-        var messageId = $"cv-{alert.Id}-handling";
-        outbox.Add(db, messageId, LisDestination, "critical-value-handling", orderingKey: $"cv-{alert.Id}",
-            JsonSerializer.Serialize(new LisHandling(messageId, alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                alert.SourceRecordId, doctorId, doctorName, alert.AcknowledgedAt!.Value, now, alert.HandlingNote), JsonSerializerOptions.Web));
-        await db.SaveChangesAsync(cancellationToken);
-        outbox.Signal();
-        notifier.Publish(alert);
+        var queued = false;
+        var alert = await WithFreshAlertAsync(alertId, cancellationToken, (db, alert) =>
+        {
+            if (alert.Status == AlertStatuses.Open) throw new InvalidOperationException("Acknowledge with read-back first.");
+            if (alert.Status == AlertStatuses.Handled) return false;
+            var now = time.GetUtcNow().UtcDateTime;
+            alert.Status = AlertStatuses.Handled;
+            alert.HandledAt = now;
+            alert.HandledBy = doctorId;
+            alert.HandlingNote = note.Trim();
+            db.AlertSteps.Add(new AlertStep { AlertId = alert.Id, At = now, Kind = "handled", To = doctorId, Detail = alert.HandlingNote });
+            var messageId = $"cv-{alert.Id}-handling";
+            outbox.Add(db, messageId, LisDestination, "critical-value-handling", orderingKey: $"cv-{alert.Id}",
+                JsonSerializer.Serialize(new LisHandling(messageId, alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    alert.SourceRecordId, doctorId, doctorName, alert.AcknowledgedAt!.Value, now, alert.HandlingNote), JsonSerializerOptions.Web));
+            queued = true;
+            return true;
+        });
+        if (queued) outbox.Signal();
         return alert;
+    }
+
+    /// <summary>Reads the alert, lets <paramref name="change"/> modify it (returns false when there is nothing to do),
+    /// saves with the version check and publishes; on a concurrent change it reads the alert again and retries.</summary>
+    private async Task<CriticalValueAlert> WithFreshAlertAsync(long alertId, CancellationToken cancellationToken,
+        Func<PortalDbContext, CriticalValueAlert, bool> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var alert = await db.CriticalValueAlerts.SingleAsync(a => a.Id == alertId, cancellationToken);
+            if (!change(db, alert)) return alert;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                logger.LogInformation("Alert {Alert} changed concurrently; reading it again", alertId);
+                continue;
+            }
+            notifier.Publish(alert);
+            return alert;
+        }
     }
 
     /// <summary>Fires due escalation timers; returns how many alerts moved up.</summary>
@@ -176,7 +199,7 @@ public sealed class AlertService(
             var claimed = await db.CriticalValueAlerts
                 .Where(a => a.Id == alert.Id && a.Status == AlertStatuses.Open && a.EscalationLevel == alert.EscalationLevel)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.EscalationLevel, level).SetProperty(a => a.AccountableDoctorId, to)
-                    .SetProperty(a => a.NextEscalationAt, next), cancellationToken);
+                    .SetProperty(a => a.NextEscalationAt, next).SetProperty(a => a.Version, a => a.Version + 1), cancellationToken);
             if (claimed == 0) continue;
             db.AlertSteps.Add(new AlertStep
             {

@@ -23,6 +23,7 @@ internal sealed class CriticalValueAlertConfiguration : IEntityTypeConfiguration
             e.Property(name).HasMaxLength(100);
         e.Property(x => x.ReadBack).HasMaxLength(400);
         e.Property(x => x.HandlingNote).HasMaxLength(500);
+        e.Property(x => x.Version).IsConcurrencyToken();
         e.HasIndex(x => new { x.Status, x.NextEscalationAt });
         e.HasIndex(x => x.AccountableDoctorId);
     }

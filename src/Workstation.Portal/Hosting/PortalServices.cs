@@ -28,6 +28,7 @@ using Workstation.Portal.Components;
 using Workstation.Portal.Localization;
 using Workstation.Portal.Operations;
 using Workstation.Portal.Notifications;
+using Workstation.Portal.Background;
 using Workstation.Portal.Outbox;
 using Workstation.Portal.Presence;
 using Workstation.Portal.Uploads;
@@ -68,6 +69,7 @@ public static class PortalServices
         services.AddRecognition(configuration);
         // Features publish their own events on Notifier<T>; a feature may register a closed one of its own.
         services.AddNotifications(configuration);
+        services.AddLeasedJobs();
         services.AddOutbox(configuration);
         services.AddPresence(configuration);
         services.AddUploads(configuration);

@@ -112,9 +112,38 @@ public sealed class OutboxDispatcher(
             logger.LogWarning("Outbox message {Id} to {Destination} {Outcome} (attempt {Attempts}): {Error}",
                 message.Id, message.Destination, dead ? "dead-lettered" : "failed", message.Attempts, message.LastError);
         }
-        await db.SaveChangesAsync(CancellationToken.None); // the sends happened: record them even if we are stopping
-        foreach (var message in claimed) writer.Announce(message);
+        var recorded = await SaveOutcomesAsync(db); // the sends happened: record them even if we are stopping
+        foreach (var message in claimed.Where(recorded.Contains)) writer.Announce(message);
         return claimed.Count;
+    }
+
+    /// <summary>Saves the outcomes. A message whose lease expired and was claimed by another pass meanwhile (its version
+    /// moved on) is left to that pass: its outcome is dropped rather than overwriting the newer state (the receiver
+    /// de-duplicates the repeated send by id). Returns the messages whose outcome was recorded.</summary>
+    private async Task<HashSet<OutboxMessage>> SaveOutcomesAsync(PortalDbContext db)
+    {
+        var lost = new HashSet<OutboxMessage>();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                break;
+            }
+            catch (DbUpdateConcurrencyException ex) when (attempt < 10)
+            {
+                foreach (var entry in ex.Entries)
+                {
+                    if (entry.Entity is OutboxMessage m)
+                    {
+                        lost.Add(m);
+                        logger.LogWarning("Outbox message {Id}: lease taken over by another dispatcher; its outcome is recorded there", m.Id);
+                    }
+                    entry.State = EntityState.Detached;
+                }
+            }
+        }
+        return db.ChangeTracker.Entries<OutboxMessage>().Select(e => e.Entity).Where(m => !lost.Contains(m)).ToHashSet();
     }
 
     private static async Task<OutboxOutcome> SendAsync(IOutboxSender sender, OutboxMessage message, CancellationToken cancellationToken)
@@ -170,7 +199,7 @@ public sealed class OutboxDispatcher(
                         && (m.State == OutboxStates.Pending || m.State == OutboxStates.Failed || m.State == OutboxStates.Sending)
                         && (m.LeaseUntil == null || m.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseOwner, owner).SetProperty(m => m.LeaseUntil, leaseUntil)
-                .SetProperty(m => m.State, OutboxStates.Sending), cancellationToken);
+                .SetProperty(m => m.State, OutboxStates.Sending).SetProperty(m => m.Version, m => m.Version + 1), cancellationToken);
         var claimed = await db.Outbox.Where(m => m.LeaseOwner == owner).OrderBy(m => m.Sequence).ToListAsync(cancellationToken);
 
         // Another dispatcher may have taken the head of a key between our read and our claim: then we must not send

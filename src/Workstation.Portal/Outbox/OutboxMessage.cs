@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Outbox;
 
@@ -21,7 +22,7 @@ public static class OutboxStates
 /// <see cref="IOutboxSender"/> of its destination. Messages with the same <see cref="OrderingKey"/> go out in
 /// <see cref="Sequence"/> order (a patient before their report data, data before the PDF, a revocation last); the
 /// receiver de-duplicates by <see cref="Id"/>, the idempotency key.</summary>
-public sealed class OutboxMessage
+public sealed class OutboxMessage : IVersioned
 {
     /// <summary>Idempotency key, unique: enqueueing the same id twice stores it once.</summary>
     public string Id { get; set; } = "";
@@ -57,6 +58,9 @@ public sealed class OutboxMessage
     public string? LeaseOwner { get; set; }
 
     public DateTime? LeaseUntil { get; set; }
+
+    /// <summary>Optimistic concurrency token: a dispatcher whose lease was taken over cannot overwrite the new holder's outcome.</summary>
+    public int Version { get; set; }
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
@@ -71,6 +75,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         e.Property(x => x.State).HasMaxLength(12);
         e.Property(x => x.LastError).HasMaxLength(1000);
         e.Property(x => x.LeaseOwner).HasMaxLength(40);
+        e.Property(x => x.Version).IsConcurrencyToken();
         e.HasIndex(x => new { x.State, x.Sequence });
         e.HasIndex(x => new { x.OrderingKey, x.Sequence });
     }

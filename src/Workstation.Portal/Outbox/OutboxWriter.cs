@@ -40,7 +40,7 @@ public sealed class OutboxWriter(TimeProvider time, Notifier<OutboxChange> chang
         var cancelled = await db.Outbox
             .Where(m => m.OrderingKey == orderingKey && (m.State == OutboxStates.Pending || m.State == OutboxStates.Failed || m.State == OutboxStates.Dead)
                         && (m.LeaseUntil == null || m.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxStates.Cancelled), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxStates.Cancelled).SetProperty(m => m.Version, m => m.Version + 1), cancellationToken);
         return cancelled;
     }
 
@@ -50,7 +50,7 @@ public sealed class OutboxWriter(TimeProvider time, Notifier<OutboxChange> chang
         var now = time.GetUtcNow().UtcDateTime;
         var updated = await db.Outbox.Where(m => m.Id == id && (m.State == OutboxStates.Failed || m.State == OutboxStates.Dead))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxStates.Pending).SetProperty(m => m.NextAttemptAt, now)
-                .SetProperty(m => m.Attempts, 0), cancellationToken);
+                .SetProperty(m => m.Attempts, 0).SetProperty(m => m.Version, m => m.Version + 1), cancellationToken);
         if (updated > 0) Signal();
         return updated > 0;
     }

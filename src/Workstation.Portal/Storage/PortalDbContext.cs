@@ -47,14 +47,17 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         AuditTrail.EnsureAppendOnly(ChangeTracker);
+        Versioning.Stamp(ChangeTracker);
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         AuditTrail.EnsureAppendOnly(ChangeTracker);
+        Versioning.Stamp(ChangeTracker);
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
+
     public DbSet<BloodUse.BloodUseAccessToken> BloodUseTokens => Set<BloodUse.BloodUseAccessToken>();
 
     public DbSet<BloodUse.BloodUseLockout> BloodUseLockouts => Set<BloodUse.BloodUseLockout>();

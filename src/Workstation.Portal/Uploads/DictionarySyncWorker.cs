@@ -7,6 +7,7 @@ namespace Workstation.Portal.Uploads;
 internal sealed class DictionarySyncWorker(
     IServiceScopeFactory scopes,
     MasterDataSync sync,
+    Background.JobLeases leases,
     IOptionsMonitor<UploadsOptions> options,
     TimeProvider time,
     ILogger<DictionarySyncWorker> logger) : BackgroundService
@@ -19,8 +20,11 @@ internal sealed class DictionarySyncWorker(
             try
             {
                 using var scope = scopes.CreateScope();
-                var result = await sync.SyncDictionariesAsync(scope.ServiceProvider.GetRequiredService<IHisRecordsApi>(), full: false, "system", stoppingToken);
-                if (result.Queued > 0) logger.LogInformation("Dictionaries: {Queued} changed entries queued for the platform", result.Queued);
+                // One instance compares at a time; the others skip this round (their next round compares again).
+                var queued = await leases.RunExclusiveAsync("uploads.dictionaries", TimeSpan.FromMinutes(5), async ct =>
+                    (await sync.SyncDictionariesAsync(scope.ServiceProvider.GetRequiredService<IHisRecordsApi>(), full: false, "system", ct)).Queued,
+                    stoppingToken);
+                if (queued > 0) logger.LogInformation("Dictionaries: {Queued} changed entries queued for the platform", queued);
                 await Task.Delay(options.CurrentValue.DictionarySyncInterval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

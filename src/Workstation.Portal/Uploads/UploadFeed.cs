@@ -18,6 +18,7 @@ namespace Workstation.Portal.Uploads;
 public sealed class UploadFeed(
     IServiceScopeFactory scopes,
     OutboxWriter outbox,
+    JobLeases leases,
     Notifier<InboundEventStored> inbound,
     IOptionsMonitor<UploadsOptions> options,
     ILogger<UploadFeed> logger) : BackgroundService
@@ -26,6 +27,9 @@ public sealed class UploadFeed(
     public const string Approved = "report-approved";
     public const string Withdrawn = "report-withdrawn";
     public const string VisitStarted = "VISIT_STARTED";
+
+    /// <summary>How long a pass holds the feed before renewing; an instance that dies mid-pass hands over after this.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
     private readonly WakeableLoop _loop = new();
 
@@ -43,9 +47,14 @@ public sealed class UploadFeed(
         }, logger, "Upload feed", stoppingToken);
     }
 
-    /// <summary>Processes the next events (at most 100); returns how many.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Processes the next events (at most 100); returns how many. With several portal instances one pass runs
+    /// at a time (a job lease): an instance that finds the feed held returns 0 and tries again at its next poll.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken) =>
+        await leases.RunExclusiveAsync(CursorName, Lease, RunHoldingLeaseAsync, cancellationToken) ?? 0;
+
+    private async Task<int> RunHoldingLeaseAsync(CancellationToken cancellationToken)
     {
+        var renewAt = DateTime.UtcNow + Lease / 3;
         using var scope = scopes.CreateScope();
         var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var lis = scope.ServiceProvider.GetRequiredService<ILisReportsApi>();
@@ -67,6 +76,11 @@ public sealed class UploadFeed(
         var done = 0;
         foreach (var e in events)
         {
+            if (DateTime.UtcNow > renewAt)
+            {
+                if (!await leases.TryAcquireAsync(CursorName, Lease, cancellationToken)) break; // taken over: stop here
+                renewAt = DateTime.UtcNow + Lease / 3;
+            }
             var data = Parse(e.PayloadJson);
             if (e.Type == VisitStarted && data is { PatientCode: { Length: > 0 } patientCode })
             {

@@ -40,6 +40,17 @@ public sealed class LisState
 
     public bool TakeScheduledFailure() => _scheduled.Take();
 
+    private readonly ConcurrentQueue<(TimeSpan Delay, bool Fail)> _script = new();
+
+    /// <summary>Scripts the next deliveries in arrival order: each waits its delay (abandoned if the sender goes away)
+    /// and then fails with 503 or is received. Tests use it for slow or failing sends that overlap.</summary>
+    public void Script(params (TimeSpan Delay, bool Fail)[] next)
+    {
+        foreach (var step in next) _script.Enqueue(step);
+    }
+
+    public (TimeSpan Delay, bool Fail)? TakeScripted() => _script.TryDequeue(out var step) ? step : null;
+
     public int Deliveries => _deliveries;
 
     /// <summary>Where and how the LIS posts signed webhooks to the portal (set by the portal's demo wiring).</summary>
@@ -69,11 +80,16 @@ public static class LisSimulator
 
     public static void Map(WebApplication app, LisState state)
     {
-        app.MapPost("/lis/api/critical-values/handling", (CriticalValueHandling handling) =>
+        app.MapPost("/lis/api/critical-values/handling", async (CriticalValueHandling handling, HttpContext context) =>
         {
             if (string.IsNullOrWhiteSpace(handling.MessageId) || string.IsNullOrWhiteSpace(handling.AlertId))
                 return Results.Problem("messageId and alertId are required", statusCode: StatusCodes.Status400BadRequest);
-            if (state.TakeScheduledFailure() || (state.FailureRate > 0 && Random.Shared.NextDouble() < state.FailureRate))
+            if (state.TakeScripted() is { } step)
+            {
+                await Task.Delay(step.Delay, context.RequestAborted);
+                if (step.Fail) return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+            else if (state.TakeScheduledFailure() || (state.FailureRate > 0 && Random.Shared.NextDouble() < state.FailureRate))
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             var added = state.Receive(handling);
             return Results.Json(new { accepted = true, duplicate = !added }, PlatformServiceCollectionExtensions.Json);

@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Workstation.IntegrationTests.Portal;
+using Workstation.Portal.Alerts;
+using Workstation.Portal.Background;
+using Workstation.Portal.Outbox;
+using Workstation.Portal.Storage;
+
+namespace Workstation.IntegrationTests.Alerts;
+
+/// <summary>Rows that several portal instances update (alerts, outbox messages) carry a version: a write based on a
+/// stale read is refused instead of overwriting another instance's change. Jobs that must run on one instance at a
+/// time hold a lease row.</summary>
+public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private IDbContextFactory<PortalDbContext> Db => fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+
+    private async Task<CriticalValueAlert> NewAlertAsync()
+    {
+        var id = "evt-" + Guid.NewGuid().ToString("N")[..12];
+        var response = await fixture.Factory.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(id), PortalFixture.LisSecret), Ct);
+        response.EnsureSuccessStatusCode();
+        await using var db = await Db.CreateDbContextAsync(Ct);
+        return await db.CriticalValueAlerts.AsNoTracking().SingleAsync(a => a.EventId == id, Ct);
+    }
+
+    [Fact]
+    public async Task A_write_based_on_a_stale_read_of_an_alert_is_refused()
+    {
+        var alert = await NewAlertAsync();
+        await using var first = await Db.CreateDbContextAsync(Ct);
+        await using var second = await Db.CreateDbContextAsync(Ct);
+        var a = await first.CriticalValueAlerts.SingleAsync(x => x.Id == alert.Id, Ct);
+        var b = await second.CriticalValueAlerts.SingleAsync(x => x.Id == alert.Id, Ct);
+
+        a.AccountableDoctorId = "D003";
+        await first.SaveChangesAsync(Ct);
+        b.Status = AlertStatuses.Acknowledged;
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync(Ct));
+        await using var check = await Db.CreateDbContextAsync(Ct);
+        var stored = await check.CriticalValueAlerts.AsNoTracking().SingleAsync(x => x.Id == alert.Id, Ct);
+        Assert.Equal((AlertStatuses.Open, "D003", alert.Version + 1), (stored.Status, stored.AccountableDoctorId, stored.Version));
+    }
+
+    [Fact]
+    public async Task Racing_acknowledgements_and_handlings_are_each_recorded_once()
+    {
+        var alert = await NewAlertAsync();
+        var alerts = fixture.Factory.Services.GetRequiredService<AlertService>();
+
+        // The accountable and the ordering doctor press 确认 at the same moment, on two instances, twice each.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            alerts.AcknowledgeAsync(alert.Id, i % 2 == 0 ? alert.AccountableDoctorId : alert.OrderingDoctorId, "read back " + i, Ct)));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => alerts.HandleAsync(alert.Id, "D002", "赵医生", "已处理 " + i, Ct)));
+
+        var steps = await alerts.StepsAsync(alert.Id, Ct);
+        Assert.Single(steps, s => s.Kind == "acknowledged");
+        Assert.Single(steps, s => s.Kind == "handled");
+        await using var db = await Db.CreateDbContextAsync(Ct);
+        Assert.Equal(1, await db.Outbox.CountAsync(m => m.OrderingKey == $"cv-{alert.Id}", Ct));
+        var stored = await db.CriticalValueAlerts.AsNoTracking().SingleAsync(x => x.Id == alert.Id, Ct);
+        Assert.Equal(steps.Single(s => s.Kind == "handled").Detail, stored.HandlingNote);
+    }
+
+    [Fact]
+    public async Task A_dispatcher_whose_lease_was_taken_over_cannot_overwrite_the_delivery_recorded_by_the_new_holder()
+    {
+        await using var a = fixture.Factory.WithWebHostBuilder(b => b.UseSetting("Outbox:Lease", "00:00:01"));
+        await using var b = fixture.Factory.WithWebHostBuilder(b2 => b2.UseSetting("Outbox:Lease", "00:00:01"));
+        var alert = await NewAlertAsync();
+        var alerts = fixture.Factory.Services.GetRequiredService<AlertService>();
+        await alerts.AcknowledgeAsync(alert.Id, alert.AccountableDoctorId, "read back", Ct);
+        await alerts.HandleAsync(alert.Id, alert.AccountableDoctorId, "赵医生", "已处理", Ct);
+        var messageId = $"cv-{alert.Id}-handling";
+
+        // A's send hangs for 3 s and then fails; its lease (1 s) expires meanwhile, B claims the message and delivers it.
+        fixture.Sandbox.Lis.Script((TimeSpan.FromSeconds(3), true), (TimeSpan.Zero, false));
+        var slow = a.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct);
+        await Task.Delay(1500, Ct);
+        Assert.Equal(1, await b.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct));
+        await slow;
+
+        await using var db = await Db.CreateDbContextAsync(Ct);
+        var message = await db.Outbox.AsNoTracking().SingleAsync(m => m.Id == messageId, Ct);
+        Assert.Equal((OutboxStates.Delivered, 1, null), (message.State, message.Attempts, message.LastError));
+        Assert.Single(fixture.Sandbox.Lis.Handlings, h => h.MessageId == messageId);
+    }
+
+    [Fact]
+    public async Task A_job_lease_is_held_by_one_instance_and_taken_over_when_it_expires()
+    {
+        await using var other = fixture.Factory.WithWebHostBuilder(_ => { });
+        var mine = fixture.Factory.Services.GetRequiredService<JobLeases>();
+        var theirs = other.Services.GetRequiredService<JobLeases>();
+        var name = "test-" + Guid.NewGuid().ToString("N")[..8];
+
+        var attempts = await Task.WhenAll(mine.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct), theirs.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct));
+        Assert.Single(attempts, held => held);
+        var (holder, waiter) = attempts[0] ? (mine, theirs) : (theirs, mine);
+        Assert.True(await holder.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct)); // renewal
+        Assert.False(await waiter.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct));
+
+        await Task.Delay(1200, Ct); // the holder "died": its lease runs out
+        Assert.True(await waiter.TryAcquireAsync(name, TimeSpan.FromSeconds(30), Ct));
+        Assert.False(await holder.TryAcquireAsync(name, TimeSpan.FromSeconds(30), Ct));
+        Assert.Null(await holder.RunExclusiveAsync<int>(name, TimeSpan.FromSeconds(30), _ => Task.FromResult(1), Ct));
+
+        await waiter.ReleaseAsync(name); // given back after a pass: anyone may run the next one at once
+        Assert.Equal(7, await holder.RunExclusiveAsync(name, TimeSpan.FromSeconds(30), _ => Task.FromResult(7), Ct));
+    }
+}
