@@ -14,38 +14,66 @@ install_missing() {
   [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
   [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  [ -x /usr/sbin/nginx ] || need+=(nginx)
   if [ ${#need[@]} -eq 0 ]; then return 0; fi
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing packages: ${need[*]} (run as root to install them, or install them yourself)." >&2
     return 0
   fi
-  echo "Installing: ${need[*]}"
-  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+  apt_install "${need[@]}"
 }
 
-# PostgreSQL for the Storage:Provider=Postgres test: installed (as root) and started on 127.0.0.1 only.
+# apt-get install without letting the packages start their services (nginx's default site, a Redis on 6379, the
+# PostgreSQL cluster): this script starts what the tests need on 127.0.0.1 itself, and stops it after.
+apt_install() {
+  echo "Installing: $*"
+  local policy_added=0 code=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; policy_added=1; fi
+  { apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1; } || code=1
+  if [ "$policy_added" -eq 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+  return $code
+}
+
+# Services this script started are stopped when it ends (what was already running is left alone).
+STARTED=()
+stop_started() {
+  for service in "${STARTED[@]}"; do
+    case "$service" in
+      postgres) pg_ctlcluster "$(ls /usr/lib/postgresql | sort -n | tail -1)" main stop >/dev/null 2>&1 || true ;;
+      redis) redis-cli -p 6391 shutdown nosave >/dev/null 2>&1 || true ;;
+    esac
+  done
+}
+trap stop_started EXIT
+
+# PostgreSQL for the Storage:Provider=Postgres tests and the cluster e2e test: installed (as root) and started on
+# 127.0.0.1 only. nginx (installed above) is started by the cluster test itself with its own configuration.
 start_postgres() {
   if [ "$(id -u)" -ne 0 ]; then return 0; fi
   if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-    echo "Installing: postgresql"
-    { apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1; } || { echo "PostgreSQL not installed; its test will report skipped."; return 0; }
+    apt_install postgresql || { echo "PostgreSQL not installed; its tests will report skipped."; return 0; }
   fi
   local version
   version=$(ls /usr/lib/postgresql | sort -n | tail -1)
-  pg_lsclusters 2>/dev/null | grep -q "^$version *main .*online" || pg_ctlcluster "$version" main start || return 0
+  if ! pg_lsclusters 2>/dev/null | grep -q "^$version *main .*online"; then
+    pg_ctlcluster "$version" main start || return 0
+    STARTED+=(postgres)
+  fi
   runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='workstation'" | grep -q 1 \
     || runuser -u postgres -- psql -qc "CREATE ROLE workstation LOGIN CREATEDB PASSWORD 'workstation-test'" >/dev/null
   export WORKSTATION_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=workstation;Password=workstation-test"
 }
 
-# Redis for the SignalR backplane test: started on 127.0.0.1 only, on its own port.
+# Redis for the scale-out tests (notifications across instances, the cluster e2e test): started on 127.0.0.1 only,
+# on its own port.
 start_redis() {
   if [ "$(id -u)" -ne 0 ]; then return 0; fi
   if ! command -v redis-server >/dev/null 2>&1; then
-    echo "Installing: redis-server"
-    { apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null 2>&1; } || { echo "Redis not installed; its test will report skipped."; return 0; }
+    apt_install redis-server || { echo "Redis not installed; its tests will report skipped."; return 0; }
   fi
-  redis-cli -p 6391 ping >/dev/null 2>&1 || redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no --daemonize yes >/dev/null
+  if ! redis-cli -p 6391 ping >/dev/null 2>&1; then
+    redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no --daemonize yes >/dev/null && STARTED+=(redis)
+  fi
   export WORKSTATION_TEST_REDIS="127.0.0.1:6391"
 }
 
@@ -53,8 +81,7 @@ start_redis() {
 # tools/node/package-lock.json.
 install_node_tools() {
   if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
-    echo "Installing: nodejs npm"
-    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null
+    apt_install nodejs npm
   fi
   if [ ! -x tools/node/node_modules/.bin/redocly ] || [ ! -f tools/node/node_modules/axe-core/axe.min.js ]; then
     (cd tools/node && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci failed: the OpenAPI lint and accessibility tests will fail."

@@ -26,14 +26,22 @@ public class BrowserFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(10_000);
         Server = await PortalServer.StartAsync();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchChromiumAsync(_playwright, ExtraArgs);
+    }
+
+    /// <summary>Debian's Chromium, headless, with the switches this machine needs.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright, IEnumerable<string> extraArgs)
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Chromium not found at {ChromiumPath}. Run ./test.sh as root (it installs Debian's chromium) or set WORKSTATION_CHROMIUM.");
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
             Args =
             [
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", .. ExtraArgs,
+                "--disable-component-update", "--disable-sync", .. extraArgs,
             ],
         });
     }

@@ -22,6 +22,10 @@ public sealed class OrdersOptions
     /// <summary>How far back "not checked" orders are re-checked.</summary>
     [Range(typeof(TimeSpan), "00:10:00", "7.00:00:00")]
     public TimeSpan RecheckWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>false: this instance runs no re-check worker (others on the same database do; each unchecked order is
+    /// claimed by one of them). For instances that only serve pages.</summary>
+    public bool RunRecheck { get; set; } = true;
 }
 
 /// <summary>A check that was "not checked" and has now been re-checked: clear, or late duplicates the doctor must decide.</summary>
@@ -46,6 +50,11 @@ public sealed class RecheckService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.CurrentValue.RunRecheck)
+        {
+            logger.LogInformation("Re-check worker is off on this instance (Orders:RunRecheck=false)");
+            return;
+        }
         using var recovered = availability.Subscribe(Wake);
         await _loop.RunAsync(() => options.CurrentValue.RecheckInterval, RunOnceAsync, logger, "Re-check", stoppingToken);
     }

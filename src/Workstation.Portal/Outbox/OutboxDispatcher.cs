@@ -192,7 +192,8 @@ public sealed class OutboxDispatcher(
         }
         if (wanted.Count == 0) return [];
 
-        var owner = Guid.NewGuid().ToString("N");
+        var owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}"; // the process id tells operators who holds a message
+        if (owner.Length > 40) owner = owner[..40];
         var leaseUntil = now + o.Lease;
         await db.Outbox
             .Where(m => wanted.Contains(m.Id)
