@@ -234,8 +234,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, Locale = "zh-CN" });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
-        page.Console += (_, m) => File.AppendAllText("/tmp/cluster-console.log", $"{m.Type}: {m.Text}\n");
-        page.RequestFailed += (_, r) => File.AppendAllText("/tmp/cluster-console.log", $"failed: {r.Url} {r.Failure}\n");
+        page.Console += (_, m) => File.AppendAllText(Path.Combine(LogDirectory, "browser-console.log"), $"{m.Type}: {m.Text}\n");
+        page.RequestFailed += (_, r) => File.AppendAllText(Path.Combine(LogDirectory, "browser-console.log"), $"failed: {r.Url} {r.Failure}\n");
         return page;
     }
 
