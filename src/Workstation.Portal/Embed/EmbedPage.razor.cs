@@ -32,6 +32,8 @@ public partial class EmbedPage : IDisposable
 
     private string Status => _badge.Status.ToString().ToLowerInvariant();
 
+    private bool _started;
+
     protected override async Task OnInitializedAsync()
     {
         if (Token is not null && await Session.ResumeAsync(Token, _stop.Token)) _context = Session.Context;
@@ -39,7 +41,11 @@ public partial class EmbedPage : IDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!firstRender || _context is null) return;
+        // Not `firstRender`: when the session is not in this instance's memory (it was launched through another
+        // instance, or this one restarted), OnInitializedAsync is still reading it from the database at the first
+        // render, and the badge would never start. Start once, after the first render that has the context.
+        if (_started || _context is null) return;
+        _started = true;
         _subscriptions.Add(Rechecks.Subscribe(OnRechecked));
         // The platform is back: an amber badge re-checks at once rather than at its next retry.
         _subscriptions.Add(Availability.Subscribe(() =>
