@@ -15,7 +15,9 @@ public sealed class EscalationWorker(AlertService alerts, IOptionsMonitor<Alerts
 }
 
 /// <summary>Pushes alert changes to external clients on the hub (the embed script in HIS pages, other apps).</summary>
-public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub> hub) : IHostedService
+public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub> hub, LocalHubConnections local, Notifications.IClusterBus bus,
+    ILogger<AlertHubBridge> logger)
+    : IHostedService
 {
     private IDisposable? _subscription;
 
@@ -28,8 +30,38 @@ public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub>
     private void OnAlert(CriticalValueAlert alert)
     {
         var message = AlertMessage.From(alert);
-        _ = hub.Clients.Group(AlertHub.DoctorGroup(alert.AccountableDoctorId)).SendAsync("alert", message);
-        _ = hub.Clients.Group(AlertHub.EncounterGroup(alert.EncounterId)).SendAsync("alert-awareness", message);
+        _ = SendAsync(AlertHub.DoctorGroup(alert.AccountableDoctorId), "alert", message);
+        _ = SendAsync(AlertHub.EncounterGroup(alert.EncounterId), "alert-awareness", message);
+    }
+
+    /// <summary>To the group (every instance's connections, through the backplane when there is one); if that fails
+    /// (Redis down), to this instance's connections of the group directly.</summary>
+    private async Task SendAsync(string group, string method, AlertMessage message)
+    {
+        if (bus.Connected) // known down: do not wait for the backplane's timeout
+        {
+            try
+            {
+                await hub.Clients.Group(group).SendAsync(method, message);
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Alert {Alert} to hub group {Group} not sent through the backplane ({Error}); sending to this instance's connections",
+                    message.Id, group, ex.Message);
+            }
+        }
+        foreach (var connectionId in local.In(group))
+        {
+            try
+            {
+                await hub.Clients.Client(connectionId).SendAsync(method, message);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Alert {Alert} not sent to hub connection {Connection}: {Error}", message.Id, connectionId, ex.Message);
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

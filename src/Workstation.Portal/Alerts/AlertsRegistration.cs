@@ -18,6 +18,7 @@ public static class AlertsRegistration
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AlertsOptions>().Bind(configuration.GetSection(AlertsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AlertNotifier>();
+        services.AddSingleton<LocalHubConnections>();
         services.AddSingleton<AlertService>();
         services.AddTransient<IOutboxSender, LisHandlingSender>();
         services.AddHostedService<EscalationWorker>();

@@ -11,11 +11,16 @@ public interface IClusterBus
     void Publish(string channel, string payload);
 
     IDisposable Subscribe(string channel, Action<string> handler);
+
+    /// <summary>False while the bus between instances is down (Redis unreachable); always true for one instance.</summary>
+    bool Connected { get; }
 }
 
 /// <summary>One instance: nothing to carry.</summary>
 internal sealed class LocalClusterBus : IClusterBus
 {
+    public bool Connected => true;
+
     public void Publish(string channel, string payload)
     {
     }
@@ -34,6 +39,8 @@ internal sealed class LocalClusterBus : IClusterBus
 /// told), the connection is retried in the background, and health says degraded until it is back.</summary>
 internal sealed class RedisClusterBus(IConnectionMultiplexer redis, ILogger<RedisClusterBus> logger) : IClusterBus, IHealthCheck
 {
+    public bool Connected => redis.IsConnected;
+
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
     public void Publish(string channel, string payload)

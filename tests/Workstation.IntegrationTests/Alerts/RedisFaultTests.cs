@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Workstation.IntegrationTests.Doctor;
+using Workstation.IntegrationTests.Portal;
+using Workstation.Portal.Alerts;
+using Workstation.Portal.Launch;
+using Workstation.Sandbox;
+
+namespace Workstation.IntegrationTests.Alerts;
+
+/// <summary>Redis goes down under two instances and comes back: alerts still reach the doctor on the instance that
+/// received them (Blazor notifier and hub), the portal stays up with health "degraded", and delivery across instances
+/// resumes when Redis is back. The test runs its own redis-server on a free port (./test.sh installs the package).</summary>
+public sealed class RedisFaultTests
+{
+    private const string RedisServer = "/usr/bin/redis-server";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task With_redis_down_alerts_reach_the_doctor_on_the_same_instance_health_is_degraded_and_it_recovers()
+    {
+        if (!File.Exists(RedisServer)) Assert.Skip($"{RedisServer} not installed (./test.sh installs redis-server as root).");
+        var port = FreePort();
+        using var redis = StartRedis(port);
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 }, cancellationToken: Ct);
+        var dataDir = Directory.CreateTempSubdirectory("ws-redis-fault").FullName;
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000" };
+        await using var a = new WebApplicationFactory<Program>().WithWebHostBuilder(b => PortalFixture.Configure(b, sandbox, dataDir, settings));
+        await using var b = new WebApplicationFactory<Program>().WithWebHostBuilder(b2 => PortalFixture.Configure(b2, sandbox, dataDir, settings));
+        _ = b.Server;
+        await WaitForHealthAsync(a, "Healthy");
+
+        // The doctor's hub connection (the HIS page's banner) is on A.
+        var launches = a.Services.GetRequiredService<LaunchService>();
+        var request = LaunchTests.Zhang("E-RF");
+        request.DoctorId = "D-RF";
+        var (code, _) = await launches.IssueCodeAsync(request.ToContext("test-his"), null, Ct);
+        var token = (await launches.RedeemCodeAsync(code, Ct)).Token!;
+        var onHub = new System.Collections.Concurrent.ConcurrentQueue<AlertMessage>();
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(a.Server.BaseAddress, "hubs/alerts?s=" + Uri.EscapeDataString(token)), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => a.Server.CreateHandler();
+                o.Transports = HttpTransportType.LongPolling;
+            })
+            .Build();
+        hub.On<AlertMessage>("alert", onHub.Enqueue);
+        await hub.StartAsync(Ct);
+        var onCircuitA = new System.Collections.Concurrent.ConcurrentQueue<CriticalValueAlert>();
+        var onCircuitB = new System.Collections.Concurrent.ConcurrentQueue<CriticalValueAlert>();
+        using var subscriptionA = a.Services.GetRequiredService<AlertNotifier>().Subscribe(onCircuitA.Enqueue);
+        using var subscriptionB = b.Services.GetRequiredService<AlertNotifier>().Subscribe(onCircuitB.Enqueue);
+
+        // With Redis up, an alert reaches the hub through the backplane (and the connection is fully set up, groups and
+        // replay done, before Redis goes).
+        var before = "rf-up-" + Guid.NewGuid().ToString("N")[..8];
+        await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(before, orderingDoctor: "D-RF", encounter: "E-RF"), PortalFixture.LisSecret), Ct);
+        await WaitUntilAsync(() => onHub.Any(m => onCircuitA.Any(c => c.EventId == before && c.Id == m.Id)), "the first alert on A's hub");
+
+        // Redis stops.
+        redis.Kill();
+        await redis.WaitForExitAsync(Ct);
+        await WaitForHealthAsync(a, "Degraded");
+        var down = "rf-down-" + Guid.NewGuid().ToString("N")[..8];
+        var response = await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(down, orderingDoctor: "D-RF", encounter: "E-RF"), PortalFixture.LisSecret), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode); // stored; the portal stays up
+        await WaitUntilAsync(() => onHub.Any(m => m.AccountableDoctorId == "D-RF" && onCircuitA.Any(c => c.EventId == down && c.Id == m.Id)), "the alert on A's hub and circuits");
+        Assert.DoesNotContain(onCircuitB, x => x.EventId == down); // nothing crosses while Redis is down
+        Assert.Equal(HttpStatusCode.OK, (await a.CreateClient().GetAsync("/health/live", Ct)).StatusCode);
+        var ready = await ReadyAsync(a);
+        Assert.Equal("Degraded", ready.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+
+        // Redis returns: health recovers and alerts cross instances again.
+        using var again = StartRedis(port);
+        await WaitForHealthAsync(a, "Healthy", TimeSpan.FromSeconds(40));
+        await WaitForHealthAsync(b, "Healthy", TimeSpan.FromSeconds(40));
+        await Task.Delay(1000, Ct); // subscriptions re-established
+        var back = "rf-back-" + Guid.NewGuid().ToString("N")[..8];
+        response = await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(back, orderingDoctor: "D-RF", encounter: "E-RF"), PortalFixture.LisSecret), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await WaitUntilAsync(() => onCircuitB.Any(x => x.EventId == back), "the alert on B's circuits after Redis returned");
+        again.Kill();
+    }
+
+    private static Process StartRedis(int port)
+    {
+        var process = Process.Start(new ProcessStartInfo(RedisServer, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        {
+            RedirectStandardOutput = true, UseShellExecute = false,
+        })!;
+        process.BeginOutputReadLine();
+        for (var i = 0; i < 50; i++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return process;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        throw new InvalidOperationException("redis-server did not start");
+    }
+
+    private static async Task<JsonElement> ReadyAsync(WebApplicationFactory<Program> portal)
+    {
+        var response = await portal.CreateClient().GetAsync("/health/ready", Ct);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+    }
+
+    private static async Task WaitForHealthAsync(WebApplicationFactory<Program> portal, string redisStatus, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var ready = await ReadyAsync(portal);
+            last = ready.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString();
+            if (last == redisStatus) return;
+            await Task.Delay(250, Ct);
+        }
+        throw new TimeoutException($"redis health stayed {last}, expected {redisStatus}");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("not seen within 15 s: " + what);
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
