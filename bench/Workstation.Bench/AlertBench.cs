@@ -28,7 +28,7 @@ public static class AlertBench
         Console.WriteLine("clients | webhook→client p50/p95/p99 ms | bare send-to-one p50/p95/p99 | bare broadcast-to-all (last client) p50/p95/p99 | memory/connection | errors");
         foreach (var clients in clientCounts)
         {
-            var tokens = await IssueSessionsAsync(env, clients);
+            var tokens = await IssueSessionsAsync(env.Portal, clients);
             Percentiles portal;
             double portalMemory;
             GC.Collect();
@@ -36,7 +36,7 @@ public static class AlertBench
             await using (var portalClients = await ClientSet.ConnectAsync(i => new Uri(env.PortalUrl, "hubs/alerts?s=" + Uri.EscapeDataString(tokens[i])), clients, "alert"))
             {
                 portalMemory = (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)clients;
-                portal = await MeasureAsync(portalClients, alertsPerLevel, clients, (i, id) => PostWebhookAsync(env, i, id), 1);
+                portal = await MeasureAsync(portalClients, alertsPerLevel, clients, (i, id) => PostWebhookAsync(env.PortalUrl, i, id), 1);
             }
             Percentiles one, all;
             await using (var bareClients = await ClientSet.ConnectAsync(i => new Uri(bare.Url, "hub?doctor=B" + i), clients, "alert"))
@@ -50,9 +50,33 @@ public static class AlertBench
         Console.WriteLine("memory/connection: managed heap growth of this process (portal server + .NET client) per portal hub connection.");
     }
 
-    private static async Task<string[]> IssueSessionsAsync(BenchEnvironment env, int count)
+    /// <summary>Webhook → client delivery with <paramref name="clients"/> hub clients on one instance, and the same clients
+    /// spread over two instances sharing a database file and a Redis backplane (webhooks posted to the first, so about
+    /// half the deliveries cross Redis), in the same run.</summary>
+    public static async Task RunClusterAsync(BenchEnvironment env, string redis, int clients, int alerts)
     {
-        var launches = env.Portal.Services.GetRequiredService<LaunchService>();
+        Console.WriteLine();
+        Console.WriteLine($"Critical value webhook → doctor's SignalR client: one instance vs two instances over Redis ({redis}), " +
+                          $"{clients} clients, {alerts} alerts per series, one at a time");
+        Console.WriteLine("setup                | webhook→client p50/p95/p99 ms | errors");
+        string[] withRedis = [$"--ConnectionStrings:Redis={redis}"];
+        var (a, aUrl) = await env.StartExtraPortalAsync("cluster.db", withRedis);
+        var (_, bUrl) = await env.StartExtraPortalAsync("cluster.db", withRedis);
+        var single = await IssueSessionsAsync(env.Portal, clients);
+        var shared = await IssueSessionsAsync(a, clients);
+        Percentiles one, two;
+        await using (var set = await ClientSet.ConnectAsync(i => new Uri(env.PortalUrl, "hubs/alerts?s=" + Uri.EscapeDataString(single[i])), clients, "alert"))
+            one = await MeasureAsync(set, alerts, clients, (i, id) => PostWebhookAsync(env.PortalUrl, i, id), 1);
+        await using (var set = await ClientSet.ConnectAsync(i => new Uri(i % 2 == 0 ? aUrl : bUrl, "hubs/alerts?s=" + Uri.EscapeDataString(shared[i])), clients, "alert"))
+            two = await MeasureAsync(set, alerts, clients, (i, id) => PostWebhookAsync(aUrl, i, id), 1);
+        Console.WriteLine($"one instance         | {one.P50,6:F1} {one.P95,6:F1} {one.P99,6:F1} | {one.Errors}");
+        Console.WriteLine($"two, Redis backplane | {two.P50,6:F1} {two.P95,6:F1} {two.P99,6:F1} | {two.Errors}");
+        Console.WriteLine($"ratio p99 two/one: {two.P99 / one.P99:F2} (goal ≤ 1.5)");
+    }
+
+    internal static async Task<string[]> IssueSessionsAsync(WebApplication portal, int count)
+    {
+        var launches = portal.Services.GetRequiredService<LaunchService>();
         var tokens = new string[count];
         for (var i = 0; i < count; i++)
         {
@@ -90,7 +114,7 @@ public static class AlertBench
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    private static async Task PostWebhookAsync(BenchEnvironment env, int doctor, string eventId)
+    private static async Task PostWebhookAsync(Uri portalUrl, int doctor, string eventId)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
@@ -104,7 +128,7 @@ public static class AlertBench
             },
         }, JsonSerializerOptions.Web);
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(env.PortalUrl, "api/v1/webhooks/lis")) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(portalUrl, "api/v1/webhooks/lis")) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add(WebhookEndpoints.TimestampHeader, ts);
         request.Headers.Add(WebhookEndpoints.SignatureHeader, WebhookEndpoints.Sign(BenchEnvironment.LisSecret, ts, body));

@@ -23,15 +23,35 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public Uri PortalUrl { get; private set; } = null!;
 
+    private readonly List<WebApplication> _extraPortals = [];
+
     public static async Task<BenchEnvironment> StartAsync(IEnumerable<string>? extraArgs = null)
     {
         var env = new BenchEnvironment();
         env.Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
+        (env.Portal, env.PortalUrl) = await env.StartPortalAsync("bench.db", extraArgs);
+        env.Sandbox.His.PortalUrl = env.PortalUrl.ToString().TrimEnd('/');
+        env.Sandbox.His.Registration = new Workstation.Sandbox.His.HisRegistration("bench-his", ApiKey, "bench-launch-secret-0123456789abcdef");
+        return env;
+    }
+
+    /// <summary>One more portal on the same simulators (e.g. a second instance on a shared database file and Redis);
+    /// stopped with the environment.</summary>
+    public async Task<(WebApplication App, Uri Url)> StartExtraPortalAsync(string databaseFile, IEnumerable<string>? extraArgs)
+    {
+        var started = await StartPortalAsync(databaseFile, extraArgs);
+        _extraPortals.Add(started.App);
+        return started;
+    }
+
+    private async Task<(WebApplication App, Uri Url)> StartPortalAsync(string databaseFile, IEnumerable<string>? extraArgs)
+    {
+        var env = this;
         string[] args =
         [
             "--environment=Bench",
             "--Urls=http://127.0.0.1:0",
-            $"--Storage:ConnectionString=Data Source={Path.Combine(env._dir, "bench.db")}",
+            $"--Storage:ConnectionString=Data Source={Path.Combine(env._dir, databaseFile)}",
             $"--Platform:BaseUrl={env.Sandbox.PlatformUrl}",
             $"--Platform:Username={new SandboxOptions().PlatformUsername}",
             $"--Platform:Password={new SandboxOptions().PlatformPassword}",
@@ -52,18 +72,20 @@ public sealed class BenchEnvironment : IAsyncDisposable
             $"--BloodUse:Clients:0:Id={BloodUseClient}",
             $"--BloodUse:Clients:0:PasswordHash={Workstation.Portal.BloodUse.BloodUsePasswordHash.Create(BloodUsePassword)}",
         ];
-        env.Portal = PortalApplication.CreateBuilder([.. args, .. extraArgs ?? []]).Build();
-        env.Portal.UsePortal();
-        await env.Portal.StartAsync();
-        var address = env.Portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        env.PortalUrl = new Uri($"http://localhost:{new Uri(address).Port}/");
-        env.Sandbox.His.PortalUrl = env.PortalUrl.ToString().TrimEnd('/');
-        env.Sandbox.His.Registration = new Workstation.Sandbox.His.HisRegistration("bench-his", ApiKey, "bench-launch-secret-0123456789abcdef");
-        return env;
+        var portal = PortalApplication.CreateBuilder([.. args, .. extraArgs ?? []]).Build();
+        portal.UsePortal();
+        await portal.StartAsync();
+        var address = portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (portal, new Uri($"http://localhost:{new Uri(address).Port}/"));
     }
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var extra in _extraPortals)
+        {
+            await extra.StopAsync();
+            await extra.DisposeAsync();
+        }
         await Portal.StopAsync();
         await Portal.DisposeAsync();
         await Sandbox.DisposeAsync();

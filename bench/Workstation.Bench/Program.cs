@@ -1,5 +1,7 @@
 // Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
 //   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review|cards [--write-behind]|blood-use] [--requests N] [--decisions N]
+//   ... -- circuits [--circuits 500]            memory per idle Blazor circuit (Chromium)
+//   ... -- alerts-cluster [--redis host:port] [--clients 5000]   hub delivery, one instance vs two over Redis
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
@@ -28,3 +30,10 @@ if (what is "all" or "cards") await CardsBench.RunAsync(env, requests: what == "
 if (what is "all" or "cards" or "blood-use") await CardsBench.RunBloodUseAsync(env, requests);
 if (what is "all") ReportBench.Run(renders: 200);
 if (what is "all" or "review") await ReviewBench.RunAsync(env, decisions, requests: Math.Min(requests, 100));
+if (what is "circuits") await CircuitBench.RunAsync(env, circuits: args.SkipWhile(a => a != "--circuits").Skip(1).Select(int.Parse).FirstOrDefault(500));
+if (what is "alerts-cluster")
+{
+    // --redis host:port (./test.sh starts one on 127.0.0.1:6391)
+    var redis = args.SkipWhile(a => a != "--redis").Skip(1).FirstOrDefault() ?? Environment.GetEnvironmentVariable("WORKSTATION_TEST_REDIS") ?? "127.0.0.1:6391";
+    await AlertBench.RunClusterAsync(env, redis, clients: args.SkipWhile(a => a != "--clients").Skip(1).Select(int.Parse).FirstOrDefault(5000), alerts: 300);
+}
