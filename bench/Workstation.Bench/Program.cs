@@ -1,11 +1,25 @@
 // Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
-//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review|cards [--write-behind]|blood-use] [--requests N] [--decisions N]
+//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review|cards [--write-behind]|blood-use]
+//       [--requests N] [--decisions N]
+//       [--pinned]              orders only: the portal in its own process (taskset -c 0), this process on core 1
+//       [--postgres "<conn>"]   the portal on PostgreSQL (a database of its own, dropped afterwards), e.g.
+//                               "Host=127.0.0.1;Port=5432;Username=workstation;Password=…"
+//       [--concurrency 20,50,200] [--latency 0,50]   orders only: which series
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
-var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+var what = args.FirstOrDefault(a => !a.StartsWith("--") && !IsOptionValue(a)) ?? "all";
 var requests = args.SkipWhile(a => a != "--requests").Skip(1).Select(int.Parse).FirstOrDefault(2000);
 var decisions = args.SkipWhile(a => a != "--decisions").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
+var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
+var concurrency = List("--concurrency");
+var latency = List("--latency");
+var pinned = args.Contains("--pinned");
+if (pinned && what != "orders")
+{
+    Console.Error.WriteLine("--pinned runs the portal in its own process: only the 'orders' bench supports it.");
+    return;
+}
 
 var header = $"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}";
 if (what == "reports")
@@ -18,9 +32,11 @@ if (what == "reports")
 
 // --write-behind: health-card verify answers before its usage log is committed (HealthCard:WaitForUsageLogCommit=false).
 var writeBehind = args.Contains("--write-behind");
-await using var env = await BenchEnvironment.StartAsync(writeBehind ? ["--HealthCard:WaitForUsageLogCommit=false"] : null);
+await using var env = await BenchEnvironment.StartAsync(writeBehind ? ["--HealthCard:WaitForUsageLogCommit=false"] : null,
+    new BenchSetup(pinned, postgres));
 Console.WriteLine(header);
-if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests);
+Console.WriteLine($"portal process {env.PortalProcessId}");
+if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests, concurrency, latency);
 if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
 if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
 if (what is "all" or "outbox") await OutboxBench.RunAsync(env, uploads: 10_000);
@@ -28,3 +44,11 @@ if (what is "all" or "cards") await CardsBench.RunAsync(env, requests: what == "
 if (what is "all" or "cards" or "blood-use") await CardsBench.RunBloodUseAsync(env, requests);
 if (what is "all") ReportBench.Run(renders: 200);
 if (what is "all" or "review") await ReviewBench.RunAsync(env, decisions, requests: Math.Min(requests, 100));
+
+bool IsOptionValue(string a)
+{
+    var i = Array.IndexOf(args, a);
+    return i > 0 && args[i - 1] is "--requests" or "--decisions" or "--postgres" or "--concurrency" or "--latency";
+}
+
+int[]? List(string name) => args.SkipWhile(a => a != name).Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault();
