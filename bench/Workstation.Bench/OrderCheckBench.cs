@@ -16,7 +16,7 @@ public static class OrderCheckBench
 {
     private sealed record Path(string Name, DemoPatient Patient, string ExpectedStatus);
 
-    public static async Task RunAsync(BenchEnvironment env, int requests, int[]? concurrencies = null, int[]? latencies = null)
+    public static async Task RunAsync(BenchEnvironment env, int requests, int[]? concurrencies = null, int[]? latencies = null, string? only = null)
     {
         concurrencies ??= [20, 50, 200];
         latencies ??= [0, 50];
@@ -25,6 +25,7 @@ public static class OrderCheckBench
             new("common", DemoWorld.FindByHisId("P1003")!, "clear"),
             new("duplicates", DemoWorld.FindByHisId("P1001")!, "duplicates"),
         ];
+        if (only is not null) paths = [.. paths.Where(p => p.Name == only)];
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1000, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
 

@@ -4,7 +4,7 @@
 //       [--pinned]              orders only: the portal in its own process (taskset -c 0), this process on core 1
 //       [--postgres "<conn>"]   the portal on PostgreSQL (a database of its own, dropped afterwards), e.g.
 //                               "Host=127.0.0.1;Port=5432;Username=workstation;Password=…"
-//       [--concurrency 20,50,200] [--latency 0,50]   orders only: which series
+//       [--concurrency 20,50,200] [--latency 0,50] [--path common|duplicates]   orders only: which series
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
@@ -15,6 +15,7 @@ var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
 var concurrency = List("--concurrency");
 var latency = List("--latency");
 var pinned = args.Contains("--pinned");
+var path = args.SkipWhile(a => a != "--path").Skip(1).FirstOrDefault();
 if (pinned && what != "orders")
 {
     Console.Error.WriteLine("--pinned runs the portal in its own process: only the 'orders' bench supports it.");
@@ -36,7 +37,7 @@ await using var env = await BenchEnvironment.StartAsync(writeBehind ? ["--Health
     new BenchSetup(pinned, postgres));
 Console.WriteLine(header);
 Console.WriteLine($"portal process {env.PortalProcessId}");
-if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests, concurrency, latency);
+if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests, concurrency, latency, path);
 if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
 if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
 if (what is "all" or "outbox") await OutboxBench.RunAsync(env, uploads: 10_000);
@@ -48,7 +49,7 @@ if (what is "all" or "review") await ReviewBench.RunAsync(env, decisions, reques
 bool IsOptionValue(string a)
 {
     var i = Array.IndexOf(args, a);
-    return i > 0 && args[i - 1] is "--requests" or "--decisions" or "--postgres" or "--concurrency" or "--latency";
+    return i > 0 && args[i - 1] is "--requests" or "--decisions" or "--postgres" or "--path" or "--concurrency" or "--latency";
 }
 
 int[]? List(string name) => args.SkipWhile(a => a != name).Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault();
