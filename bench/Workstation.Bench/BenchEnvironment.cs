@@ -57,7 +57,10 @@ public sealed class BenchEnvironment : IAsyncDisposable
         {
             env._postgresServer = server;
             env._postgresDatabase = "workstation_bench_" + Guid.NewGuid().ToString("N")[..10];
-            storage = $"{server};Database={env._postgresDatabase}";
+            // Npgsql's default pool (100 connections) reaches PostgreSQL's default max_connections (100) at 200 concurrent
+            // duplicate checks ("too many clients" → 500s): bounded as a deployment would be, unless the caller says otherwise.
+            var pool = server.Contains("Pool Size", StringComparison.OrdinalIgnoreCase) ? "" : ";Maximum Pool Size=32";
+            storage = $"{server};Database={env._postgresDatabase}{pool}";
         }
         else
         {
