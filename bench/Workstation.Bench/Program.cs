@@ -1,13 +1,28 @@
 // Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
-//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review|cards [--write-behind]|blood-use] [--requests N] [--decisions N]
-//   ... -- circuits [--circuits 500]            memory per idle Blazor circuit (Chromium)
-//   ... -- alerts-cluster [--redis host:port] [--clients 5000]   hub delivery, one instance vs two over Redis
+//   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review|cards [--write-behind]|blood-use]
+//       [--requests N] [--decisions N]
+//       [--pinned]              orders only: the portal in its own process (taskset -c 0), this process on core 1
+//       [--postgres "<conn>"]   the portal on PostgreSQL (a database of its own, dropped afterwards), e.g.
+//                               "Host=127.0.0.1;Port=5432;Username=workstation;Password=…"
+//       [--concurrency 20,50,200] [--latency 0,50] [--path common|duplicates]   orders only: which series
+//   ... -- circuits [--circuits 500]                               memory per idle Blazor circuit (Chromium)
+//   ... -- alerts-cluster [--redis host:port] [--clients 5000]     hub delivery, one instance vs two over Redis
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
-var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+var what = args.FirstOrDefault(a => !a.StartsWith("--") && !IsOptionValue(a)) ?? "all";
 var requests = args.SkipWhile(a => a != "--requests").Skip(1).Select(int.Parse).FirstOrDefault(2000);
 var decisions = args.SkipWhile(a => a != "--decisions").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
+var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
+var concurrency = List("--concurrency");
+var latency = List("--latency");
+var pinned = args.Contains("--pinned");
+var path = args.SkipWhile(a => a != "--path").Skip(1).FirstOrDefault();
+if (pinned && what != "orders")
+{
+    Console.Error.WriteLine("--pinned runs the portal in its own process: only the 'orders' bench supports it.");
+    return;
+}
 
 var header = $"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}";
 if (what == "reports")
@@ -20,9 +35,11 @@ if (what == "reports")
 
 // --write-behind: health-card verify answers before its usage log is committed (HealthCard:WaitForUsageLogCommit=false).
 var writeBehind = args.Contains("--write-behind");
-await using var env = await BenchEnvironment.StartAsync(writeBehind ? ["--HealthCard:WaitForUsageLogCommit=false"] : null);
+await using var env = await BenchEnvironment.StartAsync(writeBehind ? ["--HealthCard:WaitForUsageLogCommit=false"] : null,
+    new BenchSetup(pinned, postgres));
 Console.WriteLine(header);
-if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests);
+Console.WriteLine($"portal process {env.PortalProcessId}");
+if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests, concurrency, latency, path);
 if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
 if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
 if (what is "all" or "outbox") await OutboxBench.RunAsync(env, uploads: 10_000);
@@ -37,3 +54,12 @@ if (what is "alerts-cluster")
     var redis = args.SkipWhile(a => a != "--redis").Skip(1).FirstOrDefault() ?? Environment.GetEnvironmentVariable("WORKSTATION_TEST_REDIS") ?? "127.0.0.1:6391";
     await AlertBench.RunClusterAsync(env, redis, clients: args.SkipWhile(a => a != "--clients").Skip(1).Select(int.Parse).FirstOrDefault(5000), alerts: 300);
 }
+
+bool IsOptionValue(string a)
+{
+    var i = Array.IndexOf(args, a);
+    return i > 0 && args[i - 1] is "--requests" or "--decisions" or "--postgres" or "--path" or "--concurrency" or "--latency"
+        or "--circuits" or "--redis" or "--clients";
+}
+
+int[]? List(string name) => args.SkipWhile(a => a != name).Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault();

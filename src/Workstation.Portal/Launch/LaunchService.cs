@@ -82,17 +82,24 @@ public sealed class LaunchService(
     /// <summary>Server to server: HIS posts the context with its API key and gets a one-time code for the iframe URL.</summary>
     public async Task<(string Code, DateTime ExpiresAt)> IssueCodeAsync(LaunchContext context, string? next, CancellationToken cancellationToken)
     {
+        var (code, ticket) = NewCode(context, next);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.LaunchTickets.Add(ticket);
+        await db.SaveChangesAsync(cancellationToken);
+        return (code, ticket.ExpiresAt);
+    }
+
+    /// <summary>A one-time code and its ticket, not yet stored: the caller stores the ticket (e.g. in the same transaction
+    /// as the order check it leads to) before handing out the code.</summary>
+    public (string Code, LaunchTicket Ticket) NewCode(LaunchContext context, string? next)
+    {
         var (token, hash) = NewToken();
         var now = time.GetUtcNow().UtcDateTime;
-        var expires = now + options.CurrentValue.CodeLifetime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.LaunchTickets.Add(new LaunchTicket
+        return (token, new LaunchTicket
         {
             Id = hash, Kind = LaunchTicket.CodeKind, ClientId = context.ClientId, EncounterId = context.EncounterId,
-            ContextJson = JsonSerializer.Serialize(context), Next = next, CreatedAt = now, ExpiresAt = expires,
+            ContextJson = JsonSerializer.Serialize(context), Next = next, CreatedAt = now, ExpiresAt = now + options.CurrentValue.CodeLifetime,
         });
-        await db.SaveChangesAsync(cancellationToken);
-        return (token, expires);
     }
 
     /// <summary>Redeems a one-time code (atomically: a second redemption fails) and opens a session.</summary>

@@ -30,6 +30,10 @@ public sealed record LineCheck(
 /// <summary>Outcome of a check: <see cref="OrderCheckStatus"/>, and the lines.</summary>
 public sealed record OrderCheckOutcome(string CheckId, string DraftOrderId, string Stage, string Status, PlatformFailure? Reason, IReadOnlyList<LineCheck> Lines, DateTime CheckedAt)
 {
+    /// <summary>One-time launch code of the decision page (<c>decide?check=…</c>), stored with the check; only when asked
+    /// for and some line is undecided.</summary>
+    public string? DecisionCode { get; init; }
+
     public IEnumerable<LineCheck> Undecided => Lines.Where(l => l.Undecided);
 }
 
@@ -44,13 +48,17 @@ public sealed class OrderCheckService(
     RecognitionItemCatalogue catalogue,
     IDbContextFactory<PortalDbContext> dbFactory,
     GroupCommitWriter writer,
+    LaunchService launches,
     TimeProvider time,
     ILogger<OrderCheckService> logger)
 {
     public const int MaxLines = 50;
 
+    /// <summary>Checks the lines and stores the check (durable before it returns). With <paramref name="issueDecisionCode"/>,
+    /// when some line is undecided, also a one-time launch code of the decision page, committed in the same transaction
+    /// as the check (one group commit, no second write that would queue behind it).</summary>
     public async Task<OrderCheckOutcome> CheckAsync(LaunchContext context, string draftOrderId, string stage,
-        IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken)
+        IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken, bool issueDecisionCode = false)
     {
         Validate(draftOrderId, stage, lines);
         var now = time.GetUtcNow().UtcDateTime;
@@ -78,8 +86,12 @@ public sealed class OrderCheckService(
         }
 
         check.LinesJson = JsonSerializer.Serialize(checkedLines);
-        await writer.InsertAsync(check); // durable before HIS gets the answer; batched with concurrent checks
-        return new OrderCheckOutcome(check.Id, draftOrderId, stage, check.Status, reason, checkedLines, now);
+        string? code = null;
+        LaunchTicket? ticket = null;
+        if (issueDecisionCode && checkedLines.Any(l => l.Undecided))
+            (code, ticket) = launches.NewCode(context, $"decide?check={check.Id}");
+        await writer.InsertAsync(check, ticket); // durable before HIS gets the answer; batched with concurrent checks
+        return new OrderCheckOutcome(check.Id, draftOrderId, stage, check.Status, reason, checkedLines, now) { DecisionCode = code };
     }
 
     /// <summary>Loads a stored check with decisions made since; null when it does not belong to this encounter.</summary>

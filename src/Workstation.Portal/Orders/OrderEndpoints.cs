@@ -94,25 +94,23 @@ public static class OrderEndpoints
     private static string ClientId(ClaimsPrincipal user) => user.FindFirst(HisApiKeyHandler.ClientClaim)!.Value;
 
     private static async Task<Results<Ok<OrderCheckResponse>, ProblemHttpResult>> CheckAsync(
-        OrderCheckApiRequest body, HttpContext http, OrderCheckService checks, LaunchService launches, CancellationToken ct)
+        OrderCheckApiRequest body, HttpContext http, OrderCheckService checks, CancellationToken ct)
     {
         if (body.Context.Problem() is { } problem) return TypedResults.Problem(statusCode: 400, title: "Invalid context", detail: problem);
         var context = body.Context.ToContext(ClientId(http.User));
         OrderCheckOutcome outcome;
         try
         {
-            outcome = await checks.CheckAsync(context, body.DraftOrderId, body.Stage, body.Items, ct);
+            // The decision URL's launch code is committed with the check record (same group commit).
+            outcome = await checks.CheckAsync(context, body.DraftOrderId, body.Stage, body.Items, ct, issueDecisionCode: true);
         }
         catch (OrderInputException ex)
         {
             return TypedResults.Problem(statusCode: 400, title: "Invalid order", detail: ex.Message);
         }
-        string? url = null;
-        if (outcome.Undecided.Any())
-        {
-            var (code, _) = await launches.IssueCodeAsync(context, $"decide?check={outcome.CheckId}", ct);
-            url = $"{http.Request.Scheme}://{http.Request.Host}/launch?code={Uri.EscapeDataString(code)}";
-        }
+        var url = outcome.DecisionCode is { } code
+            ? $"{http.Request.Scheme}://{http.Request.Host}/launch?code={Uri.EscapeDataString(code)}"
+            : null;
         return TypedResults.Ok(ToResponse(outcome, url));
     }
 

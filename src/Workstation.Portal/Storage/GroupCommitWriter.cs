@@ -5,12 +5,13 @@ namespace Workstation.Portal.Storage;
 
 /// <summary>Durable, batched inserts for high-rate records (order checks): every caller awaits the commit of the
 /// transaction that holds its row, but concurrent callers share one transaction, so one disk flush serves many
-/// requests (group commit). Nothing is acknowledged before it is on disk.</summary>
+/// requests (group commit). Nothing is acknowledged before it is on disk. Rows that belong together (an order check and
+/// the launch code of its decision URL) are queued as one entry, so they commit in the same transaction.</summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
-    private readonly Channel<(object Entity, TaskCompletionSource Done)> _queue =
-        Channel.CreateUnbounded<(object, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(object Entity, object? Companion, TaskCompletionSource Done)> _queue =
+        Channel.CreateUnbounded<(object, object?, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly ILogger<GroupCommitWriter> _logger;
     private readonly Task _loop;
@@ -23,30 +24,38 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>Completes when <paramref name="entity"/> is committed; throws if its batch failed.</summary>
-    public Task InsertAsync(object entity)
+    public Task InsertAsync(object entity) => InsertAsync(entity, null);
+
+    /// <summary>Completes when <paramref name="entity"/> and <paramref name="companion"/> (when not null) are committed,
+    /// both in the same transaction; throws if their batch failed.</summary>
+    public Task InsertAsync(object entity, object? companion)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((entity, done))) throw new InvalidOperationException("The writer is shut down.");
+        if (!_queue.Writer.TryWrite((entity, companion, done))) throw new InvalidOperationException("The writer is shut down.");
         return done.Task;
     }
 
     private async Task RunAsync()
     {
-        var batch = new List<(object Entity, TaskCompletionSource Done)>(MaxBatch);
+        var batch = new List<(object Entity, object? Companion, TaskCompletionSource Done)>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
             try
             {
                 await using var db = await _dbFactory.CreateDbContextAsync();
-                foreach (var (entity, _) in batch) db.Add(entity);
+                foreach (var (entity, companion, _) in batch)
+                {
+                    db.Add(entity);
+                    if (companion is not null) db.Add(companion);
+                }
                 await db.SaveChangesAsync();
-                foreach (var (_, done) in batch) done.TrySetResult();
+                foreach (var (_, _, done) in batch) done.TrySetResult();
             }
             catch (Exception ex)
             {
                 _logger.LogError(ex, "Batch of {Count} rows not committed", batch.Count);
-                foreach (var (_, done) in batch) done.TrySetException(ex);
+                foreach (var (_, _, done) in batch) done.TrySetException(ex);
             }
             batch.Clear();
         }
