@@ -61,7 +61,7 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = false });
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = false, Animations = ScreenshotAnimations.Disabled });
 
     public virtual async ValueTask DisposeAsync()
     {
