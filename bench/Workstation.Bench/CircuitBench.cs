@@ -26,8 +26,17 @@ public static class CircuitBench
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--renderer-process-limit=16"],
         });
-        // The badge strip size a HIS gives the portal.
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 420, Height = 120 }, Locale = "zh-CN" });
+        // The badge strip size a HIS gives the portal. A browser context per 100 pages: Chromium caps the WebSockets of
+        // one profile (255), as it would for 500 doctors' own browsers.
+        var contexts = new List<IBrowserContext>();
+        async Task<IBrowserContext> ContextFor(int index)
+        {
+            var n = index / 100;
+            while (contexts.Count <= n)
+                contexts.Add(await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 420, Height = 120 }, Locale = "zh-CN" }));
+            return contexts[n];
+        }
+        var context = await ContextFor(0);
 
         // Warm up (JIT, caches, the first circuit's one-off allocations), then the baseline.
         var warm = await OpenAsync(context, env, tokens[0]);
@@ -37,13 +46,18 @@ public static class CircuitBench
         var pages = new List<IPage> { warm };
         using var gate = new SemaphoreSlim(8);
         var failed = 0;
-        await Task.WhenAll(tokens.Skip(1).Select(async token =>
+        for (var i = 0; i < circuits; i += 100) await ContextFor(i);
+        await Task.WhenAll(tokens.Skip(1).Select(async (token, index) =>
         {
             await gate.WaitAsync();
             try
             {
-                var page = await OpenAsync(context, env, token);
-                lock (pages) pages.Add(page);
+                var page = await OpenAsync(contexts[(index + 1) / 100], env, token);
+                lock (pages)
+                {
+                    pages.Add(page);
+                    if (pages.Count % 100 == 0) Console.WriteLine($"  {pages.Count} circuits open ({watch.Elapsed.TotalSeconds:F0} s)");
+                }
             }
             catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
             {
@@ -69,15 +83,16 @@ public static class CircuitBench
             Console.WriteLine($"holding the circuits open for {hold} s (process {Environment.ProcessId}): e.g. dotnet-gcdump collect -p {Environment.ProcessId}");
             await Task.Delay(TimeSpan.FromSeconds(hold));
         }
-        await context.CloseAsync();
+        foreach (var c in contexts) await c.CloseAsync();
     }
 
     private static async Task<IPage> OpenAsync(IBrowserContext context, BenchEnvironment env, string token)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(env.PortalUrl, "embed?s=" + Uri.EscapeDataString(token)).ToString());
-        await page.Locator("[data-testid=recognition-badge]").Locator("xpath=self::*[@data-status='available' or @data-status='none']")
-            .WaitForAsync(new() { Timeout = 60_000 });
+        // Interactive and settled: any final badge (green, grey, or amber when the platform simulator is too slow under
+        // this load); the circuit is what is measured.
+        await page.Locator("[data-testid=recognition-badge]:not([data-status=checking])").WaitForAsync(new() { Timeout = 60_000 });
         return page;
     }
 

@@ -24,7 +24,7 @@ public static class StorageServiceCollectionExtensions
                 break;
             case "Sqlite":
                 var sqlite = SqliteConnectionString(options.ConnectionString, contentRoot);
-                services.AddDbContextFactory<SqlitePortalDbContext>(o => o.UseSqlite(sqlite));
+                services.AddDbContextFactory<SqlitePortalDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyTimeout()));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, ProviderFactory<SqlitePortalDbContext>>();
                 break;
             default:
@@ -32,6 +32,7 @@ public static class StorageServiceCollectionExtensions
         }
         services.AddSingleton<GroupCommitWriter>();
         services.AddHostedService<StorageMigrator>();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         return services;
     }
 
