@@ -20,9 +20,6 @@ public sealed class AlertNotifier(IClusterBus bus, ILoggerFactory loggers) : IDi
     /// or is revoked (badges refresh), until the returned subscription is disposed.</summary>
     public IDisposable SubscribeResults(Action<string> listener) => _results.Subscribe(listener);
 
-    /// <summary>Alerts raised on this instance only (the hub bridge: the SignalR backplane already spreads its sends).</summary>
-    public IDisposable SubscribeOwn(Action<CriticalValueAlert> listener) => _alerts.SubscribeOwn(listener);
-
     public void Publish(CriticalValueAlert alert) => _alerts.Publish(alert);
 
     public void PublishResult(string patientId) => _results.Publish(patientId);

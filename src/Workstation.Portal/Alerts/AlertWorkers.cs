@@ -15,15 +15,15 @@ public sealed class EscalationWorker(AlertService alerts, IOptionsMonitor<Alerts
 }
 
 /// <summary>Pushes alert changes to external clients on the hub (the embed script in HIS pages, other apps).</summary>
-public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub> hub, LocalHubConnections local, Notifications.IClusterBus bus,
-    ILogger<AlertHubBridge> logger)
-    : IHostedService
+public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub> hub, ILogger<AlertHubBridge> logger) : IHostedService
 {
     private IDisposable? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = notifier.SubscribeOwn(OnAlert); // once per alert: the Redis backplane carries it to other instances' clients
+        // Every alert, raised on this instance or heard from another through Redis: each instance serves its own
+        // connections (hub groups are local). Redis down: this instance's own alerts still reach its connections.
+        _subscription = notifier.Subscribe(OnAlert);
         return Task.CompletedTask;
     }
 
@@ -34,33 +34,15 @@ public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub>
         _ = SendAsync(AlertHub.EncounterGroup(alert.EncounterId), "alert-awareness", message);
     }
 
-    /// <summary>To the group (every instance's connections, through the backplane when there is one); if that fails
-    /// (Redis down), to this instance's connections of the group directly.</summary>
     private async Task SendAsync(string group, string method, AlertMessage message)
     {
-        if (bus.Connected) // known down: do not wait for the backplane's timeout
+        try
         {
-            try
-            {
-                await hub.Clients.Group(group).SendAsync(method, message);
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning("Alert {Alert} to hub group {Group} not sent through the backplane ({Error}); sending to this instance's connections",
-                    message.Id, group, ex.Message);
-            }
+            await hub.Clients.Group(group).SendAsync(method, message);
         }
-        foreach (var connectionId in local.In(group))
+        catch (Exception ex)
         {
-            try
-            {
-                await hub.Clients.Client(connectionId).SendAsync(method, message);
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning("Alert {Alert} not sent to hub connection {Connection}: {Error}", message.Id, connectionId, ex.Message);
-            }
+            logger.LogWarning("Alert {Alert} not sent to hub group {Group}: {Error}", message.Id, group, ex.Message);
         }
     }
 

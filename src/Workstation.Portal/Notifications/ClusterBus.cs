@@ -11,15 +11,11 @@ public interface IClusterBus
     void Publish(string channel, string payload);
 
     IDisposable Subscribe(string channel, Action<string> handler);
-
-    /// <summary>False while the bus between instances is down (Redis unreachable); always true for one instance.</summary>
-    bool Connected { get; }
 }
 
 /// <summary>One instance: nothing to carry.</summary>
 internal sealed class LocalClusterBus : IClusterBus
 {
-    public bool Connected => true;
 
     public void Publish(string channel, string payload)
     {
@@ -39,7 +35,6 @@ internal sealed class LocalClusterBus : IClusterBus
 /// told), the connection is retried in the background, and health says degraded until it is back.</summary>
 internal sealed class RedisClusterBus(IConnectionMultiplexer redis, ILogger<RedisClusterBus> logger) : IClusterBus, IHealthCheck
 {
-    public bool Connected => redis.IsConnected;
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
@@ -83,7 +78,7 @@ internal sealed class RedisClusterBus(IConnectionMultiplexer redis, ILogger<Redi
 
 /// <summary>A <see cref="Notifier{T}"/> whose events also reach the same notifier on every other instance (JSON over
 /// <see cref="IClusterBus"/>). <see cref="SubscribeOwn"/> hears only this instance's events (for work that must be done
-/// once, such as sending to SignalR groups that the backplane already spreads).</summary>
+/// once on the instance that raised them).</summary>
 public class ClusterNotifier<T> : IDisposable
 {
     private readonly Notifier<T> _all;

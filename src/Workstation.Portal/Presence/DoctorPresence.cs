@@ -45,27 +45,58 @@ public sealed class DoctorPresence(IDbContextFactory<PortalDbContext> dbFactory,
 
     /// <summary>Renews this instance's rows for the doctors online here and removes the others (and expired rows of
     /// instances that died).</summary>
-    public Task RenewAsync() => PublishAsync(_online.Where(p => p.Value > 0).Select(p => p.Key).ToList(), null);
-
-    /// <param name="online">Doctors to mark online (rows upserted with a fresh expiry).</param>
-    /// <param name="offline">Doctors to remove; null: every row of this instance not in <paramref name="online"/>.</param>
-    private async Task PublishAsync(IReadOnlyCollection<string> online, IReadOnlyCollection<string>? offline)
+    public async Task RenewAsync()
     {
         await _writes.WaitAsync();
         try
         {
             var now = time.GetUtcNow().UtcDateTime;
             var expires = now + options.CurrentValue.Ttl;
+            var online = _online.Where(p => p.Value > 0).Select(p => p.Key).ToHashSet();
             await using var db = await dbFactory.CreateDbContextAsync();
-            var mine = await db.Set<PresenceRow>().Where(p => p.InstanceId == InstanceId).ToListAsync();
+            var rows = db.Set<PresenceRow>();
+            // One statement renews every row of this instance (thousands of doctors), instead of an UPDATE per row
+            // that would hold the database's write lock for the length of the batch.
+            await rows.Where(p => p.InstanceId == InstanceId).ExecuteUpdateAsync(u => u.SetProperty(p => p.ExpiresAt, expires));
+            // Reconcile the rare differences (a publish that failed, a doctor who left meanwhile).
+            var published = (await rows.Where(p => p.InstanceId == InstanceId).Select(p => p.DoctorId).ToListAsync()).ToHashSet();
+            var missing = online.Where(d => !published.Contains(d)).ToList();
+            var gone = published.Where(d => !online.Contains(d)).ToList();
+            foreach (var doctorId in missing) rows.Add(new PresenceRow { InstanceId = InstanceId, DoctorId = doctorId, ExpiresAt = expires });
+            if (missing.Count > 0) await db.SaveChangesAsync();
+            if (gone.Count > 0) await rows.Where(p => p.InstanceId == InstanceId && gone.Contains(p.DoctorId)).ExecuteDeleteAsync();
+            await rows.Where(p => p.ExpiresAt < now).ExecuteDeleteAsync(); // dead instances' rows
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            logger.LogWarning(ex, "Doctor presence could not be renewed");
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>Marks <paramref name="online"/> online (rows upserted with a fresh expiry) and removes the rows of
+    /// <paramref name="offline"/> doctors no longer connected here. Reads only those doctors' rows: a connection
+    /// opening on an instance with thousands of doctors online costs one small read and one small write.</summary>
+    private async Task PublishAsync(IReadOnlyCollection<string> online, IReadOnlyCollection<string> offline)
+    {
+        await _writes.WaitAsync();
+        try
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var expires = now + options.CurrentValue.Ttl;
+            var doctors = online.Concat(offline).Distinct().ToList();
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var mine = await db.Set<PresenceRow>().Where(p => p.InstanceId == InstanceId && doctors.Contains(p.DoctorId)).ToListAsync();
             foreach (var doctorId in online)
             {
                 if (mine.FirstOrDefault(p => p.DoctorId == doctorId) is { } row) row.ExpiresAt = expires;
                 else db.Add(new PresenceRow { InstanceId = InstanceId, DoctorId = doctorId, ExpiresAt = expires });
             }
-            db.RemoveRange(mine.Where(p => offline is null ? !online.Contains(p.DoctorId) : offline.Contains(p.DoctorId) && !IsOnlineHere(p.DoctorId)));
+            db.RemoveRange(mine.Where(p => offline.Contains(p.DoctorId) && !IsOnlineHere(p.DoctorId)));
             await db.SaveChangesAsync();
-            if (offline is null) await db.Set<PresenceRow>().Where(p => p.ExpiresAt < now).ExecuteDeleteAsync();
         }
         catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {

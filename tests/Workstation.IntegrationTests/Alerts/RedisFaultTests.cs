@@ -58,7 +58,7 @@ public sealed class RedisFaultTests
         using var subscriptionA = a.Services.GetRequiredService<AlertNotifier>().Subscribe(onCircuitA.Enqueue);
         using var subscriptionB = b.Services.GetRequiredService<AlertNotifier>().Subscribe(onCircuitB.Enqueue);
 
-        // With Redis up, an alert reaches the hub through the backplane (and the connection is fully set up, groups and
+        // With Redis up, an alert reaches the hub (and the connection is fully set up, groups and
         // replay done, before Redis goes).
         var before = "rf-up-" + Guid.NewGuid().ToString("N")[..8];
         await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(before, orderingDoctor: "D-RF", encounter: "E-RF"), PortalFixture.LisSecret), Ct);
