@@ -2,7 +2,9 @@
 // configured for this launch's client; never to "*".
 export function post(type, payload, origins) {
   if (window.parent === window || !Array.isArray(origins)) return;
-  const message = Object.assign({ source: 'workstation', type: type }, payload || {});
+  // The payload arrives as JSON text (see DoctorSession.PostToHisAsync).
+  const data = typeof payload === 'string' ? JSON.parse(payload) : payload;
+  const message = Object.assign({ source: 'workstation', type: type }, data || {});
   for (const origin of origins) {
     window.parent.postMessage(message, origin);
   }

@@ -32,7 +32,9 @@ public sealed class DoctorSession(LaunchService launches, IOptionsMonitor<HisOpt
         try
         {
             _bridge ??= await js.InvokeAsync<IJSObjectReference>("import", "/js/portal-bridge.js");
-            await _bridge.InvokeVoidAsync("post", type, payload, HisOrigins);
+            // The payload goes as JSON text made with shared options: serialized by the circuit's JS runtime, each
+            // anonymous payload type would build its serializer metadata again in every circuit.
+            await _bridge.InvokeVoidAsync("post", type, System.Text.Json.JsonSerializer.Serialize(payload, System.Text.Json.JsonSerializerOptions.Web), HisOrigins);
         }
         catch (Exception ex) when (ex is JSException or JSDisconnectedException or InvalidOperationException or TaskCanceledException)
         {
