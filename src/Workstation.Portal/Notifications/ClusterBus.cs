@@ -61,8 +61,22 @@ internal sealed class RedisClusterBus(IConnectionMultiplexer redis, ILogger<Redi
             if (split < 0 || text[..split] == _instance) return; // our own message: already delivered here
             handler(text[(split + 1)..]);
         };
-        subscriber.Subscribe(redisChannel, onMessage);
-        return new Unsubscribe(() => subscriber.Unsubscribe(redisChannel, onMessage));
+        // Fire and forget: registered here at once and sent to Redis when it is reachable (StackExchange.Redis subscribes
+        // again after every reconnect), so neither starting nor stopping an instance fails while Redis is down.
+        Guarded(() => subscriber.Subscribe(redisChannel, onMessage, CommandFlags.FireAndForget), "subscribe", channel);
+        return new Unsubscribe(() => Guarded(() => subscriber.Unsubscribe(redisChannel, onMessage, CommandFlags.FireAndForget), "unsubscribe", channel));
+    }
+
+    private void Guarded(Action action, string what, string channel)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            logger.LogWarning("Redis unavailable: {What} {Channel} not sent ({Error})", what, channel, ex.Message);
+        }
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

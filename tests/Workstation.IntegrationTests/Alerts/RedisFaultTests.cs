@@ -100,6 +100,26 @@ public sealed class RedisFaultTests
         again.Kill();
     }
 
+    [Fact]
+    public async Task An_instance_starts_serves_and_stops_while_redis_is_unreachable()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 }, cancellationToken: Ct);
+        var dataDir = Directory.CreateTempSubdirectory("ws-redis-none").FullName;
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = $"127.0.0.1:{FreePort()},connectTimeout=500" }; // nothing listens
+        var portal = new WebApplicationFactory<Program>().WithWebHostBuilder(b => PortalFixture.Configure(b, sandbox, dataDir, settings));
+        var received = new System.Collections.Concurrent.ConcurrentQueue<CriticalValueAlert>();
+        using (portal.Services.GetRequiredService<AlertNotifier>().Subscribe(received.Enqueue))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await portal.CreateClient().GetAsync("/health/live", Ct)).StatusCode);
+            await WaitForHealthAsync(portal, "Degraded");
+            var id = "rf-none-" + Guid.NewGuid().ToString("N")[..8];
+            var response = await portal.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(id), PortalFixture.LisSecret), Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            await WaitUntilAsync(() => received.Any(a => a.EventId == id), "the alert on this instance's circuits");
+        }
+        await portal.DisposeAsync(); // stopping with Redis unreachable does not throw
+    }
+
     private static Process StartRedis(int port)
     {
         var process = Process.Start(new ProcessStartInfo(RedisServer, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
