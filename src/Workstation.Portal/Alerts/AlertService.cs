@@ -50,8 +50,8 @@ public sealed class AlertService(
             {
                 Source = source, EventId = envelope.EventId, SourceRecordId = critical.RecordId, Tier = critical.Tier ?? AlertTiers.Critical,
                 PatientId = critical.PatientId, PatientName = critical.PatientName, EncounterId = critical.EncounterId,
-                ItemCode = critical.ItemCode, ItemName = critical.ItemName, Value = critical.Value, Unit = critical.Unit,
-                ReferenceRange = critical.ReferenceRange, ReportedBy = critical.ReportedBy,
+                ItemCode = critical.ItemCode ?? "", ItemName = critical.ItemName, Value = critical.Value, Unit = critical.Unit ?? "",
+                ReferenceRange = critical.ReferenceRange ?? "", ReportedBy = critical.ReportedBy ?? "",
                 ReportedAt = critical.ReportedAt == default ? now : critical.ReportedAt.ToUniversalTime(),
                 OrderingDoctorId = critical.OrderingDoctorId, DepartmentCode = critical.DepartmentCode, CreatedAt = now,
             };
@@ -62,15 +62,15 @@ public sealed class AlertService(
         {
             db.ResultNotifications.Add(new ResultNotification
             {
-                DoctorId = result.OrderingDoctorId, PatientId = result.PatientId, PatientName = result.PatientName,
-                Kind = envelope.Type, ItemName = result.ItemName, CreatedAt = now,
+                DoctorId = result.OrderingDoctorId, PatientId = result.PatientId, PatientName = result.PatientName ?? "",
+                Kind = envelope.Type, ItemName = result.ItemName ?? "", CreatedAt = now, // optional fields sent as null: stored empty
             });
         }
         try
         {
             await db.SaveChangesAsync(CancellationToken.None); // stored before 202; a cancelled request does not undo it
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             return new ReceiveOutcome.Duplicate(); // the same event id raced in twice: the unique index kept one
         }
@@ -108,11 +108,14 @@ public sealed class AlertService(
     /// <summary>Records the read-back attestation. Only the accountable or the ordering doctor may acknowledge. Two
     /// acknowledgements (or an escalation) racing on several instances: the version check lets one write; the other
     /// reads again and sees the alert already acknowledged.</summary>
-    public Task<CriticalValueAlert> AcknowledgeAsync(long alertId, string doctorId, string readBack, CancellationToken cancellationToken) =>
-        WithFreshAlertAsync(alertId, cancellationToken, (db, alert) =>
+    public Task<CriticalValueAlert> AcknowledgeAsync(long alertId, string doctorId, string readBack, CancellationToken cancellationToken)
+    {
+        // Decided on the first read: an escalation committed while the doctor read back does not take the right away.
+        bool? allowed = null;
+        return WithFreshAlertAsync(alertId, cancellationToken, (db, alert) =>
         {
-            if (alert.AccountableDoctorId != doctorId && alert.OrderingDoctorId != doctorId)
-                throw new InvalidOperationException("Only the accountable or the ordering doctor can acknowledge this alert.");
+            allowed ??= alert.AccountableDoctorId == doctorId || alert.OrderingDoctorId == doctorId;
+            if (allowed != true) throw new InvalidOperationException("Only the accountable or the ordering doctor can acknowledge this alert.");
             if (alert.Status != AlertStatuses.Open) return false;
             alert.Status = AlertStatuses.Acknowledged;
             alert.AcknowledgedAt = time.GetUtcNow().UtcDateTime;
@@ -122,6 +125,7 @@ public sealed class AlertService(
             db.AlertSteps.Add(new AlertStep { AlertId = alert.Id, At = alert.AcknowledgedAt.Value, Kind = "acknowledged", To = doctorId, Detail = readBack });
             return true;
         });
+    }
 
     /// <summary>Records the handling and, in the same transaction, the outbox message for LIS/PACS.</summary>
     public async Task<CriticalValueAlert> HandleAsync(long alertId, string doctorId, string doctorName, string note, CancellationToken cancellationToken)

@@ -71,7 +71,7 @@ public sealed class LaunchService(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             // Two requests raced with the same nonce: the unique index lets only one through.
             return await AuditFailureAsync(LaunchOutcome.Fail(LaunchFailure.Replayed, "nonce already used"), client.Id, cancellationToken);

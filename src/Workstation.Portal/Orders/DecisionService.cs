@@ -75,7 +75,7 @@ public sealed class DecisionService(
         {
             await db.SaveChangesAsync(CancellationToken.None);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             // Another tab or a retried request decided the same (encounter, item, report) first: that decision stands.
             return await RecordAsync(context, checkId, inputs, cancellationToken);
