@@ -87,6 +87,8 @@ public sealed class OutboxDispatcher(
         await Task.WhenAll(lanes);
 
         var finished = time.GetUtcNow().UtcDateTime;
+        var owner = claimed[0].LeaseOwner!;
+        var sideEffects = new Dictionary<OutboxMessage, List<object>>();
         foreach (var message in claimed)
         {
             message.LeaseOwner = null;
@@ -102,7 +104,9 @@ public sealed class OutboxDispatcher(
                 message.State = OutboxStates.Delivered;
                 message.DeliveredAt = finished;
                 message.LastError = null;
+                var before = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
                 senders[message.Destination].OnDelivered(message, db);
+                sideEffects[message] = db.ChangeTracker.Entries().Select(e => e.Entity).Where(x => !before.Contains(x)).ToList();
                 continue;
             }
             message.LastError = outcome.Error is { Length: > 1000 } e ? e[..1000] : outcome.Error;
@@ -112,15 +116,16 @@ public sealed class OutboxDispatcher(
             logger.LogWarning("Outbox message {Id} to {Destination} {Outcome} (attempt {Attempts}): {Error}",
                 message.Id, message.Destination, dead ? "dead-lettered" : "failed", message.Attempts, message.LastError);
         }
-        var recorded = await SaveOutcomesAsync(db); // the sends happened: record them even if we are stopping
-        foreach (var message in claimed.Where(recorded.Contains)) writer.Announce(message);
+        var lost = await SaveOutcomesAsync(db, claimed, owner, sideEffects); // the sends happened: record them even if we are stopping
+        foreach (var message in claimed.Where(m => !lost.Contains(m))) writer.Announce(message);
         return claimed.Count;
     }
 
     /// <summary>Saves the outcomes. A message whose lease expired and was claimed by another pass meanwhile (its version
-    /// moved on) is left to that pass: its outcome is dropped rather than overwriting the newer state (the receiver
-    /// de-duplicates the repeated send by id). Returns the messages whose outcome was recorded.</summary>
-    private async Task<HashSet<OutboxMessage>> SaveOutcomesAsync(PortalDbContext db)
+    /// moved on) is left to that pass: its outcome, and what its sender recorded on delivery, are dropped rather than
+    /// overwriting the newer state (the receiver de-duplicates the repeated send by id). Returns the dropped messages.</summary>
+    private async Task<HashSet<OutboxMessage>> SaveOutcomesAsync(PortalDbContext db, IReadOnlyList<OutboxMessage> claimed, string owner,
+        IReadOnlyDictionary<OutboxMessage, List<object>> sideEffects)
     {
         var lost = new HashSet<OutboxMessage>();
         for (var attempt = 0; ; attempt++)
@@ -128,22 +133,23 @@ public sealed class OutboxDispatcher(
             try
             {
                 await db.SaveChangesAsync(CancellationToken.None);
-                break;
+                return lost;
             }
-            catch (DbUpdateConcurrencyException ex) when (attempt < 10)
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
             {
-                foreach (var entry in ex.Entries)
+                // Which of our messages are no longer ours: one query for all of them, not one conflict at a time.
+                var ids = claimed.Where(m => !lost.Contains(m)).Select(m => m.Id).ToList();
+                var stillMine = (await db.Outbox.AsNoTracking().Where(m => ids.Contains(m.Id) && m.LeaseOwner == owner)
+                    .Select(m => m.Id).ToListAsync(CancellationToken.None)).ToHashSet();
+                foreach (var message in claimed.Where(m => !lost.Contains(m) && !stillMine.Contains(m.Id)))
                 {
-                    if (entry.Entity is OutboxMessage m)
-                    {
-                        lost.Add(m);
-                        logger.LogWarning("Outbox message {Id}: lease taken over by another dispatcher; its outcome is recorded there", m.Id);
-                    }
-                    entry.State = EntityState.Detached;
+                    lost.Add(message);
+                    db.Entry(message).State = EntityState.Detached;
+                    foreach (var effect in sideEffects.GetValueOrDefault(message) ?? []) db.Entry(effect).State = EntityState.Detached;
+                    logger.LogWarning("Outbox message {Id}: lease taken over by another dispatcher; its outcome is recorded there", message.Id);
                 }
             }
         }
-        return db.ChangeTracker.Entries<OutboxMessage>().Select(e => e.Entity).Where(m => !lost.Contains(m)).ToHashSet();
     }
 
     private static async Task<OutboxOutcome> SendAsync(IOutboxSender sender, OutboxMessage message, CancellationToken cancellationToken)
