@@ -25,6 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         Workstation.Portal.Hosting.RepositoryLayout.LocateContentRoot(), "artifacts", "cluster")).FullName;
     private IPlaywright? _playwright;
     private Process? _nginx;
+    private readonly List<PortalProcess> _started = []; // every process started, killed at the end even if set-up failed
     private string? _adminConnection;
 
     /// <summary>Why the cluster could not be set up here, or null.</summary>
@@ -69,6 +70,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         var settings = Settings(redis);
         var a = new PortalProcess("a", ports.Item1, Path.Combine(LogDirectory, "a.log"), settings);
         var b = new PortalProcess("b", ports.Item2, Path.Combine(LogDirectory, "b.log"), settings);
+        _started.Add(a);
+        _started.Add(b);
         await a.StartAsync();
         await b.StartAsync();
         var doctorsPort = await ProbeUpstreamAsync(ports.Item3);
@@ -82,6 +85,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             Extra = new Dictionary<string, string> { ["Orders:RunRecheck"] = "false", ["Outbox:PollInterval"] = "00:00:30" },
         });
         OtherInstance = other;
+        _started.Add(DoctorsInstance);
         await DoctorsInstance.StartAsync();
         Assert.Equal(doctorsPort, await ProbeUpstreamAsync(ports.Item3));
 
@@ -246,8 +250,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
-        if (DoctorsInstance is not null) await DoctorsInstance.DisposeAsync();
-        if (OtherInstance is not null) await OtherInstance.DisposeAsync();
+        foreach (var process in _started) await process.DisposeAsync();
         if (_nginx is { HasExited: false })
         {
             _nginx.Kill(entireProcessTree: true);
@@ -330,7 +333,7 @@ public sealed class PortalProcess(string name, int port, string logPath, PortalS
             }
             await Task.Delay(250);
         }
-        await Task.Delay(200);
+        await KillAsync();
         throw new InvalidOperationException($"Portal instance '{name}' did not start on port {port}. Its log:\n" + Tail());
     }
 

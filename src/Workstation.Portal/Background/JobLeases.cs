@@ -31,7 +31,13 @@ internal sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLease>
 public sealed class JobLeases(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<JobLeases> logger)
 {
     /// <summary>This process's name in lease rows.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    public string Owner { get; } = BoundedOwner();
+
+    private static string BoundedOwner()
+    {
+        var owner = $"{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}:{Environment.MachineName}"; // unique part first
+        return owner.Length > 80 ? owner[..80] : owner;
+    }
 
     /// <summary>Takes (or renews) the lease of <paramref name="name"/> for <paramref name="duration"/>; false when another
     /// instance holds it.</summary>
@@ -52,7 +58,7 @@ public sealed class JobLeases(IDbContextFactory<PortalDbContext> dbFactory, Time
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             return false; // another instance created it first
         }

@@ -91,12 +91,10 @@ internal sealed class RedisClusterBus(IConnectionMultiplexer redis, ILogger<Redi
 }
 
 /// <summary>A <see cref="Notifier{T}"/> whose events also reach the same notifier on every other instance (JSON over
-/// <see cref="IClusterBus"/>). <see cref="SubscribeOwn"/> hears only this instance's events (for work that must be done
-/// once on the instance that raised them).</summary>
+/// <see cref="IClusterBus"/>).</summary>
 public class ClusterNotifier<T> : IDisposable
 {
     private readonly Notifier<T> _all;
-    private readonly Notifier<T> _own;
     private readonly IClusterBus _bus;
     private readonly string _channel;
     private readonly IDisposable _remote;
@@ -104,7 +102,6 @@ public class ClusterNotifier<T> : IDisposable
     public ClusterNotifier(string channel, IClusterBus bus, ILoggerFactory loggers)
     {
         _all = new Notifier<T>(loggers.CreateLogger<Notifier<T>>());
-        _own = new Notifier<T>(loggers.CreateLogger<Notifier<T>>());
         _bus = bus;
         _channel = channel;
         _remote = bus.Subscribe(channel, json =>
@@ -116,13 +113,9 @@ public class ClusterNotifier<T> : IDisposable
     /// <summary>Every event, from this instance or another, until disposed.</summary>
     public IDisposable Subscribe(Action<T> listener) => _all.Subscribe(listener);
 
-    /// <summary>Events raised on this instance only, until disposed.</summary>
-    public IDisposable SubscribeOwn(Action<T> listener) => _own.Subscribe(listener);
-
     public void Publish(T value)
     {
         _all.Publish(value);
-        _own.Publish(value);
         _bus.Publish(_channel, JsonSerializer.Serialize(value, JsonSerializerOptions.Web));
     }
 

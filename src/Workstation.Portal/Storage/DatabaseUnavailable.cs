@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -30,14 +29,14 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems
         });
     }
 
-    /// <summary>A connection-level failure somewhere in the chain (not a constraint violation or a bad query).</summary>
+    /// <summary>A database failure at connection level (not a constraint violation or a bad query). Only database
+    /// exceptions count: a socket error or timeout of an HTTP call to HIS, LIS or the platform is not this.</summary>
     internal static bool IsUnreachable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SocketException or TimeoutException or EndOfStreamException) return true;
             if (e is DbException { IsTransient: true }) return true;
-            if (e is Npgsql.NpgsqlException { InnerException: IOException or SocketException }) return true;
+            if (e is Npgsql.NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException }) return true;
             if (e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" }) return true; // admin shutdown, crash, starting up
         }
         return false;

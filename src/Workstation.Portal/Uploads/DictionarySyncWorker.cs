@@ -7,7 +7,6 @@ namespace Workstation.Portal.Uploads;
 internal sealed class DictionarySyncWorker(
     IServiceScopeFactory scopes,
     MasterDataSync sync,
-    Background.JobLeases leases,
     IOptionsMonitor<UploadsOptions> options,
     TimeProvider time,
     ILogger<DictionarySyncWorker> logger) : BackgroundService
@@ -21,9 +20,7 @@ internal sealed class DictionarySyncWorker(
             {
                 using var scope = scopes.CreateScope();
                 // One instance compares at a time; the others skip this round (their next round compares again).
-                var queued = await leases.RunExclusiveAsync("uploads.dictionaries", TimeSpan.FromMinutes(5), async ct =>
-                    (await sync.SyncDictionariesAsync(scope.ServiceProvider.GetRequiredService<IHisRecordsApi>(), full: false, "system", ct)).Queued,
-                    stoppingToken);
+                var queued = (await sync.SyncDictionariesExclusiveAsync(scope.ServiceProvider.GetRequiredService<IHisRecordsApi>(), full: false, "system", stoppingToken))?.Queued;
                 if (queued > 0) logger.LogInformation("Dictionaries: {Queued} changed entries queued for the platform", queued);
                 await Task.Delay(options.CurrentValue.DictionarySyncInterval, time, stoppingToken);
             }

@@ -41,7 +41,7 @@ public sealed record DictionarySyncResult(int Departments, int Staff, int Queued
 
 /// <summary>Patients (新建档 or changed) and the department and staff dictionaries, from HIS to the platform through the
 /// shared outbox: a record goes up when it is new or its fields changed; a full resync sends everything again.</summary>
-public sealed class MasterDataSync(IDbContextFactory<PortalDbContext> dbFactory, OutboxWriter outbox, TimeProvider time)
+public sealed class MasterDataSync(IDbContextFactory<PortalDbContext> dbFactory, OutboxWriter outbox, Background.JobLeases leases, TimeProvider time)
 {
     public static class Types
     {
@@ -55,6 +55,24 @@ public sealed class MasterDataSync(IDbContextFactory<PortalDbContext> dbFactory,
     {
         var upload = new PatientUpload(new PatientIdentity(p.IdType, p.IdNumber, p.Name), p.Sex, p.BirthDate, p.Phone, p.PatientCode);
         return await QueueIfChangedAsync(db, "patient", $"{p.IdType}:{p.IdNumber}", Types.Patient, upload, full: false, cancellationToken);
+    }
+
+    /// <summary>The job lease of the dictionary comparison: one instance (worker or button) at a time.</summary>
+    public const string DictionaryLease = "uploads.dictionaries";
+
+    /// <summary><see cref="SyncDictionariesAsync"/> holding the dictionary lease; null (nothing done) while another
+    /// instance is comparing.</summary>
+    public async Task<DictionarySyncResult?> SyncDictionariesExclusiveAsync(IHisRecordsApi his, bool full, string actor, CancellationToken cancellationToken)
+    {
+        if (!await leases.TryAcquireAsync(DictionaryLease, TimeSpan.FromMinutes(5), cancellationToken)) return null;
+        try
+        {
+            return await SyncDictionariesAsync(his, full, actor, cancellationToken);
+        }
+        finally
+        {
+            await leases.ReleaseAsync(DictionaryLease);
+        }
     }
 
     /// <summary>Reads both dictionaries from HIS and queues what is new or changed (everything when <paramref name="full"/>).</summary>

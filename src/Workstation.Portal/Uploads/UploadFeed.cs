@@ -54,7 +54,7 @@ public sealed class UploadFeed(
 
     private async Task<int> RunHoldingLeaseAsync(CancellationToken cancellationToken)
     {
-        var renewAt = DateTime.UtcNow + Lease / 3;
+        var sinceRenewal = System.Diagnostics.Stopwatch.StartNew();
         using var scope = scopes.CreateScope();
         var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var lis = scope.ServiceProvider.GetRequiredService<ILisReportsApi>();
@@ -76,10 +76,10 @@ public sealed class UploadFeed(
         var done = 0;
         foreach (var e in events)
         {
-            if (DateTime.UtcNow > renewAt)
+            if (sinceRenewal.Elapsed > Lease / 3)
             {
                 if (!await leases.TryAcquireAsync(CursorName, Lease, cancellationToken)) break; // taken over: stop here
-                renewAt = DateTime.UtcNow + Lease / 3;
+                sinceRenewal.Restart();
             }
             var data = Parse(e.PayloadJson);
             if (e.Type == VisitStarted && data is { PatientCode: { Length: > 0 } patientCode })
@@ -126,7 +126,16 @@ public sealed class UploadFeed(
                 logger.LogWarning("Inbound event {Event} ({Type}) has no reportNumber or patientCode; skipped", e.EventId, e.Type);
             }
             cursor.Position = e.Id;
-            await db.SaveChangesAsync(cancellationToken); // the item, its outbox messages and the cursor: one transaction
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken); // the item, its outbox messages and the cursor: one transaction
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The lease ran out during this pass and another instance moved the cursor: its work stands, ours stops.
+                logger.LogWarning("Upload feed taken over by another instance at event {Event}; this pass stops", e.Id);
+                break;
+            }
             done++;
         }
         if (done > 0) outbox.Signal();

@@ -65,11 +65,14 @@ public sealed class UploadItem
 }
 
 /// <summary>How far the upload feed has read the inbound events.</summary>
-public sealed class FeedCursor
+public sealed class FeedCursor : Storage.IVersioned
 {
     public string Name { get; set; } = "";
 
     public long Position { get; set; }
+
+    /// <summary>A pass whose job lease was taken over cannot move the cursor back over the new holder's work.</summary>
+    public int Version { get; set; }
 }
 
 internal sealed class UploadItemConfiguration : IEntityTypeConfiguration<UploadItem>
@@ -99,6 +102,7 @@ internal sealed class FeedCursorConfiguration : IEntityTypeConfiguration<FeedCur
     {
         e.ToTable("feed_cursors");
         e.HasKey(x => x.Name);
+        e.Property(x => x.Version).IsConcurrencyToken();
         e.Property(x => x.Name).HasMaxLength(32);
     }
 }

@@ -80,7 +80,16 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
         // A's send hangs for 3 s and then fails; its lease (1 s) expires meanwhile, B claims the message and delivers it.
         fixture.Sandbox.Lis.Script((TimeSpan.FromSeconds(3), true), (TimeSpan.Zero, false));
         var slow = a.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct);
-        await Task.Delay(1500, Ct);
+        // Wait until A holds the message (sending), then until its 1 s lease has run out.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await using var probe = await Db.CreateDbContextAsync(Ct);
+            if (await probe.Outbox.AsNoTracking().AnyAsync(m => m.Id == messageId && m.State == OutboxStates.Sending, Ct)) break;
+            Assert.True(DateTime.UtcNow < deadline, "A did not claim the message");
+            await Task.Delay(50, Ct);
+        }
+        await Task.Delay(1300, Ct);
         Assert.Equal(1, await b.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct));
         await slow;
 
@@ -98,13 +107,13 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
         var theirs = other.Services.GetRequiredService<JobLeases>();
         var name = "test-" + Guid.NewGuid().ToString("N")[..8];
 
-        var attempts = await Task.WhenAll(mine.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct), theirs.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct));
+        var attempts = await Task.WhenAll(mine.TryAcquireAsync(name, TimeSpan.FromMinutes(1), Ct), theirs.TryAcquireAsync(name, TimeSpan.FromMinutes(1), Ct));
         Assert.Single(attempts, held => held);
         var (holder, waiter) = attempts[0] ? (mine, theirs) : (theirs, mine);
-        Assert.True(await holder.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct)); // renewal
-        Assert.False(await waiter.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct));
+        Assert.False(await waiter.TryAcquireAsync(name, TimeSpan.FromMinutes(1), Ct));
+        Assert.True(await holder.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct)); // renewal, now for 1 s
 
-        await Task.Delay(1200, Ct); // the holder "died": its lease runs out
+        await Task.Delay(1500, Ct); // the holder "died": its lease runs out
         Assert.True(await waiter.TryAcquireAsync(name, TimeSpan.FromSeconds(30), Ct));
         Assert.False(await holder.TryAcquireAsync(name, TimeSpan.FromSeconds(30), Ct));
         Assert.Null(await holder.RunExclusiveAsync<int>(name, TimeSpan.FromSeconds(30), _ => Task.FromResult(1), Ct));

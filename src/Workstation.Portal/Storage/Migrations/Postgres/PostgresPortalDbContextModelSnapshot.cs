@@ -1051,6 +1051,10 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.Property<long>("Position")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.HasKey("Name");
 
                     b.ToTable("feed_cursors", (string)null);

@@ -1024,6 +1024,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.Property<long>("Position")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Name");
 
                     b.ToTable("feed_cursors", (string)null);
