@@ -67,8 +67,7 @@ public static class AlertBench
         Percentiles one, two;
         await using (var set = await ClientSet.ConnectAsync(i => new Uri(env.PortalUrl, "hubs/alerts?s=" + Uri.EscapeDataString(single[i])), clients, "alert"))
             one = await MeasureAsync(set, alerts, clients, (i, id) => PostWebhookAsync(env.PortalUrl, i, id), 1);
-        var onB = Environment.GetEnvironmentVariable("WORKSTATION_BENCH_ALL_ON_A") == "1" ? 0 : 2; // experiment: every client on A
-        await using (var set = await ClientSet.ConnectAsync(i => new Uri(onB > 0 && i % 2 == 1 ? bUrl : aUrl, "hubs/alerts?s=" + Uri.EscapeDataString(shared[i])), clients, "alert"))
+        await using (var set = await ClientSet.ConnectAsync(i => new Uri(i % 2 == 0 ? aUrl : bUrl, "hubs/alerts?s=" + Uri.EscapeDataString(shared[i])), clients, "alert"))
             two = await MeasureAsync(set, alerts, clients, (i, id) => PostWebhookAsync(aUrl, i, id), 1);
         Console.WriteLine($"one instance         | {one.P50,6:F1} {one.P95,6:F1} {one.P99,6:F1} | {one.Errors}");
         Console.WriteLine($"two, Redis pub/sub   | {two.P50,6:F1} {two.P95,6:F1} {two.P99,6:F1} | {two.Errors}");

@@ -89,6 +89,10 @@ public sealed class OutboxDispatcher(
         var finished = time.GetUtcNow().UtcDateTime;
         var owner = claimed[0].LeaseOwner!;
         var sideEffects = new Dictionary<OutboxMessage, List<object>>();
+        // What each sender adds on delivery is told apart by the entries it leaves; no change detection per message
+        // (SaveChanges detects the changes once).
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var tracked = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
         foreach (var message in claimed)
         {
             message.LeaseOwner = null;
@@ -104,9 +108,8 @@ public sealed class OutboxDispatcher(
                 message.State = OutboxStates.Delivered;
                 message.DeliveredAt = finished;
                 message.LastError = null;
-                var before = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
                 senders[message.Destination].OnDelivered(message, db);
-                sideEffects[message] = db.ChangeTracker.Entries().Select(e => e.Entity).Where(x => !before.Contains(x)).ToList();
+                sideEffects[message] = db.ChangeTracker.Entries().Select(e => e.Entity).Where(tracked.Add).ToList();
                 continue;
             }
             message.LastError = outcome.Error is { Length: > 1000 } e ? e[..1000] : outcome.Error;
@@ -116,6 +119,7 @@ public sealed class OutboxDispatcher(
             logger.LogWarning("Outbox message {Id} to {Destination} {Outcome} (attempt {Attempts}): {Error}",
                 message.Id, message.Destination, dead ? "dead-lettered" : "failed", message.Attempts, message.LastError);
         }
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
         var lost = await SaveOutcomesAsync(db, claimed, owner, sideEffects); // the sends happened: record them even if we are stopping
         foreach (var message in claimed.Where(m => !lost.Contains(m))) writer.Announce(message);
         return claimed.Count;

@@ -62,18 +62,9 @@ public sealed class MasterDataSync(IDbContextFactory<PortalDbContext> dbFactory,
 
     /// <summary><see cref="SyncDictionariesAsync"/> holding the dictionary lease; null (nothing done) while another
     /// instance is comparing.</summary>
-    public async Task<DictionarySyncResult?> SyncDictionariesExclusiveAsync(IHisRecordsApi his, bool full, string actor, CancellationToken cancellationToken)
-    {
-        if (!await leases.TryAcquireAsync(DictionaryLease, TimeSpan.FromMinutes(5), cancellationToken)) return null;
-        try
-        {
-            return await SyncDictionariesAsync(his, full, actor, cancellationToken);
-        }
-        finally
-        {
-            await leases.ReleaseAsync(DictionaryLease);
-        }
-    }
+    public async Task<DictionarySyncResult?> SyncDictionariesExclusiveAsync(IHisRecordsApi his, bool full, string actor, CancellationToken cancellationToken) =>
+        (await leases.RunExclusiveAsync(DictionaryLease, TimeSpan.FromMinutes(5),
+            async ct => ValueTuple.Create(await SyncDictionariesAsync(his, full, actor, ct)), cancellationToken))?.Item1;
 
     /// <summary>Reads both dictionaries from HIS and queues what is new or changed (everything when <paramref name="full"/>).</summary>
     public async Task<DictionarySyncResult> SyncDictionariesAsync(IHisRecordsApi his, bool full, string actor, CancellationToken cancellationToken)

@@ -97,6 +97,8 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
         var message = await db.Outbox.AsNoTracking().SingleAsync(m => m.Id == messageId, Ct);
         Assert.Equal((OutboxStates.Delivered, 1, null), (message.State, message.Attempts, message.LastError));
         Assert.Single(fixture.Sandbox.Lis.Handlings, h => h.MessageId == messageId);
+        // Only the holder that recorded the delivery wrote its step (A's dropped outcome took its side effects along).
+        Assert.Single(await alerts.StepsAsync(alert.Id, Ct), s => s.Kind == "delivered");
     }
 
     [Fact]
