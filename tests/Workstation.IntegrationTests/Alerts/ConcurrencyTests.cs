@@ -71,11 +71,22 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
     {
         await using var a = fixture.Factory.WithWebHostBuilder(b => b.UseSetting("Outbox:Lease", "00:00:01"));
         await using var b = fixture.Factory.WithWebHostBuilder(b2 => b2.UseSetting("Outbox:Lease", "00:00:01"));
+        // Messages other tests of this class left pending (the fixture's dispatcher loop is off) go out first, so that
+        // A claims only this test's message, whatever order the tests run in.
+        var drain = fixture.Factory.Services.GetRequiredService<OutboxDispatcher>();
+        while (await drain.RunOnceAsync(Ct) > 0)
+        {
+        }
         var alert = await NewAlertAsync();
         var alerts = fixture.Factory.Services.GetRequiredService<AlertService>();
         await alerts.AcknowledgeAsync(alert.Id, alert.AccountableDoctorId, "read back", Ct);
         await alerts.HandleAsync(alert.Id, alert.AccountableDoctorId, "赵医生", "已处理", Ct);
         var messageId = $"cv-{alert.Id}-handling";
+        await using (var pending = await Db.CreateDbContextAsync(Ct))
+        {
+            Assert.Equal([messageId], await pending.Outbox.AsNoTracking()
+                .Where(m => m.State == OutboxStates.Pending || m.State == OutboxStates.Sending).Select(m => m.Id).ToListAsync(Ct));
+        }
 
         // A's send hangs for 3 s and then fails; its lease (1 s) expires meanwhile, B claims the message and delivers it.
         fixture.Sandbox.Lis.Script((TimeSpan.FromSeconds(3), true), (TimeSpan.Zero, false));
