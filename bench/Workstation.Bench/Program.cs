@@ -10,6 +10,13 @@
 // Everything runs on 127.0.0.1 with bounded request counts.
 using Workstation.Bench;
 
+if (args is ["circuits-driver", var portalUrl, var tokenFile])
+{
+    // The circuits bench's Chromium driver, in its own process (see CircuitBench).
+    await CircuitBench.DriveAsync(new Uri(portalUrl), tokenFile);
+    return;
+}
+
 var what = args.FirstOrDefault(a => !a.StartsWith("--") && !IsOptionValue(a)) ?? "all";
 var requests = args.SkipWhile(a => a != "--requests").Skip(1).Select(int.Parse).FirstOrDefault(2000);
 var decisions = args.SkipWhile(a => a != "--decisions").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
