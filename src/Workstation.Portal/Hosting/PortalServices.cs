@@ -54,6 +54,7 @@ public static class PortalServices
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture,
                 outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        CachingLoggerFactory.Decorate(services);
         services.AddPortalTelemetry(configuration);
 
         services.AddOptions<HisOptions>().Bind(configuration.GetSection(HisOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

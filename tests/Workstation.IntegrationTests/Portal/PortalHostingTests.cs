@@ -33,6 +33,20 @@ public sealed partial class PortalHostingTests(PortalFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void One_logger_is_kept_per_category_and_it_writes_through_serilog()
+    {
+        // The framework asks the factory for loggers per circuit and per DbContext; Serilog's factory alone makes a new
+        // one (with its caches) each time.
+        var factory = fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+        var first = factory.CreateLogger("Microsoft.AspNetCore.Components.RenderTree.Renderer");
+        Assert.Same(first, factory.CreateLogger("Microsoft.AspNetCore.Components.RenderTree.Renderer"));
+        Assert.NotSame(first, factory.CreateLogger("Workstation.Other"));
+        Assert.Equal("SerilogLogger", first.GetType().Name);
+        Assert.True(first.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning)); // the tests' Serilog minimum level
+        Assert.False(first.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
+    }
+
+    [Fact]
     public async Task Frames_are_allowed_only_for_the_configured_his_origin()
     {
         var response = await Client().GetAsync("/embed", Ct);
