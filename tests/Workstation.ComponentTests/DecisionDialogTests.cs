@@ -25,7 +25,7 @@ public sealed class DecisionDialogTests : PortalTestContext
     {
         var provider = Show<MudDialogProvider>();
         var outcome = new OrderCheckOutcome("check-1", "D-1", CheckStages.Add, OrderCheckStatus.Duplicates, null, lines, DateTime.UtcNow);
-        var dialogs = Services.GetRequiredService<IDialogService>();
+        var dialogs = Services.GetRequiredService<Workstation.Portal.Components.DialogHost>();
         Task<IReadOnlyList<DecisionSummary>>? result = null;
         provider.InvokeAsync(() => result = DecisionDialog.ShowAsync(dialogs, Context, outcome, "title"));
         provider.WaitForAssertion(() => Assert.NotEmpty(provider.FindAll(".decision-dialog")));

@@ -19,6 +19,7 @@ public abstract class PortalTestContext : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddScoped<Workstation.Portal.Components.DialogHost>();
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Workstation.Platform;
+using Workstation.Portal.Components;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Recognition;
@@ -25,7 +26,7 @@ public partial class EmbedPage : IDisposable
     [Inject] private OrderCheckService Checks { get; set; } = default!;
     [Inject] private RecheckNotifier Rechecks { get; set; } = default!;
     [Inject] private PlatformAvailability Availability { get; set; } = default!;
-    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private DialogHost Dialogs { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "s")]
     private string? Token { get; set; }

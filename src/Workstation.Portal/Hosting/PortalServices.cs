@@ -87,6 +87,7 @@ public static class PortalServices
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddScoped<Components.DialogHost>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestValidator.CustomizeProblem);
         // Every /api request body is validated at the boundary from the DataAnnotations on its type (400 ProblemDetails).
         services.AddValidation();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Workstation.Platform;
+using Workstation.Portal.Components;
 using Workstation.Portal.Launch;
 
 namespace Workstation.Portal.Orders;
@@ -40,7 +41,7 @@ public partial class DecisionDialog
     public IReadOnlyList<LineCheck> Lines { get; set; } = [];
 
     /// <summary>Opens the dialog for the undecided lines of a check; returns the stored decisions.</summary>
-    public static async Task<IReadOnlyList<DecisionSummary>> ShowAsync(IDialogService dialogs, LaunchContext context, OrderCheckOutcome outcome, string title)
+    public static async Task<IReadOnlyList<DecisionSummary>> ShowAsync(DialogHost dialogs, LaunchContext context, OrderCheckOutcome outcome, string title)
     {
         var parameters = new DialogParameters<DecisionDialog>
         {
