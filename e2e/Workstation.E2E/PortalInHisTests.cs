@@ -28,6 +28,28 @@ public sealed class PortalInHisTests(BrowserFixture browser) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task Circuit_websockets_are_not_compressed_even_when_the_browser_offers_it()
+    {
+        // Each compressed WebSocket keeps its own zlib state: hundreds of KB per open badge page (circuits bench).
+        using var http = new HttpClient { BaseAddress = browser.Server.PortalUrl };
+        var negotiate = await http.PostAsync("_blazor/negotiate?negotiateVersion=1", null, TestContext.Current.CancellationToken);
+        negotiate.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var token = json.RootElement.GetProperty("connectionToken").GetString();
+
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.DangerousDeflateOptions = new System.Net.WebSockets.WebSocketDeflateOptions(); // what Chromium offers
+        var url = new UriBuilder(new Uri(browser.Server.PortalUrl, "_blazor?id=" + Uri.EscapeDataString(token!))) { Scheme = "ws" }.Uri;
+        await socket.ConnectAsync(url, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, socket.State);
+        Assert.Equal(101, (int)socket.HttpStatusCode);
+        Assert.False(socket.HttpResponseHeaders!.ContainsKey("Sec-WebSocket-Extensions"),
+            "permessage-deflate was negotiated: " + string.Join(",", socket.HttpResponseHeaders!.GetValueOrDefault("Sec-WebSocket-Extensions") ?? []));
+    }
+
+    [Fact]
     public async Task The_portal_fits_a_narrow_side_panel_without_horizontal_scrolling()
     {
         var page = await browser.NewPageAsync(width: 320, height: 480);

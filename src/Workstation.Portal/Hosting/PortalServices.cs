@@ -195,7 +195,11 @@ public static class PortalServices
         app.MapReview();
         app.MapBloodUse();
         app.MapHealthCard();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // No permessage-deflate on circuits: each compressed WebSocket keeps its own zlib state (hundreds of KB of native
+        // memory per open badge page, measured with the circuits bench), render batches are small binary frames on a
+        // hospital LAN, and compressing frames that carry secrets next to attacker-influenced text is what the
+        // framework's frame-ancestors default guards against. Our own CSP (SecurityHeaders) names the HIS origins.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true);
         return app;
     }
 
