@@ -22,11 +22,11 @@ public sealed class DialogHost(IDialogService dialogs)
         return new Detach(this);
     }
 
-    /// <summary>Called by the layout after a render: once the provider is in the page it listens to the dialog service.</summary>
-    public void Rendered()
-    {
-        if (Wanted) _rendered.TrySetResult();
-    }
+    /// <summary>Called by the layout as it renders the provider. The provider subscribes to the dialog service when it is
+    /// created, in this same pass of the circuit's dispatcher; the waiting <see cref="ShowAsync{TDialog}"/> resumes
+    /// only after that pass (its continuation is posted to the dispatcher), never before the provider listens. Not
+    /// after-render: an earlier render's after-render call may arrive once the provider is wanted but not yet created.</summary>
+    public void Rendered() => _rendered.TrySetResult();
 
     public async Task<IDialogReference> ShowAsync<TDialog>(string title, DialogParameters parameters, DialogOptions options)
         where TDialog : IComponent
