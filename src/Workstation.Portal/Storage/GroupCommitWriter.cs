@@ -20,7 +20,22 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     {
         _dbFactory = dbFactory;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
+        // Its own thread: SQLite commits are synchronous underneath (the fsync included), and on a thread-pool thread they
+        // hold up the request continuations queued behind them, most on a small machine (one or two pool threads).
+        var loop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _loop = loop.Task;
+        new Thread(() =>
+        {
+            try
+            {
+                Run();
+                loop.SetResult();
+            }
+            catch (Exception ex)
+            {
+                loop.SetException(ex);
+            }
+        }) { IsBackground = true, Name = "group-commit" }.Start();
     }
 
     /// <summary>Completes when <paramref name="entity"/> is committed; throws if its batch failed.</summary>
@@ -35,21 +50,21 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         return done.Task;
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<(object Entity, object? Companion, TaskCompletionSource Done)>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
             try
             {
-                await using var db = await _dbFactory.CreateDbContextAsync();
+                using var db = _dbFactory.CreateDbContext();
                 foreach (var (entity, companion, _) in batch)
                 {
                     db.Add(entity);
                     if (companion is not null) db.Add(companion);
                 }
-                await db.SaveChangesAsync();
+                db.SaveChanges();
                 foreach (var (_, _, done) in batch) done.TrySetResult();
             }
             catch (Exception ex)
