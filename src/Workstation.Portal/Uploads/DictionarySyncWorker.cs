@@ -9,11 +9,27 @@ internal sealed class DictionarySyncWorker(
     MasterDataSync sync,
     IOptionsMonitor<UploadsOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<DictionarySyncWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.CurrentValue.HisBaseUrl is null) return; // no HIS master-data interface configured
+        // "At start" is once the host has started: by then every hosted service (the demo's in-process HIS included) and
+        // Kestrel are up, and the first comparison does not fail only because it ran first.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
