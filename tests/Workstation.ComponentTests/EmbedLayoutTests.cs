@@ -27,4 +27,34 @@ public sealed class EmbedLayoutTests : PortalTestContext
             Assert.Contains("危急值内容", cut.Find(".mud-dialog").TextContent);
         });
     }
+
+    [Fact]
+    public void A_dialog_asked_for_from_a_click_in_the_page_appears()
+    {
+        // As the late-duplicate notice and the significant-results banner do: the provider is rendered after the
+        // handler yields, and the dialog is shown only once it listens.
+        var host = Services.GetRequiredService<DialogHost>();
+        var shown = 0;
+        RenderFragment body = b =>
+        {
+            b.OpenElement(0, "button");
+            b.AddAttribute(1, "id", "open");
+            b.AddAttribute(2, "onclick", EventCallback.Factory.Create(this, async () =>
+            {
+                await host.ShowAsync<MudText>("重要结果", new DialogParameters(), new DialogOptions());
+                shown++;
+            }));
+            b.CloseElement();
+        };
+        var cut = Show<EmbedLayout>(p => p.Add(l => l.Body, body));
+        Assert.Empty(cut.FindComponents<MudDialogProvider>());
+
+        cut.Find("#open").Click();
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(1, shown);
+            Assert.Contains("重要结果", cut.Find(".mud-dialog").TextContent);
+        });
+    }
 }

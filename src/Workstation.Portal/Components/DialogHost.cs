@@ -15,17 +15,17 @@ public sealed class DialogHost(IDialogService dialogs)
     /// <summary>Whether the layout should render the dialog provider.</summary>
     public bool Wanted { get; private set; }
 
-    /// <summary>A layout that renders the provider on demand; <paramref name="render"/> makes it render again.</summary>
+    /// <summary>A layout that renders the provider on demand; <paramref name="render"/> makes it render again. Disposing
+    /// the result detaches that layout only (a new layout attaches before the old one is disposed).</summary>
     public IDisposable Attach(Action render)
     {
         _render = render;
-        return new Detach(this);
+        return new Detach(this, render);
     }
 
-    /// <summary>Called by the layout as it renders the provider. The provider subscribes to the dialog service when it is
-    /// created, in this same pass of the circuit's dispatcher; the waiting <see cref="ShowAsync{TDialog}"/> resumes
-    /// only after that pass (its continuation is posted to the dispatcher), never before the provider listens. Not
-    /// after-render: an earlier render's after-render call may arrive once the provider is wanted but not yet created.</summary>
+    /// <summary>Called by <see cref="DialogProviderReady"/>, rendered right after the provider: sibling components are
+    /// created in order, so the provider has subscribed to the dialog service by then. Not after-render: an earlier
+    /// render's after-render call may arrive once the provider is wanted but not yet created.</summary>
     public void Rendered() => _rendered.TrySetResult();
 
     public async Task<IDialogReference> ShowAsync<TDialog>(string title, DialogParameters parameters, DialogOptions options)
@@ -40,8 +40,11 @@ public sealed class DialogHost(IDialogService dialogs)
         return await dialogs.ShowAsync<TDialog>(title, parameters, options);
     }
 
-    private sealed class Detach(DialogHost host) : IDisposable
+    private sealed class Detach(DialogHost host, Action render) : IDisposable
     {
-        public void Dispose() => host._render = null;
+        public void Dispose()
+        {
+            if (host._render == render) host._render = null;
+        }
     }
 }

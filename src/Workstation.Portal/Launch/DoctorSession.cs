@@ -27,11 +27,14 @@ public sealed class DoctorSession(LaunchService launches, IOptionsMonitor<HisOpt
     }
 
     /// <summary>Posts a message to the HIS page (embed script). Safe to call before or after the circuit is interactive.</summary>
+    // Versioned: a browser that kept an older bridge (it took the origins as an array) must not drop every message.
+    private const string BridgeScript = "/js/portal-bridge.js?v=2";
+
     public async Task PostToHisAsync(string type, object payload)
     {
         try
         {
-            _bridge ??= await js.InvokeAsync<IJSObjectReference>("import", "/js/portal-bridge.js");
+            _bridge ??= await js.InvokeAsync<IJSObjectReference>("import", BridgeScript);
             // Only strings cross: each other type passed to the circuit's JS runtime builds its serializer metadata, and
             // that of every interface it implements, again in every circuit (a list of origins: 8 more types, ~7 KB).
             // So the payload goes as JSON text made with shared options, and the origins as one space-separated string.

@@ -11,7 +11,12 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private readonly Channel<(object Entity, object? Companion, TaskCompletionSource Done)> _queue =
-        Channel.CreateUnbounded<(object, object?, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+        Channel.CreateUnbounded<(object, object?, TaskCompletionSource)>(new UnboundedChannelOptions
+        {
+            SingleReader = true,
+            // The reader is the writer's own thread blocked in a wait: waking it inline needs no thread-pool thread.
+            AllowSynchronousContinuations = true,
+        });
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly ILogger<GroupCommitWriter> _logger;
     private readonly Task _loop;
@@ -24,6 +29,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         // hold up the request continuations queued behind them, most on a small machine (one or two pool threads).
         var loop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _loop = loop.Task;
+        // UnsafeStart: the thread does not keep the execution context (activity, log context) of whoever created it.
         new Thread(() =>
         {
             try
@@ -35,7 +41,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             {
                 loop.SetException(ex);
             }
-        }) { IsBackground = true, Name = "group-commit" }.Start();
+        }) { IsBackground = true, Name = "group-commit" }.UnsafeStart();
     }
 
     /// <summary>Completes when <paramref name="entity"/> is committed; throws if its batch failed.</summary>

@@ -85,7 +85,7 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
         await using (var pending = await Db.CreateDbContextAsync(Ct))
         {
             Assert.Equal([messageId], await pending.Outbox.AsNoTracking()
-                .Where(m => m.State == OutboxStates.Pending || m.State == OutboxStates.Sending).Select(m => m.Id).ToListAsync(Ct));
+                .Where(m => OutboxStates.Open.Contains(m.State)).Select(m => m.Id).ToListAsync(Ct));
         }
 
         // A's send hangs for 3 s and then fails; its lease (1 s) expires meanwhile, B claims the message and delivers it.
