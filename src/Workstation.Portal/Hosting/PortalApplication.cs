@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Serilog;
 
 namespace Workstation.Portal.Hosting;
 
@@ -41,8 +40,7 @@ public static partial class PortalApplication
 
         app.Services.GetRequiredService<DemoBanner>().Print(app);
         await app.WaitForShutdownAsync();
-        await app.DisposeAsync();
-        await Log.CloseAndFlushAsync();
+        await app.DisposeAsync(); // flushes and disposes the host's own logger
         return 0;
     }
 

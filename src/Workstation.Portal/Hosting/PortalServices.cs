@@ -48,12 +48,15 @@ public static class PortalServices
         var services = builder.Services;
         var configuration = builder.Configuration;
 
+        // preserveStaticLogger: each host logs through its own logger. Otherwise the loggers write through the static
+        // Log.Logger, which the next host built in the same process replaces and a disposed host silences.
         services.AddSerilog((sp, log) => log
             .ReadFrom.Configuration(configuration)
             .ReadFrom.Services(sp)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture,
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"),
+            preserveStaticLogger: true);
         CachingLoggerFactory.Decorate(services);
         services.AddPortalTelemetry(configuration);
 
@@ -172,7 +175,8 @@ public static class PortalServices
         });
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/error", createScopeForErrors: true));
         app.UseMiddleware<SecurityHeaders>();
-        app.UseSerilogRequestLogging();
+        // Through this host's own logger (the middleware would otherwise write through the static Log.Logger).
+        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseStaticFiles(); // the portal's own wwwroot (repository root); framework and MudBlazor assets: MapStaticAssets
         app.UseCors();
         app.UseAuthentication();

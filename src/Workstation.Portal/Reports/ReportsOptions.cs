@@ -8,11 +8,12 @@ public sealed class ReportsOptions : IValidatableObject
 {
     public const string Section = "Reports";
 
-    /// <summary>A CJK TrueType font (.ttf/.ttc) to embed in report PDFs; empty: Debian's fonts-wqy-zenhei.</summary>
+    /// <summary>A CJK TrueType font (.ttf/.ttc) to embed in report PDFs; empty: the WenQuanYi Micro Hei Workstation
+    /// brings (decision 0015).</summary>
     public string? FontPath { get; set; }
 
-    /// <summary>The portal cannot produce a report another hospital can read without a CJK font: it refuses to start,
-    /// saying which package to install.</summary>
+    /// <summary>A font that is configured and unusable is an operator's mistake: the portal refuses to start, naming
+    /// the key. Left empty, the bundled font is always there.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var problem = ReportFont.TryLoad(FontPath, out var font);

@@ -64,7 +64,7 @@ public sealed partial class ReportEndpointTests(PortalFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Without_a_cjk_font_the_portal_refuses_to_start_naming_the_key_and_the_package()
+    public async Task A_configured_report_font_that_does_not_exist_stops_the_start_naming_the_key()
     {
         var dir = Directory.CreateTempSubdirectory("ws-reports").FullName;
         string[] args =
@@ -88,7 +88,7 @@ public sealed partial class ReportEndpointTests(PortalFixture fixture) : IClassF
         var message = PortalApplication.DescribeStartupFailure(ex);
         Assert.NotNull(message);
         Assert.Contains("Reports:FontPath", message);
-        Assert.Contains("fonts-wqy-zenhei", message);
+        Assert.Contains("/nonexistent/wqy-zenhei.ttc does not exist", message);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

@@ -144,16 +144,26 @@ public sealed class ReportPdfTests
     }
 
     [Fact]
-    public void A_missing_font_gives_a_clear_error_naming_the_debian_package()
+    public void A_configured_font_that_is_missing_or_not_a_font_gives_a_clear_error_naming_the_key()
     {
         var ex = Assert.Throws<ReportFontException>(() => ReportFont.Load("/nonexistent/wqy-zenhei.ttc"));
-        Assert.Contains("fonts-wqy-zenhei", ex.Message);
+        Assert.Contains("/nonexistent/wqy-zenhei.ttc does not exist", ex.Message);
         Assert.Contains("Reports:FontPath", ex.Message);
 
         var notAFont = Path.GetTempFileName();
         File.WriteAllText(notAFont, "not a font");
         var bad = Assert.Throws<ReportFontException>(() => ReportFont.Load(notAFont));
-        Assert.Contains("fonts-wqy-zenhei", bad.Message);
+        Assert.Contains("not a font", bad.Message);
+        Assert.Contains("Reports:FontPath", bad.Message);
+    }
+
+    [Fact]
+    public void With_no_font_configured_the_font_brought_with_the_build_is_used_and_no_system_font_is_needed()
+    {
+        using var font = ReportFont.Load();
+        Assert.Equal(ReportFont.BundledPath, font.Path);
+        Assert.StartsWith(AppContext.BaseDirectory, font.Path);
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(font.Path)!, "LICENSE-Apache-2.0.txt")), "the font's licence travels with it");
     }
 
     [Fact]
