@@ -61,7 +61,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         ConnectionString = postgres + ";Database=" + Database;
 
         Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
-        var ports = (FreePort(), FreePort(), FreePort());
+        var ports = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
         NginxUrl = new Uri($"http://localhost:{ports.Item3}/");
         StartNginx(ports.Item1, ports.Item2, ports.Item3);
 
@@ -268,14 +268,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
 
 /// <summary>Configuration passed to a portal process as <c>--Key=Value</c> arguments.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Refit;
+using Workstation.Portal.Background;
 using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.HealthCard;
@@ -28,6 +29,7 @@ public sealed class BlacklistSync(
     IDbContextFactory<PortalDbContext> dbFactory,
     IOptionsMonitor<HealthCardOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<BlacklistSync> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
@@ -37,6 +39,10 @@ public sealed class BlacklistSync(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The persisted list at once, so verify answers from it; the card system once the host has started (in the demo
+        // it is an in-process simulator that starts with the host).
+        await LoadPersistedOnceAsync(stoppingToken);
+        if (!await HostStart.WaitAsync(lifetime, stoppingToken)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -170,6 +176,19 @@ public sealed class BlacklistSync(
 
     private static BlacklistedCard Row(long generation, CardBlacklistEntry e) =>
         new() { Generation = generation, CardNumber = e.CardNumber, Scope = e.Scope, Reason = e.Reason };
+
+    private async Task LoadPersistedOnceAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_persistedLoaded) await LoadPersistedAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     private async Task LoadPersistedAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Workstation.Portal.Background;
 
 namespace Workstation.Portal.Uploads;
 
@@ -15,21 +16,7 @@ internal sealed class DictionarySyncWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.CurrentValue.HisBaseUrl is null) return; // no HIS master-data interface configured
-        // "At start" is once the host has started: by then every hosted service (the demo's in-process HIS included) and
-        // Kestrel are up, and the first comparison does not fail only because it ran first.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        if (!await HostStart.WaitAsync(lifetime, stoppingToken)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

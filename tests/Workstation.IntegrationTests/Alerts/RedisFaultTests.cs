@@ -27,7 +27,7 @@ public sealed class RedisFaultTests
     public async Task With_redis_down_alerts_reach_the_doctor_on_the_same_instance_health_is_degraded_and_it_recovers()
     {
         if (!File.Exists(RedisServer)) Assert.Skip($"{RedisServer} not installed (./test.sh installs redis-server as root).");
-        var port = FreePort();
+        var port = FreePorts.Next();
         using var redis = StartRedis(port);
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 }, cancellationToken: Ct);
         var dataDir = Directory.CreateTempSubdirectory("ws-redis-fault").FullName;
@@ -111,7 +111,7 @@ public sealed class RedisFaultTests
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 }, cancellationToken: Ct);
         var dataDir = Directory.CreateTempSubdirectory("ws-redis-none").FullName;
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = $"127.0.0.1:{FreePort()},connectTimeout=500" }; // nothing listens
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = $"127.0.0.1:{FreePorts.Next()},connectTimeout=500" }; // nothing listens
         var portal = new WebApplicationFactory<Program>().WithWebHostBuilder(b => PortalFixture.Configure(b, sandbox, dataDir, settings));
         var received = new System.Collections.Concurrent.ConcurrentQueue<CriticalValueAlert>();
         using (portal.Services.GetRequiredService<AlertNotifier>().Subscribe(received.Enqueue))
@@ -197,12 +197,4 @@ public sealed class RedisFaultTests
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
