@@ -37,4 +37,18 @@ public static class Eventually
         await UntilAsync(async () => (value = await read()) is not null, what, deadline, cancellationToken);
         return value!;
     }
+
+    /// <summary>Does <paramref name="act"/> again every <paramref name="every"/> until <paramref name="done"/> completes:
+    /// for a message that may be sent before the receiver is listening (a Redis subscription on its way), where only
+    /// sending again tells when it listens.</summary>
+    public static async Task<T> RepeatUntilAsync<T>(Func<Task> act, Task<T> done, TimeSpan every, string what, CancellationToken cancellationToken = default)
+    {
+        await UntilAsync(async () =>
+        {
+            if (done.IsCompleted) return true;
+            await act();
+            return await Task.WhenAny(done, Task.Delay(every, cancellationToken)) == done;
+        }, what, cancellationToken: cancellationToken);
+        return await done;
+    }
 }

@@ -40,16 +40,31 @@ public sealed class LisState
 
     public bool TakeScheduledFailure() => _scheduled.Take();
 
-    private readonly ConcurrentQueue<(TimeSpan Delay, bool Fail)> _script = new();
+    private readonly ConcurrentQueue<(Func<CancellationToken, Task> Wait, bool Fail, TaskCompletionSource Arrived)> _script = new();
 
     /// <summary>Scripts the next deliveries in arrival order: each waits its delay (abandoned if the sender goes away)
     /// and then fails with 503 or is received. Tests use it for slow or failing sends that overlap.</summary>
     public void Script(params (TimeSpan Delay, bool Fail)[] next)
     {
-        foreach (var step in next) _script.Enqueue(step);
+        foreach (var (delay, fail) in next) _script.Enqueue((ct => Task.Delay(delay, ct), fail, new TaskCompletionSource()));
     }
 
-    public (TimeSpan Delay, bool Fail)? TakeScripted() => _script.TryDequeue(out var step) ? step : null;
+    /// <summary>Scripts the next delivery to be held until <paramref name="release"/> completes (abandoned if the sender
+    /// goes away), then to fail with 503 or be received. Returns a task that completes when that delivery arrives, so a
+    /// test knows the send is in flight without waiting a fixed time.</summary>
+    public Task Hold(Task release, bool fail)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _script.Enqueue((ct => release.WaitAsync(ct), fail, arrived));
+        return arrived.Task;
+    }
+
+    public (Func<CancellationToken, Task> Wait, bool Fail)? TakeScripted()
+    {
+        if (!_script.TryDequeue(out var step)) return null;
+        step.Arrived.TrySetResult();
+        return (step.Wait, step.Fail);
+    }
 
     public int Deliveries => _deliveries;
 
@@ -86,7 +101,7 @@ public static class LisSimulator
                 return Results.Problem("messageId and alertId are required", statusCode: StatusCodes.Status400BadRequest);
             if (state.TakeScripted() is { } step)
             {
-                await Task.Delay(step.Delay, context.RequestAborted);
+                await step.Wait(context.RequestAborted);
                 if (step.Fail) return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             }
             else if (state.TakeScheduledFailure() || (state.FailureRate > 0 && Random.Shared.NextDouble() < state.FailureRate))

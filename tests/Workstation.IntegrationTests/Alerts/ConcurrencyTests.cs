@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Workstation.IntegrationTests.Portal;
 using Workstation.Portal.Alerts;
@@ -69,8 +69,6 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
     [Fact]
     public async Task A_dispatcher_whose_lease_was_taken_over_cannot_overwrite_the_delivery_recorded_by_the_new_holder()
     {
-        await using var a = fixture.Factory.WithWebHostBuilder(b => b.UseSetting("Outbox:Lease", "00:00:01"));
-        await using var b = fixture.Factory.WithWebHostBuilder(b2 => b2.UseSetting("Outbox:Lease", "00:00:01"));
         // Messages other tests of this class left pending (the fixture's dispatcher loop is off) go out first, so that
         // A claims only this test's message, whatever order the tests run in.
         var drain = fixture.Factory.Services.GetRequiredService<OutboxDispatcher>();
@@ -88,20 +86,23 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
                 .Where(m => OutboxStates.Open.Contains(m.State)).Select(m => m.Id).ToListAsync(Ct));
         }
 
-        // A's send hangs for 3 s and then fails; its lease (1 s) expires meanwhile, B claims the message and delivers it.
-        fixture.Sandbox.Lis.Script((TimeSpan.FromSeconds(3), true), (TimeSpan.Zero, false));
+        // Two instances, each on a clock the test moves (from now: the message is due): A's lease runs out on B's
+        // clock, never by waiting.
+        var (clockA, clockB) = PortalFixture.Clocks();
+        await using var a = fixture.WithClock(clockA);
+        await using var b = fixture.WithClock(clockB);
+
+        // A's send is held at LIS (then fails); while it is in flight, A's lease runs out on B's clock, and B claims the
+        // message and delivers it.
+        var release = new TaskCompletionSource();
+        var atLis = fixture.Sandbox.Lis.Hold(release.Task, fail: true);
         var slow = a.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct);
-        // Wait until A holds the message (sending), then until its 1 s lease has run out.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            await using var probe = await Db.CreateDbContextAsync(Ct);
-            if (await probe.Outbox.AsNoTracking().AnyAsync(m => m.Id == messageId && m.State == OutboxStates.Sending, Ct)) break;
-            Assert.True(DateTime.UtcNow < deadline, "A did not claim the message");
-            await Task.Delay(50, Ct);
-        }
-        await Task.Delay(1300, Ct);
+        await atLis.WaitAsync(Eventually.Deadline, Ct);
+        await using (var probe = await Db.CreateDbContextAsync(Ct))
+            Assert.Equal(OutboxStates.Sending, (await probe.Outbox.AsNoTracking().SingleAsync(m => m.Id == messageId, Ct)).State);
+        clockB.Advance(a.Services.GetRequiredService<IOptions<OutboxOptions>>().Value.Lease + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await b.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct));
+        release.SetResult();
         await slow;
 
         await using var db = await Db.CreateDbContextAsync(Ct);
@@ -115,18 +116,22 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
     [Fact]
     public async Task A_job_lease_is_held_by_one_instance_and_taken_over_when_it_expires()
     {
-        await using var other = fixture.Factory.WithWebHostBuilder(_ => { });
-        var mine = fixture.Factory.Services.GetRequiredService<JobLeases>();
+        var (clockMine, clockTheirs) = PortalFixture.Clocks();
+        await using var me = fixture.WithClock(clockMine);
+        await using var other = fixture.WithClock(clockTheirs);
+        var mine = me.Services.GetRequiredService<JobLeases>();
         var theirs = other.Services.GetRequiredService<JobLeases>();
         var name = "test-" + Guid.NewGuid().ToString("N")[..8];
 
         var attempts = await Task.WhenAll(mine.TryAcquireAsync(name, TimeSpan.FromMinutes(1), Ct), theirs.TryAcquireAsync(name, TimeSpan.FromMinutes(1), Ct));
         Assert.Single(attempts, held => held);
-        var (holder, waiter) = attempts[0] ? (mine, theirs) : (theirs, mine);
+        var (holder, waiter, waiterClock) = attempts[0] ? (mine, theirs, clockTheirs) : (theirs, mine, clockMine);
         Assert.False(await waiter.TryAcquireAsync(name, TimeSpan.FromMinutes(1), Ct));
-        Assert.True(await holder.TryAcquireAsync(name, TimeSpan.FromSeconds(1), Ct)); // renewal, now for 1 s
+        Assert.True(await holder.TryAcquireAsync(name, TimeSpan.FromSeconds(30), Ct)); // renewal, now for 30 s
 
-        await Task.Delay(1500, Ct); // the holder "died": its lease runs out
+        waiterClock.Advance(TimeSpan.FromSeconds(29)); // not yet run out
+        Assert.False(await waiter.TryAcquireAsync(name, TimeSpan.FromSeconds(30), Ct));
+        waiterClock.Advance(TimeSpan.FromSeconds(2)); // the holder "died": its lease has run out
         Assert.True(await waiter.TryAcquireAsync(name, TimeSpan.FromSeconds(30), Ct));
         Assert.False(await holder.TryAcquireAsync(name, TimeSpan.FromSeconds(30), Ct));
         Assert.Null(await holder.RunExclusiveAsync<int>(name, TimeSpan.FromSeconds(30), _ => Task.FromResult(1), Ct));

@@ -61,19 +61,13 @@ public sealed class RedisFaultTests
         // With Redis up, an alert reaches the hub (and the connection is fully set up, groups and
         // replay done, before Redis goes).
         // (The client's StartAsync returns at the handshake, before the server has put the connection in its groups:
-        // a new alert every 3 s, at most five, until one arrives.)
-        var arrived = false;
-        for (var attempt = 0; attempt < 5 && !arrived; attempt++)
+        // a new alert every 2 s until one arrives.)
+        await Eventually.UntilAsync(async () =>
         {
             var before = "rf-up-" + Guid.NewGuid().ToString("N")[..8];
             await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(before, orderingDoctor: "D-RF", encounter: "E-RF"), PortalFixture.LisSecret), Ct);
-            for (var wait = 0; wait < 30 && !arrived; wait++)
-            {
-                arrived = onHub.Any(m => onCircuitA.Any(c => c.EventId == before && c.Id == m.Id));
-                if (!arrived) await Task.Delay(100, Ct);
-            }
-        }
-        Assert.True(arrived, "no alert reached A's hub client while Redis was up");
+            return await Arrives(() => onHub.Any(m => onCircuitA.Any(c => c.EventId == before && c.Id == m.Id)), TimeSpan.FromSeconds(2));
+        }, "an alert to reach A's hub client while Redis is up", cancellationToken: Ct);
 
         // Redis stops.
         redis.Kill();
@@ -88,22 +82,30 @@ public sealed class RedisFaultTests
 
         // Redis returns: health recovers and alerts cross instances again.
         using var again = StartRedis(port);
-        await WaitForHealthAsync(a, "Healthy", TimeSpan.FromSeconds(40));
-        await WaitForHealthAsync(b, "Healthy", TimeSpan.FromSeconds(40));
-        // Subscriptions are re-established by the client after reconnecting: a new alert every 3 s, at most five.
-        var crossed = false;
-        for (var attempt = 0; attempt < 5 && !crossed; attempt++)
+        await WaitForHealthAsync(a, "Healthy");
+        await WaitForHealthAsync(b, "Healthy");
+        // Subscriptions are re-established by the client after reconnecting: a new alert every 2 s until one crosses.
+        await Eventually.UntilAsync(async () =>
         {
             var back = "rf-back-" + Guid.NewGuid().ToString("N")[..8];
-            response = await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(back, orderingDoctor: "D-RF", encounter: "E-RF"), PortalFixture.LisSecret), Ct);
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            for (var wait = 0; wait < 30 && !crossed; wait++)
-            {
-                crossed = onCircuitB.Any(x => x.EventId == back);
-                if (!crossed) await Task.Delay(100, Ct);
-            }
+            var sent = await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(back, orderingDoctor: "D-RF", encounter: "E-RF"), PortalFixture.LisSecret), Ct);
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+            return await Arrives(() => onCircuitB.Any(x => x.EventId == back), TimeSpan.FromSeconds(2));
+        }, "an alert raised on A to reach B's circuits after Redis returned", cancellationToken: Ct);
+    }
+
+    /// <summary>Whether <paramref name="condition"/> holds within <paramref name="window"/> (then the caller sends again).</summary>
+    private static async Task<bool> Arrives(Func<bool> condition, TimeSpan window)
+    {
+        try
+        {
+            await Eventually.UntilAsync(condition, "", window, Ct);
+            return true;
         }
-        Assert.True(crossed, "no alert raised on A reached B's circuits after Redis returned");
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     [Fact]
@@ -150,21 +152,29 @@ public sealed class RedisFaultTests
         })!;
         process.BeginOutputReadLine();
         var server = new RedisServerProcess(process);
-        for (var i = 0; i < 50; i++)
+        try
         {
-            try
+            Eventually.UntilAsync(() =>
             {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return server;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(100);
-            }
+                if (process.HasExited) throw new InvalidOperationException("redis-server exited");
+                try
+                {
+                    using var client = new TcpClient();
+                    client.Connect(IPAddress.Loopback, port);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+            }, $"redis-server to listen on {port}").GetAwaiter().GetResult();
+            return server;
         }
-        server.Dispose();
-        throw new InvalidOperationException("redis-server did not start");
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
 
     private static async Task<JsonElement> ReadyAsync(WebApplicationFactory<Program> portal)
@@ -173,28 +183,15 @@ public sealed class RedisFaultTests
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
     }
 
-    private static async Task WaitForHealthAsync(WebApplicationFactory<Program> portal, string redisStatus, TimeSpan? timeout = null)
+    private static async Task WaitForHealthAsync(WebApplicationFactory<Program> portal, string redisStatus)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         string? last = null;
-        while (DateTime.UtcNow < deadline)
+        await Eventually.UntilAsync(async () =>
         {
-            var ready = await ReadyAsync(portal);
-            last = ready.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString();
-            if (last == redisStatus) return;
-            await Task.Delay(250, Ct);
-        }
-        throw new TimeoutException($"redis health stayed {last}, expected {redisStatus}");
+            last = (await ReadyAsync(portal)).GetProperty("checks").GetProperty("redis").GetProperty("status").GetString();
+            return last == redisStatus;
+        }, $"redis health {redisStatus}", cancellationToken: Ct);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("not seen within 15 s: " + what);
-            await Task.Delay(100, Ct);
-        }
-    }
-
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, cancellationToken: Ct);
 }

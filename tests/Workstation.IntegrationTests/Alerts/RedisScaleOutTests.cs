@@ -50,17 +50,14 @@ public sealed class RedisScaleOutTests
         hub.On<AlertMessage>("alert-awareness", m => received.TrySetResult(m));
         await hub.StartAsync(Ct);
 
-        // B subscribes to Redis while it starts; the first alert may be published before that subscription is in place,
-        // so a new alert is posted every 2 s (at most five) until one arrives.
-        AlertMessage? message = null;
-        for (var attempt = 0; attempt < 5 && message is null; attempt++)
+        // B subscribes to Redis while it starts; an alert published before that subscription is in place is not heard
+        // there, so a new alert is posted every second until one arrives.
+        var message = await Eventually.RepeatUntilAsync(async () =>
         {
             var body = WebhookClient.CriticalValue("redis-" + Guid.NewGuid().ToString("N"), orderingDoctor: "D-REDIS", encounter: "E-REDIS");
             var response = await a.CreateClient().SendAsync(WebhookClient.Signed(body, PortalFixture.LisSecret), Ct);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            if (await Task.WhenAny(received.Task, Task.Delay(2000, Ct)) == received.Task) message = await received.Task;
-        }
-        Assert.NotNull(message);
+        }, received.Task, TimeSpan.FromSeconds(1), "an alert posted to A to reach the hub client on B", Ct);
         Assert.Equal("E-REDIS", message.EncounterId);
     }
 
@@ -81,18 +78,25 @@ public sealed class RedisScaleOutTests
         // What an open encounter's components subscribe to on instance B.
         var alertOnB = new TaskCompletionSource<CriticalValueAlert>(TaskCreationOptions.RunContinuationsAsynchronously);
         var recheckOnB = new TaskCompletionSource<Workstation.Portal.Orders.RecheckedOrder>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var eventId = "redis-circuit-" + Guid.NewGuid().ToString("N");
-        using var alerts = b.Services.GetRequiredService<AlertNotifier>().Subscribe(x => { if (x.EventId == eventId) alertOnB.TrySetResult(x); });
+        using var alerts = b.Services.GetRequiredService<AlertNotifier>().Subscribe(x => { if (x.EncounterId == "E-REDIS-2") alertOnB.TrySetResult(x); });
         using var rechecks = b.Services.GetRequiredService<Workstation.Portal.Orders.RecheckNotifier>()
             .Subscribe(x => { if (x.EncounterId == "E-REDIS-LATE") recheckOnB.TrySetResult(x); });
-        await Task.Delay(300, Ct); // subscriptions reach Redis
 
-        var response = await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(eventId, encounter: "E-REDIS-2"), PortalFixture.LisSecret), Ct);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        a.Services.GetRequiredService<Workstation.Portal.Orders.RecheckNotifier>()
-            .Publish(new Workstation.Portal.Orders.RecheckedOrder("test-his", "E-REDIS-LATE", "check-1", LateDuplicates: true));
+        // The subscriptions reach Redis on their own time: what A publishes is sent again until B hears it.
+        var alert = await Eventually.RepeatUntilAsync(async () =>
+        {
+            var eventId = "redis-circuit-" + Guid.NewGuid().ToString("N");
+            var response = await a.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(eventId, encounter: "E-REDIS-2"), PortalFixture.LisSecret), Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }, alertOnB.Task, TimeSpan.FromSeconds(1), "an alert received by A to reach B's circuits", Ct);
+        var recheck = await Eventually.RepeatUntilAsync(() =>
+        {
+            a.Services.GetRequiredService<Workstation.Portal.Orders.RecheckNotifier>()
+                .Publish(new Workstation.Portal.Orders.RecheckedOrder("test-his", "E-REDIS-LATE", "check-1", LateDuplicates: true));
+            return Task.CompletedTask;
+        }, recheckOnB.Task, TimeSpan.FromSeconds(1), "a late duplicate raised on A to reach B's circuits", Ct);
 
-        Assert.Equal("E-REDIS-2", (await alertOnB.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct)).EncounterId);
-        Assert.True((await recheckOnB.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct)).LateDuplicates);
+        Assert.Equal("E-REDIS-2", alert.EncounterId);
+        Assert.True(recheck.LateDuplicates);
     }
 }

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -19,14 +22,18 @@ public sealed class BloodUseSecurityTests(BloodUseFixture fixture) : IClassFixtu
     [Fact]
     public async Task A_token_stops_working_when_it_expires()
     {
-        await using var shortLived = fixture.Factory.WithWebHostBuilder(b => b.UseSetting("BloodUse:TokenLifetime", "00:00:01"));
-        var client = shortLived.CreateClient();
+        // The production lifetime (7200 s) on a clock the test moves.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = fixture.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        var client = host.CreateClient();
         var data = (await GetJsonAsync(client, TokenUrl(BloodUseFixture.ClientId, BloodUseFixture.Password))).GetProperty("data");
-        Assert.Equal("1", data.GetProperty("expires_in").GetString());
+        Assert.Equal("7200", data.GetProperty("expires_in").GetString());
         var token = data.GetProperty("token").GetString();
 
         Assert.True((await GetJsonAsync(client, $"/blood-use/blduseinfo?token={token}&identityNumber={Zhang}")).GetProperty("success").GetBoolean());
-        await Task.Delay(TimeSpan.FromMilliseconds(1300), Ct);
+        clock.Advance(TimeSpan.FromSeconds(7199));
+        Assert.True((await GetJsonAsync(client, $"/blood-use/blduseinfo?token={token}&identityNumber={Zhang}")).GetProperty("success").GetBoolean());
+        clock.Advance(TimeSpan.FromSeconds(2));
         var expired = await GetJsonAsync(client, $"/blood-use/blduseinfo?token={token}&identityNumber={Zhang}");
         Assert.False(expired.GetProperty("success").GetBoolean());
         Assert.Equal("token无效或已过期，请重新获取token", expired.GetProperty("erroMessage").GetString());

@@ -10,7 +10,7 @@ using Workstation.IntegrationTests.Portal;
 namespace Workstation.IntegrationTests.Doctor;
 
 /// <summary>Generated malformed bodies against every HIS-facing and webhook endpoint: each must be answered with a
-/// 4xx ProblemDetails (or accepted when the mutation left it valid), never a 5xx, and within a second.</summary>
+/// 4xx ProblemDetails (or accepted when the mutation left it valid), never a 5xx.</summary>
 public sealed class MalformedInputFuzzTests(PortalFixture fixture) : IClassFixture<PortalFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -31,7 +31,7 @@ public sealed class MalformedInputFuzzTests(PortalFixture fixture) : IClassFixtu
     ];
 
     [Fact]
-    public async Task Malformed_bodies_get_4xx_ProblemDetails_never_5xx_each_within_a_second()
+    public async Task Malformed_bodies_get_4xx_ProblemDetails_never_5xx()
     {
         var api = fixture.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         api.DefaultRequestHeaders.Add("X-Api-Key", PortalFixture.HisApiKey);
@@ -86,14 +86,11 @@ public sealed class MalformedInputFuzzTests(PortalFixture fixture) : IClassFixtu
 
         async Task<string> SendAsync(Func<HttpRequestMessage> request, string path, string body)
         {
-            var watch = Stopwatch.StartNew();
             using var response = await api.SendAsync(request(), Ct);
             var content = await response.Content.ReadAsStringAsync(Ct);
-            watch.Stop();
             var status = (int)response.StatusCode;
             var shown = body.Length > 160 ? body[..160] + "…" : body;
             if (status >= 500) return $"{status} {path} {shown}";
-            if (watch.Elapsed > TimeSpan.FromSeconds(1)) return $"slow {watch.ElapsedMilliseconds} ms {path} {shown}";
             if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                 return $"{status} without ProblemDetails ({response.Content.Headers.ContentType}) {path} {shown}: {content}";
             return "";

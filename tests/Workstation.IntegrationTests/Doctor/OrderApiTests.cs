@@ -179,22 +179,21 @@ public sealed class OrderApiTests(PortalFixture fixture) : IClassFixture<PortalF
     [Fact]
     public async Task With_the_platform_down_the_check_says_not_checked_within_the_budget_and_a_later_recheck_finds_the_duplicate()
     {
-        fixture.Sandbox.Platform.Faults = PlatformFaults.None with { LatencyMs = 10_000 };
+        // The platform answers only after 2 minutes: HIS gets "not checked" (Timeout) long before, at the 2 s budget
+        // (without a budget this test would wait out its own deadline; speed itself is the benchmarks' business).
+        fixture.Sandbox.Platform.Faults = PlatformFaults.None with { LatencyMs = 120_000 };
         JsonElement check;
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            check = await CheckAsync(CheckBody("E-DOWN", "D-8", "save", ("1", "L001")));
+            check = await CheckAsync(CheckBody("E-DOWN", "D-8", "save", ("1", "L001"))).WaitAsync(Eventually.Deadline, Ct);
         }
         finally
         {
             fixture.Sandbox.Platform.Faults = PlatformFaults.None;
         }
-        watch.Stop();
 
         Assert.Equal("not-checked", check.GetProperty("status").GetString());
         Assert.Equal("Timeout", check.GetProperty("reason").GetString());
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"took {watch.Elapsed}");
         var validate = await ValidateAsync("E-DOWN", "D-8", ("1", "L001", null));
         Assert.Equal(HttpStatusCode.OK, validate.StatusCode);
         Assert.Equal("not-checked", (await validate.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());

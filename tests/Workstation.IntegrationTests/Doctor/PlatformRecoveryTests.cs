@@ -13,9 +13,26 @@ using Workstation.Sandbox.Platform;
 
 namespace Workstation.IntegrationTests.Doctor;
 
-/// <summary>After an outage the badge and unchecked orders recover within seconds of the platform's return, although the
-/// circuit breaker (15 s break here, as in production) is still open: the recovery probe closes it.</summary>
-public sealed class PlatformRecoveryTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+/// <summary>The circuit breaker's break and the periodic re-check are far longer here than any test waits, so what brings
+/// the platform back in these tests can only be the recovery probe (every 2 s) and the re-check it wakes.</summary>
+public class RecoveryFixture : PortalFixture
+{
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
+    {
+        ["Platform:BreakDuration"] = "00:10:00",
+        ["Orders:RecheckInterval"] = "01:00:00",
+    };
+}
+
+/// <summary>As <see cref="RecoveryFixture"/>, with no background re-check worker: every re-check pass is the test's own.</summary>
+public sealed class NoRecheckWorkerFixture : RecoveryFixture
+{
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>(base.Settings!) { ["Orders:RunRecheck"] = "false" };
+}
+
+/// <summary>After an outage the badge and unchecked orders recover although the circuit breaker is still open: the
+/// recovery probe closes it (how fast is measured in Chromium by DoctorWorkflowTests' diagnostic, and in the benches).</summary>
+public sealed class PlatformRecoveryTests(RecoveryFixture fixture) : IClassFixture<RecoveryFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -40,24 +57,17 @@ public sealed class PlatformRecoveryTests(PortalFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task The_badge_turns_green_within_10_seconds_of_the_platform_returning()
+    public async Task The_badge_turns_green_when_the_platform_returns_although_the_breaker_is_still_open()
     {
         await TakePlatformDownAsync("E-REC-1");
 
         fixture.Sandbox.Platform.Faults = PlatformFaults.None; // the fault switch: platform back
         var watch = Stopwatch.StartNew();
-        BadgeState badge;
-        do
-        {
-            await Task.Delay(250, Ct);
-            badge = await Service<RecognitionService>().LoadBadgeAsync(Zhang("E-REC-1"), Ct); // what the badge's retry does
-        }
-        while (badge.Status != BadgeStatus.Available && watch.Elapsed < TimeSpan.FromSeconds(15));
-        watch.Stop();
+        await Eventually.UntilAsync(async () =>
+            (await Service<RecognitionService>().LoadBadgeAsync(Zhang("E-REC-1"), Ct)).Status == BadgeStatus.Available, // what the badge's retry does
+            "the badge to turn green (the 10 min break cannot have ended: only the probe closes the breaker)", cancellationToken: Ct);
 
         TestContext.Current.SendDiagnosticMessage($"badge green {watch.ElapsedMilliseconds} ms after the platform returned");
-        Assert.Equal(BadgeStatus.Available, badge.Status);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
 
     [Fact]
@@ -66,14 +76,11 @@ public sealed class PlatformRecoveryTests(PortalFixture fixture) : IClassFixture
         await TakePlatformDownAsync("E-REC-2");
         fixture.Sandbox.Platform.Faults = PlatformFaults.None;
 
-        var watch = Stopwatch.StartNew();
         var availability = Service<PlatformAvailability>();
         if (availability.IsDown) Assert.True(await availability.ProbeAsync(Ct)); // what RetryNowAsync does on a click
         var badge = await Service<RecognitionService>().LoadBadgeAsync(Zhang("E-REC-2"), Ct);
-        watch.Stop();
 
-        Assert.Equal(BadgeStatus.Available, badge.Status);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        Assert.Equal(BadgeStatus.Available, badge.Status); // at once, the breaker's 10 min break notwithstanding
     }
 
     [Fact]
@@ -94,12 +101,11 @@ public sealed class PlatformRecoveryTests(PortalFixture fixture) : IClassFixture
         using var subscription = Service<RecheckNotifier>().Subscribe(o => { if (o.EncounterId == "E-REC-3") rechecked.TrySetResult(o); });
         fixture.Sandbox.Platform.Faults = PlatformFaults.None;
         var watch = Stopwatch.StartNew();
-        var order = await rechecked.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
-        watch.Stop();
+        // The periodic re-check is hourly here: only the recovery waking it can raise the late duplicate in time.
+        var order = await rechecked.Task.WaitAsync(Eventually.Deadline, Ct);
 
         TestContext.Current.SendDiagnosticMessage($"late duplicate raised {watch.ElapsedMilliseconds} ms after the platform returned");
         Assert.True(order.LateDuplicates);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed} (the periodic re-check is every 30 s)");
 
         var conflict = await Api().PostAsJsonAsync("/api/v1/orders/validate", validateBody, Ct);
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
@@ -111,25 +117,38 @@ public sealed class PlatformRecoveryTests(PortalFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await Api().PostAsJsonAsync("/api/v1/orders/validate", validateBody, Ct)).StatusCode);
     }
 
+}
+
+/// <summary>Several re-check passes (as on several instances) racing for one unchecked order.</summary>
+public sealed class RecheckRaceTests(NoRecheckWorkerFixture fixture) : IClassFixture<NoRecheckWorkerFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [Fact]
     public async Task An_unchecked_order_is_rechecked_once_when_several_passes_race_for_it()
     {
-        await TakePlatformDownAsync("E-REC-4");
+        var services = fixture.Factory.Services.CreateScope().ServiceProvider;
+        var context = LaunchTests.Zhang("E-REC-4").ToContext("test-his");
+        fixture.Sandbox.Platform.Faults = PlatformFaults.None with { Outage = true };
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(BadgeStatus.NotChecked, (await services.GetRequiredService<RecognitionService>().LoadBadgeAsync(context, Ct)).Status);
+        var api = fixture.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        api.DefaultRequestHeaders.Add("X-Api-Key", PortalFixture.HisApiKey);
         var body = new
         {
             context = LaunchTests.Zhang("E-REC-4"), draftOrderId = "D-REC-4", stage = "add",
             items = new[] { new { lineId = "L001", itemCode = "L001" } },
         };
-        var check = await (await Api().PostAsJsonAsync("/api/v1/orders/check", body, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var check = await (await api.PostAsJsonAsync("/api/v1/orders/check", body, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("not-checked", check.GetProperty("status").GetString());
 
         var notices = 0;
-        using var subscription = Service<RecheckNotifier>().Subscribe(o => { if (o.EncounterId == "E-REC-4") Interlocked.Increment(ref notices); });
+        using var subscription = services.GetRequiredService<RecheckNotifier>().Subscribe(o => { if (o.EncounterId == "E-REC-4") Interlocked.Increment(ref notices); });
         var recheck = fixture.Factory.Services.GetRequiredService<RecheckService>();
         fixture.Sandbox.Platform.Faults = PlatformFaults.None;
-        Assert.True(await Service<PlatformAvailability>().ProbeAsync(Ct)); // closes the breakers and wakes the background pass
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => recheck.RunOnceAsync(Ct))); // racing it, as other instances would
-        await Task.Delay(1500, Ct);
+        Assert.True(await services.GetRequiredService<PlatformAvailability>().ProbeAsync(Ct)); // closes the breakers
+        // Three passes at once, as three instances would run them; no background worker here, so every pass is awaited.
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => recheck.RunOnceAsync(Ct)));
 
         Assert.Equal(1, notices);
     }

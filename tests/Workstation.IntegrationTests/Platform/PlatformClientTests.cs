@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Workstation.Platform;
 using Workstation.Platform.Contract;
 using Workstation.Sandbox.Demo;
@@ -27,15 +27,17 @@ public sealed class PlatformClientTests
     [Fact]
     public async Task Token_is_fetched_once_and_renewed_before_it_expires()
     {
-        // Tokens live 61 s and are renewed 60 s before expiry: after one second the client must renew on its own.
-        await using var h = await PlatformHarness.StartAsync(new() { ["Platform:TokenRenewBefore"] = "00:01:00" });
-        h.Sandbox.Platform.Faults = PlatformFaults.None with { TokenTtlSeconds = 61 };
+        // Tokens live 2 h and are renewed 1 min before expiry, on the client's clock.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await PlatformHarness.StartAsync(new() { ["Platform:TokenRenewBefore"] = "00:01:00" }, clock);
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { TokenTtlSeconds = 7200 };
 
         await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+        clock.Advance(TimeSpan.FromMinutes(118)); // still more than a minute left
         await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
         Assert.Equal(1, h.Sandbox.Platform.Stats.TokensIssued);
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
+        clock.Advance(TimeSpan.FromSeconds(61)); // within the last minute: renewed before it expires
         await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
 
         Assert.Equal(2, h.Sandbox.Platform.Stats.TokensIssued);
@@ -139,9 +141,19 @@ public sealed class PlatformClientTests
         Assert.Contains("paused", open.Message);
         Assert.Equal(callsWhenOpen, h.Sandbox.Platform.Stats.ApiCalls); // rejected without reaching the platform
 
+        // After the break (1 s) the breaker lets a call through again, and the platform is back.
         h.Sandbox.Platform.Faults = PlatformFaults.None;
-        await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
-        var list = await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+        var list = await Eventually.ValueAsync(async () =>
+        {
+            try
+            {
+                return await h.Client.ListAsync(PlatformHarness.Zhang, Ct);
+            }
+            catch (PlatformException ex) when (ex.Failure == PlatformFailure.Unavailable)
+            {
+                return null; // still open
+            }
+        }, "the circuit to close after its break", cancellationToken: Ct);
         Assert.True(list.Count > 0);
     }
 
@@ -154,14 +166,13 @@ public sealed class PlatformClientTests
             ["Platform:AttemptTimeout"] = "00:00:00.400",
         });
         await h.Client.ProbeAsync(Ct);
-        h.Sandbox.Platform.Faults = PlatformFaults.None with { LatencyMs = 10_000 };
+        // The platform answers only after 2 minutes: the call ends as a timeout long before (the test would wait out its
+        // own deadline otherwise). How fast is the benchmarks' business, not this test's.
+        h.Sandbox.Platform.Faults = PlatformFaults.None with { LatencyMs = 120_000 };
 
-        var watch = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct));
-        watch.Stop();
+        var ex = await Assert.ThrowsAsync<PlatformException>(() => h.Client.ListAsync(PlatformHarness.Zhang, Ct).WaitAsync(Eventually.Deadline, Ct));
 
         Assert.Equal(PlatformFailure.Timeout, ex.Failure);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(2));
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public sealed class PlatformHarness : IAsyncDisposable
 
     public static PatientIdentity Zhang => DemoWorld.Patients.Single(p => p.HisId == "P1001").Identity;
 
-    public static async Task<PlatformHarness> StartAsync(Dictionary<string, string?>? overrides = null)
+    /// <param name="clock">The client's clock (tokens expire on it); the system clock when null.</param>
+    public static async Task<PlatformHarness> StartAsync(Dictionary<string, string?>? overrides = null, TimeProvider? clock = null)
     {
         var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
         var settings = new Dictionary<string, string?>
@@ -42,6 +43,7 @@ public sealed class PlatformHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton(clock ?? TimeProvider.System)
             .AddRecognitionPlatform(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new PlatformHarness(sandbox, services);

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Workstation.Sandbox;
 
 namespace Workstation.IntegrationTests.Portal;
 
 /// <summary>The portal over a real SQLite file, talking to the simulators over real HTTP on loopback.</summary>
-public sealed class PortalFixture : IAsyncLifetime
+public class PortalFixture : IAsyncLifetime
 {
     public const string Password = "Test@2026!";
     public const string HisApiKey = "integration-his-api-key-0001";
@@ -22,7 +25,29 @@ public sealed class PortalFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => Configure(b, Sandbox, DataDirectory));
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => Configure(b, Sandbox, DataDirectory, Settings));
+    }
+
+    /// <summary>Configuration of a variant fixture, over the common test settings.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
+    /// <summary>A second portal host over the same database and simulators whose clock is <paramref name="clock"/>: its
+    /// timers, leases, escalations and expiries move when the test advances the clock, never by waiting.</summary>
+    public WebApplicationFactory<Program> WithClock(FakeTimeProvider clock, Action<IWebHostBuilder>? configure = null) =>
+        Factory.WithWebHostBuilder(b =>
+        {
+            configure?.Invoke(b);
+            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
+        });
+
+    /// <summary>A fake clock that starts now (webhook signatures and launch URLs carry the real time).</summary>
+    public static FakeTimeProvider Clock() => new(DateTimeOffset.UtcNow);
+
+    /// <summary>Two fake clocks that start at the same instant (two instances of the portal).</summary>
+    public static (FakeTimeProvider, FakeTimeProvider) Clocks()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return (new FakeTimeProvider(now), new FakeTimeProvider(now));
     }
 
     public static void Configure(IWebHostBuilder b, SandboxHost sandbox, string dataDirectory, IDictionary<string, string?>? extra = null)

@@ -91,31 +91,50 @@ public sealed class UploadFixture : IAsyncLifetime
     public async Task<List<UploadItem>> WaitForItemsAsync(IReadOnlyCollection<string> numbers)
     {
         var factory = Service<IDbContextFactory<PortalDbContext>>();
-        for (var i = 0; i < 300; i++)
+        List<UploadItem> items = [];
+        await Eventually.UntilAsync(async () =>
         {
             await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
-            var items = await db.Set<UploadItem>().Where(x => numbers.Contains(x.ReportNumber)).ToListAsync(TestContext.Current.CancellationToken);
-            if (items.Count == numbers.Count) return items;
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException("the feed did not record every report");
+            items = await db.Set<UploadItem>().Where(x => numbers.Contains(x.ReportNumber)).ToListAsync(TestContext.Current.CancellationToken);
+            return items.Count == numbers.Count;
+        }, "the feed to record every report", cancellationToken: TestContext.Current.CancellationToken);
+        return items;
     }
 
-    /// <summary>Runs the given dispatchers side by side until no message is left to send (or 90 s).</summary>
+    /// <summary>Waits until the feed's cursor has passed every event stored so far (each was handled, or found to need
+    /// nothing).</summary>
+    public async Task WaitForFeedAsync()
+    {
+        var factory = Service<IDbContextFactory<PortalDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            var last = await db.InboundEvents
+                .Where(e => ((e.Source == "lis" || e.Source == "pacs") && (e.Type == UploadFeed.Approved || e.Type == UploadFeed.Withdrawn))
+                            || (e.Source == "his" && e.Type == UploadFeed.VisitStarted))
+                .MaxAsync(e => (long?)e.Id, TestContext.Current.CancellationToken) ?? 0;
+            await Eventually.UntilAsync(async () =>
+            {
+                await using var read = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
+                var position = await read.Set<FeedCursor>().Where(c => c.Name == UploadFeed.CursorName).Select(c => (long?)c.Position)
+                    .SingleOrDefaultAsync(TestContext.Current.CancellationToken) ?? 0;
+                return position >= last;
+            }, $"the upload feed to pass event {last}", cancellationToken: TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Runs the given dispatchers side by side until no message is left to send (a failed one is tried again
+    /// after its back-off, in real time).</summary>
     public async Task DrainAsync(params OutboxDispatcher[] dispatchers)
     {
         var factory = Service<IDbContextFactory<PortalDbContext>>();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
+        await Eventually.UntilAsync(async () =>
         {
             await Task.WhenAll(dispatchers.Select(d => d.RunOnceAsync(TestContext.Current.CancellationToken)));
             await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
             // Done when nothing is left to send, except what waits behind a dead-lettered message of its key.
-            if (!await db.Outbox.AnyAsync(m => (m.State == OutboxStates.Pending || m.State == OutboxStates.Failed || m.State == OutboxStates.Sending)
-                    && !db.Outbox.Any(d => d.OrderingKey == m.OrderingKey && d.State == OutboxStates.Dead), TestContext.Current.CancellationToken)) return;
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException("the outbox did not drain");
+            return !await db.Outbox.AnyAsync(m => (m.State == OutboxStates.Pending || m.State == OutboxStates.Failed || m.State == OutboxStates.Sending)
+                && !db.Outbox.Any(d => d.OrderingKey == m.OrderingKey && d.State == OutboxStates.Dead), TestContext.Current.CancellationToken);
+        }, "the outbox to drain", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
     }
 
     public OutboxDispatcher NewDispatcher() => ActivatorUtilities.CreateInstance<OutboxDispatcher>(Factory.Services);

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Workstation.Portal.Outbox;
 using Workstation.Portal.Storage;
 using Workstation.Portal.Uploads;
@@ -83,13 +85,14 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
             var keys = numbers.Select(n => "report:" + n).ToList();
             await db.Outbox.Where(m => keys.Contains(m.OrderingKey!) && m.Type == UploadService.MessageTypes.Patient)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxStates.Sending).SetProperty(m => m.LeaseOwner, "dead-instance")
-                    .SetProperty(m => m.LeaseUntil, DateTime.UtcNow.AddSeconds(2)), Ct);
+                    .SetProperty(m => m.LeaseUntil, DateTime.UtcNow.AddMinutes(1)), Ct);
         }
         await fixture.Service<OutboxDispatcher>().RunOnceAsync(Ct);
         Assert.DoesNotContain(fixture.Sandbox.Platform.Uploads, e => numbers.Contains(e.Key)); // leased: nothing of these reports moved
 
-        await Task.Delay(2100, Ct);
-        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+        // A minute later on another instance's clock: the dead instance's lease has run out.
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(1).AddSeconds(1));
+        await fixture.DrainAsync(ActivatorUtilities.CreateInstance<OutboxDispatcher>(fixture.Factory.Services, (TimeProvider)later));
 
         AssertUploadedOnceInOrder(numbers);
     }
@@ -159,8 +162,8 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
         var fixedReport = amended with { Header = amended.Header with { Approver = Workstation.Reports.SampleReports.BloodCount().Header.Approver } };
         fixture.Sandbox.Lis.Reports.Put(fixedReport);
         await fixture.PostAsync("report-approved", number);
-        for (var i = 0; i < 100 && (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number).Status == UploadStatuses.Failed; i++)
-            await Task.Delay(100, Ct);
+        await Eventually.UntilAsync(async () => (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number).Status != UploadStatuses.Failed,
+            "the amended report to be taken up again", cancellationToken: Ct);
         await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
 
         var row = (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number);
@@ -209,7 +212,7 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
         await WaitForOutboxAsync(m => m.Type == MasterDataSync.Types.Patient && m.OrderingKey == $"patient:{patient.Identity.IdType}:{patient.Identity.IdNumber}");
         await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
         await fixture.VisitStartedAsync("P1006"); // the same patient again, unchanged
-        await Task.Delay(800, Ct);
+        await fixture.WaitForFeedAsync();
         await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
 
         Assert.Single(fixture.Sandbox.Platform.Uploads, e => e.Operation == "patient" && e.Key == key);
@@ -241,24 +244,20 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
     private async Task WaitForOutboxAsync(System.Linq.Expressions.Expression<Func<OutboxMessage, bool>> predicate)
     {
         var factory = fixture.Service<IDbContextFactory<PortalDbContext>>();
-        for (var i = 0; i < 100; i++)
+        await Eventually.UntilAsync(async () =>
         {
             await using var db = await factory.CreateDbContextAsync(Ct);
-            if (await db.Outbox.AnyAsync(predicate, Ct)) return;
-            await Task.Delay(100, Ct);
-        }
-        throw new TimeoutException("nothing was queued");
+            return await db.Outbox.AnyAsync(predicate, Ct);
+        }, "a message to be queued", cancellationToken: Ct);
     }
 
     private async Task WaitForStageAsync(string number, string stage)
     {
         var factory = fixture.Service<IDbContextFactory<PortalDbContext>>();
-        for (var i = 0; i < 100; i++)
+        await Eventually.UntilAsync(async () =>
         {
             await using var db = await factory.CreateDbContextAsync(Ct);
-            if (await db.Set<UploadItem>().AnyAsync(x => x.ReportNumber == number && x.Stage == stage, Ct)) return;
-            await Task.Delay(100, Ct);
-        }
-        throw new TimeoutException($"{number} never reached {stage}");
+            return await db.Set<UploadItem>().AnyAsync(x => x.ReportNumber == number && x.Stage == stage, Ct);
+        }, $"{number} to reach {stage}", cancellationToken: Ct);
     }
 }
