@@ -29,8 +29,8 @@ public sealed class CriticalValueTests(BrowserFixture browser)
         Assert.Equal(202, (int)response.StatusCode);
 
         var dialog = his.Portal.Locator(".critical-dialog");
-        await Assertions.Expect(dialog).ToBeVisibleAsync(new() { Timeout = 1000 }); // the "within 1 s"
-        Console.WriteLine($"critical value shown {watch.ElapsedMilliseconds} ms after the webhook was posted");
+        await Assertions.Expect(dialog).ToBeVisibleAsync(); // how fast: bench -- alerts (webhook → client p99)
+        TestContext.Current.SendDiagnosticMessage($"critical value shown {watch.ElapsedMilliseconds} ms after the webhook was posted");
         await Assertions.Expect(dialog.GetByTestId("critical-value")).ToHaveTextAsync("6.8 mmol/L");
         await BrowserFixture.ScreenshotAsync(page, "critical-value-zh");
         await Accessibility.AssertNoSeriousViolationsAsync(await Accessibility.FrameAsync(page, "iframe[data-workstation=badge]"), "the critical-value dialog");
@@ -51,8 +51,8 @@ public sealed class CriticalValueTests(BrowserFixture browser)
 
         // Closed loop: the LIS simulator shows the handling (its own page, as lab staff would look).
         var lis = await browser.NewPageAsync();
-        for (var i = 0; i < 20 && browser.Server.Sandbox.Lis.Handlings.All(h => !h.SourceEventId.EndsWith(eventId)); i++)
-            await Task.Delay(250, TestContext.Current.CancellationToken);
+        await Eventually.UntilAsync(() => browser.Server.Sandbox.Lis.Handlings.Any(h => h.SourceEventId.EndsWith(eventId)),
+            "the handling to reach the LIS", cancellationToken: TestContext.Current.CancellationToken);
         await lis.GotoAsync(browser.Server.Sandbox.LisUrl.ToString());
         await Assertions.Expect(lis.Locator("table#handlings")).ToContainTextAsync("予降钾处理，2小时后复查");
         await Assertions.Expect(lis.Locator("table#handlings")).ToContainTextAsync("已调整治疗");

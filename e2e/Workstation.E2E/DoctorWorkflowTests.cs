@@ -117,13 +117,8 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
         Assert.Equal("ok", saved.ValidationStatus);
 
         // The report is downloaded at 互认, or by the background retry when the platform was slow to send the PDF.
-        var retained = await ApiAsync($"/api/v1/encounters/E1001-OUT/reports");
-        for (var i = 0; i < 40 && !retained.EnumerateArray().Any(r => r.GetProperty("itemCode").GetString() == "E002"); i++)
-        {
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-            retained = await ApiAsync($"/api/v1/encounters/E1001-OUT/reports");
-        }
-        Assert.Contains(retained.EnumerateArray(), r => r.GetProperty("itemCode").GetString() == "E002");
+        await Eventually.UntilAsync(async () => (await ApiAsync($"/api/v1/encounters/E1001-OUT/reports")).EnumerateArray()
+            .Any(r => r.GetProperty("itemCode").GetString() == "E002"), "the recognised CT report to be retained", cancellationToken: TestContext.Current.CancellationToken);
         var decisions = await ApiAsync($"/api/v1/encounters/E1001-OUT/decisions");
         var decline = decisions.EnumerateArray().Single(d => d.GetProperty("itemCode").GetString() == "L001");
         Assert.Equal("decline", decline.GetProperty("choice").GetString());
@@ -158,7 +153,7 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
         }
         // Back up: the portal's recovery probe notices within seconds and the amber badge re-checks by itself (no click).
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "available", new() { Timeout = 10_000 });
+        await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "available");
         TestContext.Current.SendDiagnosticMessage($"badge green {watch.ElapsedMilliseconds} ms after the platform returned");
     }
 
@@ -181,7 +176,7 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
         }
 
         var notice = his.Portal.GetByTestId("late-duplicate");
-        await Assertions.Expect(notice).ToContainTextAsync("医嘱草稿", new() { Timeout = 10_000 });
+        await Assertions.Expect(notice).ToContainTextAsync("医嘱草稿");
         await Assertions.Expect(notice).ToContainTextAsync("血常规（第 L001 行）");
         await Assertions.Expect(his.LineStatus(0)).ToContainTextAsync("需互认决定");
         await BrowserFixture.ScreenshotAsync(his.Page, "doctor-late-duplicate-zh");

@@ -82,17 +82,17 @@ public sealed class ReviewTests(ReviewBrowserFixture browser) : IClassFixture<Re
         await BrowserFixture.ScreenshotAsync(page, "review-dashboard-en");
     }
 
-    /// <summary>The details of the dashboard views audited for qc, once <paramref name="until"/> holds (10 s at most).</summary>
+    /// <summary>The details of the dashboard views audited for qc, once <paramref name="until"/> holds.</summary>
     private async Task<List<string>> SummaryViewsAsync(Func<List<string>, bool> until)
     {
         var factory = browser.Server.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var views = new List<string>();
-        for (var wait = 0; wait < 100 && !until(views); wait++)
+        await Eventually.UntilAsync(async () =>
         {
-            if (wait > 0) await Task.Delay(100);
             await using var db = await factory.CreateDbContextAsync();
             views = await db.AuditEvents.Where(a => a.Action == "review.summary.view" && a.Actor == "qc").Select(a => a.Detail ?? "").ToListAsync();
-        }
+            return until(views);
+        }, "the dashboard views to be audited");
         return views;
     }
 }

@@ -50,8 +50,8 @@ public sealed class UploadConsoleTests(BrowserFixture browser) : IClassFixture<B
         }
 
         await page.GetByTestId("retry").ClickAsync();
-        await Assertions.Expect(Row(page, numbers[0])).ToHaveAttributeAsync("data-status", "uploaded", new() { Timeout = 15_000 });
-        await Assertions.Expect(Row(page, numbers[1])).ToHaveAttributeAsync("data-status", "uploaded", new() { Timeout = 15_000 });
+        await Assertions.Expect(Row(page, numbers[0])).ToHaveAttributeAsync("data-status", "uploaded");
+        await Assertions.Expect(Row(page, numbers[1])).ToHaveAttributeAsync("data-status", "uploaded");
         await Assertions.Expect(page.GetByTestId("upload-progress")).ToHaveAttributeAsync("data-done", "6");
         Assert.Contains(Server.Sandbox.Platform.Uploads, e => e.Operation == "pdf" && e.Key == numbers[0]);
         await Assertions.Expect(page.GetByTestId("upload-preview")).ToBeVisibleAsync();
@@ -62,7 +62,7 @@ public sealed class UploadConsoleTests(BrowserFixture browser) : IClassFixture<B
         // Revoke an uploaded report: the platform gets the revocation after the upload.
         await page.Locator("[data-testid=revoke-reason] input, input[data-testid=revoke-reason]").First.FillAsync("标本错误，报告作废");
         await page.GetByTestId("revoke").ClickAsync();
-        await Assertions.Expect(Row(page, numbers[0])).ToHaveAttributeAsync("data-status", "revoked", new() { Timeout = 15_000 });
+        await Assertions.Expect(Row(page, numbers[0])).ToHaveAttributeAsync("data-status", "revoked");
         Assert.Contains(Server.Sandbox.Platform.Uploads, e => e.Operation == "revoke" && e.Key == numbers[0]);
 
         await page.Locator("button[data-testid=lang-en]").ClickAsync();

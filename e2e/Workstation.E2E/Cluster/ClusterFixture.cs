@@ -95,7 +95,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         _playwright = await Playwright.CreateAsync();
         Browser = await BrowserFixture.LaunchChromiumAsync(_playwright, []);
-        Assertions.SetDefaultExpectTimeout(10_000);
+        Assertions.SetDefaultExpectTimeout(BrowserFixture.Patience);
     }
 
     private PortalSettings Settings(string redis) => new(new Dictionary<string, string>
@@ -189,34 +189,28 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task RestartDoctorsInstanceAsync()
     {
         await DoctorsInstance.StartAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await ProbeUpstreamAsync(NginxUrl.Port) != DoctorsInstance.Port)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("nginx did not take the restarted instance back");
-            await Task.Delay(500);
-        }
+        await Eventually.UntilAsync(async () => await ProbeUpstreamAsync(NginxUrl.Port) == DoctorsInstance.Port, "nginx to take the restarted instance back");
     }
 
     private async Task<int> ProbeUpstreamAsync(int listen)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        for (var i = 0; ; i++)
+        var upstream = "";
+        await Eventually.UntilAsync(async () =>
         {
+            if (_nginx is { HasExited: true }) throw new InvalidOperationException("nginx did not answer: " + NginxErrors());
             try
             {
                 using var response = await http.GetAsync($"http://127.0.0.1:{listen}/favicon.svg"); // "/": the circuits upstream (hashed by address)
-                var upstream = response.Headers.TryGetValues("X-Upstream", out var values) ? values.First() : "";
-                return int.Parse(upstream.Split(',')[0].Trim().Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+                upstream = response.Headers.TryGetValues("X-Upstream", out var values) ? values.First() : "";
+                return true;
             }
-            catch (HttpRequestException) when (i < 50 && _nginx is { HasExited: false })
+            catch (HttpRequestException)
             {
-                await Task.Delay(100); // nginx still starting
+                return false; // nginx still starting
             }
-            catch (HttpRequestException ex)
-            {
-                throw new InvalidOperationException("nginx did not answer: " + NginxErrors(), ex);
-            }
-        }
+        }, "nginx to answer");
+        return int.Parse(upstream.Split(',')[0].Trim().Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private string NginxErrors()
@@ -239,7 +233,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, Locale = "zh-CN" });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserFixture.Patience);
         var page = await context.NewPageAsync();
         page.Console += (_, m) => File.AppendAllText(Path.Combine(LogDirectory, "browser-console.log"), $"{m.Type}: {m.Text}\n");
         page.RequestFailed += (_, r) => File.AppendAllText(Path.Combine(LogDirectory, "browser-console.log"), $"failed: {r.Url} {r.Failure}\n");
@@ -312,21 +306,26 @@ public sealed class PortalProcess(string name, int port, string logPath, PortalS
         _process.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_process.HasExited) break;
-            try
+            await Eventually.UntilAsync(async () =>
             {
-                if ((await http.GetAsync(new Uri(Url, "health/live"))).IsSuccessStatusCode) return;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-            await Task.Delay(250);
+                if (_process.HasExited) throw new InvalidOperationException("it exited");
+                try
+                {
+                    return (await http.GetAsync(new Uri(Url, "health/live"))).IsSuccessStatusCode;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, $"portal instance '{name}' to start", TimeSpan.FromSeconds(120));
         }
-        await KillAsync();
-        throw new InvalidOperationException($"Portal instance '{name}' did not start on port {port}. Its log:\n" + Tail());
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            await KillAsync();
+            throw new InvalidOperationException($"Portal instance '{name}' did not start on port {port} ({ex.Message}). Its log:\n" + Tail());
+        }
     }
 
     /// <summary>Kills the process at once (no graceful shutdown: leases stay, connections drop).</summary>

@@ -28,15 +28,20 @@ internal sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLease>
 /// <summary>Runs a job that must not run on two portal instances at once: every instance may try, one holds the
 /// lease row (a conditional UPDATE, or the INSERT that creates it) for the pass and gives it back after; a lease
 /// whose holder died expires and the next instance takes the job over.</summary>
-public sealed class JobLeases(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<JobLeases> logger)
+public sealed class JobLeases(IDbContextFactory<PortalDbContext> dbFactory, InstanceIdentity identity, TimeProvider time, ILogger<JobLeases> logger)
+    : IPreviousRunClaims
 {
-    /// <summary>This process's name in lease rows.</summary>
-    public string Owner { get; } = BoundedOwner();
+    /// <summary>This run's name in lease rows.</summary>
+    public string Owner { get; } = identity.Owner;
 
-    private static string BoundedOwner()
+    string IPreviousRunClaims.What => "job leases";
+
+    /// <summary>Lets the jobs an earlier run of this instance held run again at once.</summary>
+    public async Task<int> ReleaseAsync(string instancePrefix, string runPrefix, CancellationToken cancellationToken)
     {
-        var owner = $"{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}:{Environment.MachineName}"; // unique part first
-        return owner.Length > 80 ? owner[..80] : owner;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Set<JobLease>().Where(l => l.Owner.StartsWith(instancePrefix) && !l.Owner.StartsWith(runPrefix))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.LeaseUntil, DateTime.UnixEpoch), cancellationToken);
     }
 
     /// <summary>Takes (or renews) the lease of <paramref name="name"/> for <paramref name="duration"/>; false when another
@@ -100,10 +105,15 @@ public sealed class JobLeases(IDbContextFactory<PortalDbContext> dbFactory, Time
 
 public static class BackgroundServiceCollectionExtensions
 {
-    /// <summary>Leases for background jobs that run on one instance at a time.</summary>
-    public static IServiceCollection AddLeasedJobs(this IServiceCollection services)
+    /// <summary>This instance's identity (claims of an earlier run taken back at start) and leases for background jobs
+    /// that run on one instance at a time.</summary>
+    public static IServiceCollection AddLeasedJobs(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<InstanceOptions>().Bind(configuration.GetSection(InstanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => InstanceIdentity.FromConfiguration(configuration, sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+        services.AddHostedService<PreviousRunRelease>();
         services.AddSingleton<JobLeases>();
+        services.AddSingleton<IPreviousRunClaims>(sp => sp.GetRequiredService<JobLeases>());
         return services;
     }
 }

@@ -73,7 +73,7 @@ public static class PortalServices
         services.AddRecognition(configuration);
         // Features publish their own events on Notifier<T>; a feature may register a closed one of its own.
         services.AddNotifications(configuration);
-        services.AddLeasedJobs();
+        services.AddLeasedJobs(configuration);
         services.AddOutbox(configuration);
         services.AddPresence(configuration);
         services.AddUploads(configuration);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Workstation.Portal.Background;
 using Workstation.Portal.Notifications;
 
 namespace Workstation.Portal.Outbox;
@@ -14,6 +15,7 @@ public static class OutboxServiceCollectionExtensions
         services.AddSingleton<OutboxWriter>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<IPreviousRunClaims>(sp => sp.GetRequiredService<OutboxDispatcher>());
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
+using Workstation.Portal.Background;
 using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Presence;
@@ -10,18 +11,23 @@ namespace Workstation.Portal.Presence;
 /// each instance counts its own connections and publishes them as rows with an expiry, renewed by
 /// <see cref="PresenceHeartbeat"/>; a crashed instance's doctors go offline when their rows expire.</summary>
 public sealed class DoctorPresence(IDbContextFactory<PortalDbContext> dbFactory, IOptionsMonitor<PresenceOptions> options, TimeProvider time,
-    ILogger<DoctorPresence> logger)
+    InstanceIdentity identity, ILogger<DoctorPresence> logger) : IPreviousRunClaims
 {
     private readonly ConcurrentDictionary<string, int> _online = new();
     private readonly SemaphoreSlim _writes = new(1, 1);
 
-    /// <summary>This process, as its presence rows name it.</summary>
-    public string InstanceId { get; } = NewInstanceId();
+    /// <summary>This run of the instance, as its presence rows name it.</summary>
+    public string InstanceId { get; } = identity.Owner;
 
-    private static string NewInstanceId()
+    string IPreviousRunClaims.What => "presence rows";
+
+    /// <summary>The doctors an earlier run of this instance had online are offline at once (their pages reconnect here or
+    /// elsewhere and are published again).</summary>
+    public async Task<int> ReleaseAsync(string instancePrefix, string runPrefix, CancellationToken cancellationToken)
     {
-        var id = $"{Environment.ProcessId}-{Guid.NewGuid():N}-{Environment.MachineName}";
-        return id.Length > 60 ? id[..60] : id;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Set<PresenceRow>().Where(p => p.InstanceId.StartsWith(instancePrefix) && !p.InstanceId.StartsWith(runPrefix))
+            .ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>Online here (no database read).</summary>

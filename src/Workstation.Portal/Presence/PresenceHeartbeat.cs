@@ -40,6 +40,7 @@ public static class PresenceRegistration
     {
         services.AddOptions<PresenceOptions>().Bind(configuration.GetSection(PresenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DoctorPresence>();
+        services.AddSingleton<Background.IPreviousRunClaims>(sp => sp.GetRequiredService<DoctorPresence>());
         services.AddHostedService<PresenceHeartbeat>();
         return services;
     }
