@@ -49,11 +49,16 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public BenchSetup Setup { get; private set; } = new();
 
-    public static async Task<BenchEnvironment> StartAsync(IEnumerable<string>? extraArgs = null, BenchSetup? setup = null)
+    /// <summary>Each line the portal writes to its console, when it runs in its own process.</summary>
+    public event Action<string>? PortalOutput;
+
+    public static async Task<BenchEnvironment> StartAsync(IEnumerable<string>? extraArgs = null, BenchSetup? setup = null,
+        Action<SandboxHost>? beforePortal = null)
     {
         var env = new BenchEnvironment { Setup = setup ?? new BenchSetup() };
         if (env.Setup.OwnProcess) PinSelf(core: 1); // before the simulators start their threads (they inherit it)
         env.Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
+        beforePortal?.Invoke(env.Sandbox);
         string storage;
         if (env.Setup.Postgres is { } server)
         {
@@ -100,7 +105,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         if (env.Setup.OwnProcess)
         {
             env.PortalUrl = new Uri($"http://127.0.0.1:{port}/");
-            env._process = await StartOwnProcessAsync(args, env.PortalUrl);
+            env._process = await StartOwnProcessAsync(args, env.PortalUrl, line => env.PortalOutput?.Invoke(line));
         }
         else
         {
@@ -138,7 +143,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     /// <summary>Starts <c>taskset -c 0 dotnet Workstation.Portal.dll --Key=Value…</c> (the build beside this bench's
     /// configuration) and waits, at most 90 s, until <c>/health/live</c> answers.</summary>
-    private static async Task<Process> StartOwnProcessAsync(string[] args, Uri url)
+    private static async Task<Process> StartOwnProcessAsync(string[] args, Uri url, Action<string> onLine)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)); // …/bin/<Configuration>/<tfm>
         var dll = Path.Combine(RepositoryLayout.LocateContentRoot(), "src", "Workstation.Portal", "bin", output.Parent!.Name, output.Name,
@@ -151,6 +156,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         void Keep(object _, DataReceivedEventArgs e)
         {
             if (e.Data is null) return;
+            onLine(e.Data);
             log.Enqueue(e.Data);
             while (log.Count > 40) log.TryDequeue(out var _);
         }

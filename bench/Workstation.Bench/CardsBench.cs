@@ -76,6 +76,65 @@ public static class CardsBench
 
     }
 
+    /// <summary>Issue 18: 2,000 verifies at 50 concurrent with the usage log committed before each answer, the portal in
+    /// its own process on core 0 (Server GC, as deployed) holding a 1,000,000-card blacklist, this load generator on core 1.
+    /// Portal-side times come from the portal's own request log (Serilog's completion event per request).</summary>
+    public static async Task RunVerifyStallsAsync(int runs)
+    {
+        string[] args =
+        [
+            "--Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware=Information",
+            "--Serilog:MinimumLevel:Override:Workstation.Portal.HealthCard.BlacklistSync=Information",
+            "--HealthCard:WaitForUsageLogCommit=true",
+        ];
+        await using var env = await BenchEnvironment.StartAsync(args, new BenchSetup(OwnProcess: true),
+            sandbox => sandbox.Cards.AddSynthetic(BlacklistSize - sandbox.Cards.Count));
+        var portalSide = new ConcurrentQueue<double>();
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        env.PortalOutput += line =>
+        {
+            if (line.Contains("Blacklist loaded in full", StringComparison.Ordinal)) loaded.TrySetResult();
+            var at = line.IndexOf("HTTP POST /api/v1/health-card/verify responded 200 in ", StringComparison.Ordinal);
+            if (at >= 0 && double.TryParse(line.AsSpan(at + 55).TrimEnd(" ms".AsSpan()), System.Globalization.CultureInfo.InvariantCulture, out var ms))
+                portalSide.Enqueue(ms);
+        };
+        Console.WriteLine();
+        Console.WriteLine($"Health-card verify stalls: {env.Setup.Describe()}; blacklist of {BlacklistSize:N0} cards, usage log committed before each answer");
+        await loaded.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1000, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var people = CardManagementState.DemoCards;
+        var n = 0;
+        HttpRequestMessage Verify()
+        {
+            var i = Interlocked.Increment(ref n);
+            var holder = people[i % people.Count];
+            var card = i % 4 == 0 ? $"139{i % BlacklistSize:D16}" : holder.CardNumber;
+            var r = new HttpRequestMessage(HttpMethod.Post, new Uri(env.PortalUrl, "api/v1/health-card/verify"))
+            {
+                Content = JsonContent.Create(new
+                {
+                    cardNumber = card, idNumber = holder.IdNumber, scene = CardScenes.All[i % 8].Code, terminalId = "BENCH-" + (i % 40), operatorId = "D001",
+                }),
+            };
+            r.Headers.Add("X-Api-Key", BenchEnvironment.ApiKey);
+            return r;
+        }
+        await RunSeriesAsync(http, Verify, 2000, 50); // warm-up
+        Console.WriteLine("  run | portal-side p50 / p99 / max ms | over 20 ms | client-side p50 / p99 / max ms | errors");
+        for (var run = 1; run <= runs; run++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the warm-up's (or last run's) log lines are in
+            portalSide.Clear();
+            var client = await RunSeriesAsync(http, Verify, 2000, 50);
+            var waited = Stopwatch.StartNew();
+            while (portalSide.Count < 2000 && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+            var portal = Percentiles.Of(portalSide, 0);
+            Console.WriteLine($"  {run,3} | {portal.P50,6:F2} / {portal.P99,6:F2} / {portal.Max,6:F2} ({portal.Count} logged) | {portalSide.Count(v => v > 20),10} | " +
+                              $"{client.P50,6:F2} / {client.P99,6:F2} / {client.Max,6:F2} | {client.Errors}");
+        }
+    }
+
     public static async Task RunBloodUseAsync(BenchEnvironment env, int requests)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1000, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };

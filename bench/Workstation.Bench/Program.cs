@@ -5,6 +5,7 @@
 //       [--postgres "<conn>"]   the portal on PostgreSQL (a database of its own, dropped afterwards), e.g.
 //                               "Host=127.0.0.1;Port=5432;Username=workstation;Password=…"
 //       [--concurrency 20,50,200] [--latency 0,50] [--path common|duplicates]   orders only: which series
+//   ... -- cards-verify [--runs 5]                                 verify stalls, portal in its own process (issue 18)
 //   ... -- circuits [--circuits 500]                               memory per idle Blazor circuit (Chromium)
 //   ... -- alerts-cluster [--redis host:port] [--clients 5000]     hub delivery, one instance vs two over Redis
 // Everything runs on 127.0.0.1 with bounded request counts.
@@ -37,6 +38,14 @@ if (what == "reports")
     // Report rendering needs no portal or simulators.
     Console.WriteLine(header);
     ReportBench.Run(renders: 200);
+    return;
+}
+
+if (what == "cards-verify")
+{
+    // Issue 18's stall measurement: the portal in its own process (core 0), portal-side times from its request log.
+    Console.WriteLine(header);
+    await CardsBench.RunVerifyStallsAsync(runs: args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(5));
     return;
 }
 

@@ -8,8 +8,10 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.HealthCard;
 
 /// <summary>Gathers usage logs not yet in a batch into one outbox message per <see cref="HealthCardOptions.BatchSize"/>
-/// rows, in one transaction: the rows are claimed with a single UPDATE (so two portal instances never put a row in two
-/// batches) and the batch id is the outbox message id, which the card system uses to ignore a batch sent twice.</summary>
+/// rows. The batch is read and serialised outside any transaction; a short transaction then claims exactly those rows
+/// (so two portal instances never put a row in two batches) and adds the message. SQLite's write lock, which every
+/// verify's usage log waits for, is held for that claim only, not while a 500-row batch is read and serialised. The
+/// batch id is the outbox message id, which the card system uses to ignore a batch sent twice.</summary>
 public sealed class CardUsageBatcher(
     IDbContextFactory<PortalDbContext> dbFactory,
     OutboxWriter writer,
@@ -49,20 +51,35 @@ public sealed class CardUsageBatcher(
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var o = options.CurrentValue;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var batchId = "hc-usage-" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
-        var claimed = await db.Set<CardUsage>().Where(u => u.BatchId == null).OrderBy(u => u.Id).Take(o.BatchSize)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.BatchId, batchId), cancellationToken);
-        if (claimed == 0) return 0;
-        var rows = await db.Set<CardUsage>().AsNoTracking().Where(u => u.BatchId == batchId).OrderBy(u => u.Id).ToListAsync(cancellationToken);
-        var batch = new CardUsageBatchUpload(batchId, o.HospitalCode, rows.Select(u => new CardUsageUploadEntry(
-            u.Id, u.CardNumber, u.Scene, u.TerminalId, u.OperatorId, u.UsedAt, u.Allowed, u.Reason)).ToList());
-        writer.Add(db, batchId, Destination, MessageType, orderingKey: null, JsonSerializer.Serialize(batch, JsonSerializerOptions.Web));
-        await db.SaveChangesAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        writer.Signal();
-        return claimed;
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var rows = await db.Set<CardUsage>().AsNoTracking().Where(u => u.BatchId == null).OrderBy(u => u.Id).Take(o.BatchSize)
+                .ToListAsync(cancellationToken);
+            if (rows.Count == 0) return 0;
+            var batchId = "hc-usage-" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+            var payload = JsonSerializer.Serialize(new CardUsageBatchUpload(batchId, o.HospitalCode, rows.Select(u => new CardUsageUploadEntry(
+                u.Id, u.CardNumber, u.Scene, u.TerminalId, u.OperatorId, u.UsedAt, u.Allowed, u.Reason)).ToList()), JsonSerializerOptions.Web);
+            var (first, last) = (rows[0].Id, rows[^1].Id);
+
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var claimed = await db.Set<CardUsage>().Where(u => u.Id >= first && u.Id <= last && u.BatchId == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.BatchId, batchId), cancellationToken);
+            if (claimed != rows.Count)
+            {
+                // Another instance batched some of them, or a row committed late inside the range (PostgreSQL sequences):
+                // the batch would not match its rows. Read again.
+                await tx.RollbackAsync(cancellationToken);
+                if (attempt < 3) continue;
+                logger.LogWarning("Usage-log batch not formed after {Attempts} attempts (rows changed under it); trying again later", attempt + 1);
+                return 0;
+            }
+            writer.Add(db, batchId, Destination, MessageType, orderingKey: null, payload);
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            writer.Signal();
+            return claimed;
+        }
     }
 }
 
