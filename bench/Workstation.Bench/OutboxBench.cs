@@ -31,7 +31,7 @@ public static class OutboxBench
             for (var i = start; i < Math.Min(uploads, start + 500); i++)
             {
                 var number = $"B{run}{i:000000}";
-                writer.Add(db, $"lab:{number}", UploadService.Destination, UploadService.MessageTypes.LabData, "report:" + number,
+                writer.Add(db, $"lab:{number}", UploadMessages.Destination, UploadMessages.LabData, Workstation.Portal.Uploads.UploadMessages.ReportKey(number),
                     JsonSerializer.Serialize(new LabReportUpload(number, patient, "L001", "NK", "S001", "S002", DateTime.UtcNow, results)));
             }
             await db.SaveChangesAsync();

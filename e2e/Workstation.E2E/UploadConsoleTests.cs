@@ -41,7 +41,7 @@ public sealed class UploadConsoleTests(BrowserFixture browser) : IClassFixture<B
             await Assertions.Expect(page.GetByTestId("upload-progress")).ToBeVisibleAsync();
             await Assertions.Expect(Row(page, numbers[0])).ToHaveAttributeAsync("data-status", "retrying");
             await Row(page, numbers[0]).ClickAsync();
-            await Assertions.Expect(page.GetByTestId("platform-message")).ToContainTextAsync("503");
+            await Assertions.Expect(page.GetByTestId("failure-reason")).ToContainTextAsync("互认平台暂时无法访问（HTTP 503）");
             await BrowserFixture.ScreenshotAsync(page, "uploads-failure-zh");
         }
         finally

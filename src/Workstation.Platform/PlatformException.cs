@@ -21,6 +21,13 @@ public sealed class PlatformException(PlatformFailure failure, string message, E
 {
     public PlatformFailure Failure { get; } = failure;
 
+    /// <summary>What the platform itself said (its code and message, verbatim) when it answered with a refusal; null when
+    /// it said nothing (a timeout, a network error, an HTML page).</summary>
+    public string? PlatformWords { get; init; }
+
+    /// <summary>The HTTP status the platform answered with, when it answered.</summary>
+    public int? HttpStatus { get; init; }
+
     /// <summary>True when the caller should treat the result as "not checked" rather than as an answer.</summary>
     public bool IsTransient => Failure is PlatformFailure.Unavailable or PlatformFailure.Timeout or PlatformFailure.Malformed;
 }

@@ -24,6 +24,7 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         Services.AddScoped<ProtectedLocalStorage>();
+        Services.AddSingleton(new LocalTime(Microsoft.Extensions.Options.Options.Create(new LocalTimeOptions())));
         Services.AddScoped<UiCulture>();
         Services.AddScoped<CulturePersistence>();
         Services.AddScoped(typeof(IStringLocalizer<>), typeof(UiStringLocalizer<>));

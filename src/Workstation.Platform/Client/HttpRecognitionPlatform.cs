@@ -31,7 +31,7 @@ public sealed class HttpRecognitionPlatform(
             using var response = await api.GetReportPdfAsync(reportId, cancellationToken);
             if (!response.IsSuccessStatusCode)
                 throw new PlatformException((int)response.StatusCode >= 500 ? PlatformFailure.Unavailable : PlatformFailure.Rejected,
-                    $"The platform answered {(int)response.StatusCode} for the report PDF.");
+                    $"The platform answered {(int)response.StatusCode} for the report PDF.") { HttpStatus = (int)response.StatusCode };
             if (response.Content.Headers.ContentType?.MediaType != "application/pdf")
                 throw new PlatformException(PlatformFailure.Malformed, "The platform's report file is not a PDF.");
             return await response.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -87,7 +87,10 @@ public sealed class HttpRecognitionPlatform(
             logger.LogWarning("Platform rejected {Operation}: {Code} {Message}", operation, envelope.Code, envelope.Message);
             throw new PlatformException(
                 envelope.Code == PlatformCodes.Unauthorized ? PlatformFailure.Unauthorized : PlatformFailure.Rejected,
-                $"The platform rejected the request ({operation}): {envelope.Message}");
+                $"The platform rejected the request ({operation}): {envelope.Message}")
+            {
+                PlatformWords = $"{envelope.Code} {envelope.Message}".Trim(),
+            };
         }
         return envelope.Data ?? throw new PlatformException(PlatformFailure.Malformed,
             $"The platform's answer has no data ({operation}).");

@@ -21,31 +21,37 @@ internal static class PlatformErrors
         ApiException { StatusCode: HttpStatusCode.Unauthorized } => new(PlatformFailure.Unauthorized,
             $"The platform refused the hospital's token ({operation}).", ex),
         ApiException api when (int)api.StatusCode >= 500 => new(PlatformFailure.Unavailable,
-            $"The platform answered {(int)api.StatusCode}{(IsHtml(api) ? " with an HTML error page" : "")} ({operation}).", ex),
+            $"The platform answered {(int)api.StatusCode}{(IsHtml(api) ? " with an HTML error page" : "")} ({operation}).", ex)
+            {
+                HttpStatus = (int)api.StatusCode,
+            },
         ApiException { InnerException: JsonException } or JsonException => new(PlatformFailure.Malformed,
             $"The platform's answer was not valid JSON ({operation}).", ex),
         ApiException api when IsHtml(api) => new(PlatformFailure.Malformed,
             $"The platform answered an HTML page instead of data ({operation}).", ex),
         ApiException api => new(PlatformFailure.Rejected,
-            $"The platform rejected the request with {(int)api.StatusCode} ({operation}){EnvelopeText(api)}", ex),
+            $"The platform rejected the request with {(int)api.StatusCode} ({operation}){(EnvelopeWords(api) is { } words ? ": " + words : ".")}", ex)
+            {
+                PlatformWords = EnvelopeWords(api), HttpStatus = (int)api.StatusCode,
+            },
         HttpRequestException => new(PlatformFailure.Unavailable, $"The platform cannot be reached ({operation}).", ex),
         _ => new(PlatformFailure.Malformed, $"Unexpected platform failure ({operation}): {ex.Message}", ex),
     };
 
     /// <summary>The platform's own code and message, verbatim, when a refusal carries its envelope.</summary>
-    private static string EnvelopeText(ApiException api)
+    private static string? EnvelopeWords(ApiException api)
     {
         try
         {
             using var json = System.Text.Json.JsonDocument.Parse(api.Content ?? "");
             var root = json.RootElement;
             return root.TryGetProperty("message", out var message)
-                ? $": {(root.TryGetProperty("code", out var code) ? code.ToString() + " " : "")}{message.GetString()}"
-                : ".";
+                ? $"{(root.TryGetProperty("code", out var code) ? code.ToString() + " " : "")}{message.GetString()}"
+                : null;
         }
         catch (System.Text.Json.JsonException)
         {
-            return ".";
+            return null;
         }
     }
 

@@ -12,6 +12,8 @@ public partial class HealthCardAdminPage
 
     [Inject] private Blacklist Blacklist { get; set; } = null!;
 
+    [Inject] private Localization.LocalTime Local { get; set; } = null!;
+
     [Inject] private BlacklistSync Sync { get; set; } = null!;
 
     [Inject] private HealthCardStatistics Statistics { get; set; } = null!;
@@ -65,7 +67,5 @@ public partial class HealthCardAdminPage
         ? $"{L["HealthCard.Scope." + scope].Value} · {reason}"
         : stored ?? "—";
 
-    private static string Time(DateTime? utc) => utc is { } t
-        ? DateTime.SpecifyKind(t, DateTimeKind.Utc).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
-        : "—";
+    private string Time(DateTime? utc) => Local.Format(utc, "yyyy-MM-dd HH:mm:ss");
 }

@@ -6,9 +6,12 @@ namespace Workstation.Portal.Localization;
 /// framework's <c>AddLocalization</c>, which this replaces for the portal's strings).</summary>
 public static class LocalizationRegistration
 {
-    /// <summary>The UI culture chosen per circuit, kept in the browser, and the localizer that reads it.</summary>
+    /// <summary>The UI culture chosen per circuit, kept in the browser, the localizer that reads it, and the hospital's
+    /// local time.</summary>
     public static IServiceCollection AddPortalLocalization(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<LocalTimeOptions>().Bind(configuration.GetSection(LocalTimeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LocalTime>();
         services.AddScoped<UiCulture>();
         services.AddScoped<CulturePersistence>();
         services.AddScoped(typeof(IStringLocalizer<>), typeof(UiStringLocalizer<>));

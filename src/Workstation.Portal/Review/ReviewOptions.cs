@@ -7,7 +7,8 @@ public sealed class ReviewOptions
 {
     public const string Section = "Review";
 
-    /// <summary>The hospital's offset from UTC: dates in filters, weeks and months are local days (China: +08:00, no DST).</summary>
+    /// <summary>The hospital's offset from UTC (<c>Localization:UtcOffset</c>, one setting for every page): dates in
+    /// filters, weeks and months are local days.</summary>
     public TimeSpan UtcOffset { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>A critical value is notified in time when the accountable clinician received it within this limit of the

@@ -14,7 +14,9 @@ public static class ReviewServiceCollectionExtensions
 
     public static IServiceCollection AddReview(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ReviewOptions>().Bind(configuration.GetSection(ReviewOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReviewOptions>().Bind(configuration.GetSection(ReviewOptions.Section))
+            .Configure<Microsoft.Extensions.Options.IOptions<Localization.LocalTimeOptions>>((o, local) => o.UtcOffset = local.Value.UtcOffset)
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme)
             .RequireRole(PortalRoles.QualityOfficer, PortalRoles.Admin));

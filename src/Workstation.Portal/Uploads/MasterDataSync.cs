@@ -111,7 +111,7 @@ public sealed class MasterDataSync(IDbContextFactory<PortalDbContext> dbFactory,
         record.Hash = hash;
         record.QueuedAt = now;
         // One message per version of the record; a later version goes after it (same ordering key).
-        outbox.Add(db, $"{kind}:{key}:{hash}:{now.Ticks}", UploadService.Destination, type, $"{kind}:{key}", json);
+        outbox.Add(db, $"{kind}:{key}:{hash}:{now.Ticks}", UploadMessages.Destination, type, $"{kind}:{key}", json);
         return true;
     }
 }

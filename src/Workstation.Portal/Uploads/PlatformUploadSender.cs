@@ -7,10 +7,10 @@ using Workstation.Portal.Reports;
 namespace Workstation.Portal.Uploads;
 
 /// <summary>Delivers upload messages to the platform. A business refusal (a field the platform does not accept) is
-/// final and dead-lettered with the platform's words; an outage is retried.</summary>
-public sealed class PlatformUploadSender(IRecognitionPlatform platform, UploadService uploads, ReportPreviewService renderer) : IOutboxSender
+/// final and dead-lettered with the platform's words; an outage is retried. Either is kept as an <see cref="UploadFailure"/>.</summary>
+public sealed class PlatformUploadSender(IRecognitionPlatform platform, UploadStatusView uploads, ReportPreviewService renderer) : IOutboxSender
 {
-    public string Destination => UploadService.Destination;
+    public string Destination => UploadMessages.Destination;
 
     public async Task<OutboxOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
@@ -18,24 +18,24 @@ public sealed class PlatformUploadSender(IRecognitionPlatform platform, UploadSe
         {
             switch (message.Type)
             {
-                case UploadService.MessageTypes.Patient:
+                case UploadMessages.Patient:
                     await platform.UploadPatientAsync(Read<PatientUpload>(message), cancellationToken);
                     break;
-                case UploadService.MessageTypes.LabData:
+                case UploadMessages.LabData:
                     await platform.UploadLabAsync(Read<LabReportUpload>(message), cancellationToken);
                     break;
-                case UploadService.MessageTypes.ExamData:
+                case UploadMessages.ExamData:
                     await platform.UploadExamAsync(Read<ExamReportUpload>(message), cancellationToken);
                     break;
-                case UploadService.MessageTypes.LabPdf or UploadService.MessageTypes.ExamPdf:
+                case UploadMessages.LabPdf or UploadMessages.ExamPdf:
                     var number = JsonDocument.Parse(message.PayloadJson).RootElement.GetProperty("reportNumber").GetString()!;
                     if (await uploads.FindReportAsync(number, cancellationToken) is not { } report)
-                        return OutboxOutcome.Reject($"report {number} is no longer stored");
+                        return OutboxOutcome.Reject(UploadFailure.Encode(new UploadFailure(UploadFailure.Internal, null, $"report {number} is no longer stored")));
                     var pdf = renderer.Pdf(report);
                     await platform.UploadPdfAsync(report.IsLab ? ReportKinds.Lab : ReportKinds.Exam,
                         new ReportPdfUpload(number, Convert.ToBase64String(pdf)), cancellationToken);
                     break;
-                case UploadService.MessageTypes.RevokeExam:
+                case UploadMessages.RevokeExam:
                     await platform.RevokeAsync(ReportKinds.Exam, Read<ReportRevocation>(message), cancellationToken);
                     break;
                 case MasterDataSync.Types.Patient:
@@ -47,21 +47,21 @@ public sealed class PlatformUploadSender(IRecognitionPlatform platform, UploadSe
                 case MasterDataSync.Types.Staff:
                     await platform.UploadStaffAsync(Read<StaffUpload>(message), cancellationToken);
                     break;
-                case UploadService.MessageTypes.Revoke:
+                case UploadMessages.Revoke:
                     await platform.RevokeAsync(ReportKinds.Lab, Read<ReportRevocation>(message), cancellationToken);
                     break;
                 default:
-                    return OutboxOutcome.Reject($"unknown upload type '{message.Type}'");
+                    return OutboxOutcome.Reject(UploadFailure.Encode(new UploadFailure(UploadFailure.Internal, null, $"unknown upload type '{message.Type}'")));
             }
             return OutboxOutcome.Ok;
         }
         catch (PlatformException ex) when (ex.Failure == PlatformFailure.Rejected)
         {
-            return OutboxOutcome.Reject(ex.Message);
+            return OutboxOutcome.Reject(UploadFailure.Encode(ex)); // the platform's words, verbatim
         }
         catch (PlatformException ex)
         {
-            return OutboxOutcome.Retry(ex.Message);
+            return OutboxOutcome.Retry(UploadFailure.Encode(ex));
         }
     }
 

@@ -13,7 +13,7 @@ namespace Workstation.Portal.Uploads;
 /// <summary>The feed from LIS and HIS: reads stored <c>report-approved</c> / <c>report-withdrawn</c> (LIS) and
 /// <c>VISIT_STARTED</c> (HIS: the patient is uploaded when new or changed) events in order (the
 /// webhook stored them before answering 202), pulls each approved report from the LIS and hands it to
-/// <see cref="UploadService"/>. Its position is stored with the items it creates, so a restart neither loses nor
+/// <see cref="UploadIntake"/>. Its position is stored with the items it creates, so a restart neither loses nor
 /// repeats an event; a LIS that does not answer stops the feed at that event until it does.</summary>
 public sealed class UploadFeed(
     IServiceScopeFactory scopes,
@@ -59,7 +59,7 @@ public sealed class UploadFeed(
         var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var lis = scope.ServiceProvider.GetRequiredService<ILisReportsApi>();
         var pacs = scope.ServiceProvider.GetRequiredService<IPacsReportsApi>();
-        var uploads = scope.ServiceProvider.GetRequiredService<UploadService>();
+        var uploads = scope.ServiceProvider.GetRequiredService<UploadIntake>();
         var his = scope.ServiceProvider.GetRequiredService<IHisRecordsApi>();
         var masterData = scope.ServiceProvider.GetRequiredService<MasterDataSync>();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

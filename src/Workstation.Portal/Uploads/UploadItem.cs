@@ -61,7 +61,7 @@ public sealed class UploadItem
 
     public string? RevokeReason { get; set; }
 
-    public string OrderingKey => "report:" + ReportNumber;
+    public string OrderingKey => UploadMessages.ReportKey(ReportNumber);
 }
 
 /// <summary>How far the upload feed has read the inbound events.</summary>

@@ -13,7 +13,13 @@ public static class UploadsRegistration
     {
         services.AddOptions<UploadsOptions>().Bind(configuration.GetSection(UploadsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UploadValidator>();
-        services.AddSingleton<UploadService>();
+        services.AddSingleton<UploadIntake>();
+        services.AddSingleton<UploadCommands>();
+        services.AddSingleton<IUploadCommands>(sp => sp.GetRequiredService<UploadCommands>());
+        services.AddSingleton<UploadStatusView>();
+        services.AddScoped<UploadConsoleState>();
+        services.AddSingleton<IDictionarySync, DictionarySyncCommands>();
+        services.AddSingleton<IUploadStatusView>(sp => sp.GetRequiredService<UploadStatusView>());
         services.AddTransient<IOutboxSender, PlatformUploadSender>();
         services.AddSingleton<UploadFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadFeed>());
@@ -46,7 +52,7 @@ public static class UploadsRegistration
     /// <summary>The page images of a report in the upload queue (for the console's preview; staff cookie).</summary>
     public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/uploads/reports/{number}/pages/{page:int}.png", async (string number, int page, UploadService uploads,
+        app.MapGet("/uploads/reports/{number}/pages/{page:int}.png", async (string number, int page, UploadStatusView uploads,
                 Reports.ReportPreviewService renderer, CancellationToken ct) =>
             await uploads.FindReportAsync(number, ct) is { } report && renderer.PagePng(report, page) is { } png
                 ? Results.File(png, "image/png")

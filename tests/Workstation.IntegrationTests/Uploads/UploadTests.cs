@@ -50,7 +50,7 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
         await fixture.DrainAsync(fixture.Service<OutboxDispatcher>(), fixture.NewDispatcher()); // two dispatchers, one database
 
         AssertUploadedOnceInOrder(numbers);
-        var rows = await fixture.Service<UploadService>().ListAsync(null, Ct);
+        var rows = await fixture.Service<UploadStatusView>().ListAsync(null, Ct);
         Assert.All(rows.Where(r => numbers.Contains(r.ReportNumber)), r => Assert.Equal(UploadStatuses.Uploaded, r.Status));
     }
 
@@ -70,7 +70,7 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
 
         AssertUploadedOnceInOrder(numbers);
         await using var db = await fixture.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
-        var keys = numbers.Select(n => "report:" + n).ToList();
+        var keys = numbers.Select(n => UploadMessages.ReportKey(n)).ToList();
         Assert.True(await db.Outbox.Where(m => keys.Contains(m.OrderingKey!)).SumAsync(m => m.Attempts, Ct) > numbers.Count * 3,
             "no attempt failed: the faults were not applied");
     }
@@ -82,8 +82,8 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
         await using (var db = await fixture.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct))
         {
             // A portal killed in the middle of a batch: its claims are still on the rows, the lease runs out.
-            var keys = numbers.Select(n => "report:" + n).ToList();
-            await db.Outbox.Where(m => keys.Contains(m.OrderingKey!) && m.Type == UploadService.MessageTypes.Patient)
+            var keys = numbers.Select(n => UploadMessages.ReportKey(n)).ToList();
+            await db.Outbox.Where(m => keys.Contains(m.OrderingKey!) && m.Type == UploadMessages.Patient)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxStates.Sending).SetProperty(m => m.LeaseOwner, "dead-instance")
                     .SetProperty(m => m.LeaseUntil, DateTime.UtcNow.AddMinutes(1)), Ct);
         }
@@ -115,7 +115,7 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
         Assert.Contains(log, e => e.Operation == "revoke" && e.Key == uploaded);
         Assert.True(log.ToList().FindIndex(e => e.Operation == "revoke" && e.Key == uploaded) > log.ToList().FindIndex(e => e.Operation == "pdf" && e.Key == uploaded));
         Assert.DoesNotContain(log, e => e.Key == early);
-        var rows = await fixture.Service<UploadService>().ListAsync(null, Ct);
+        var rows = await fixture.Service<UploadStatusView>().ListAsync(null, Ct);
         Assert.Equal(UploadStatuses.Revoked, rows.Single(r => r.ReportNumber == uploaded).Status);
         Assert.Equal(UploadStatuses.Cancelled, rows.Single(r => r.ReportNumber == early).Status);
     }
@@ -131,7 +131,7 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
         Assert.Equal(UploadStages.Held, item.Stage);
         Assert.Contains("校验位错误", item.HoldReason);
         await using var db = await fixture.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
-        Assert.False(await db.Outbox.AnyAsync(m => m.OrderingKey == "report:" + number, Ct));
+        Assert.False(await db.Outbox.AnyAsync(m => m.OrderingKey == UploadMessages.ReportKey(number), Ct));
     }
 
     [Fact]
@@ -142,9 +142,11 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
 
         await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
 
-        var row = (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number);
+        var row = (await fixture.Service<UploadStatusView>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number);
         Assert.Equal(UploadStatuses.Failed, row.Status);
-        Assert.Contains("[E2104] approverCode: 审核者不能与报告者为同一人", row.PlatformError);
+        Assert.True(row.Failure!.FromPlatform);
+        Assert.Contains("[E2104] approverCode: 审核者不能与报告者为同一人", row.Failure.Text);
+        Assert.DoesNotContain("The platform", row.Failure.Text); // its words only, no English wrapper
         Assert.Equal(2, row.Attempts); // patient once, data once (refused: not retried); the PDF waits behind it
         Assert.DoesNotContain(fixture.Sandbox.Platform.Uploads, e => e.Key == number);
     }
@@ -155,18 +157,18 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
         var number = await fixture.ApproveAsync("P1003", selfApproved: true);
         await fixture.WaitForItemsAsync([number]);
         await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
-        Assert.Equal(UploadStatuses.Failed, (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number).Status);
+        Assert.Equal(UploadStatuses.Failed, (await fixture.Service<UploadStatusView>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number).Status);
 
         // The lab has a second reviewer approve it and approves again (same report number, new content).
         var amended = fixture.Sandbox.Lis.Reports.Find(number)! with { };
         var fixedReport = amended with { Header = amended.Header with { Approver = Workstation.Reports.SampleReports.BloodCount().Header.Approver } };
         fixture.Sandbox.Lis.Reports.Put(fixedReport);
         await fixture.PostAsync("report-approved", number);
-        await Eventually.UntilAsync(async () => (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number).Status != UploadStatuses.Failed,
+        await Eventually.UntilAsync(async () => (await fixture.Service<UploadStatusView>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number).Status != UploadStatuses.Failed,
             "the amended report to be taken up again", cancellationToken: Ct);
         await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
 
-        var row = (await fixture.Service<UploadService>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number);
+        var row = (await fixture.Service<UploadStatusView>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number);
         Assert.Equal(UploadStatuses.Uploaded, row.Status);
         Assert.Single(fixture.Sandbox.Platform.Uploads, e => e.Operation == "lab" && e.Key == number);
         Assert.Single(fixture.Sandbox.Platform.Uploads, e => e.Operation == "pdf" && e.Key == number);
@@ -196,7 +198,7 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
         var item = (await fixture.WaitForItemsAsync([number])).Single();
         Assert.Equal(UploadStages.AwaitingApproval, item.Stage);
 
-        Assert.Equal(1, await fixture.Service<UploadService>().ApproveAsync([item.Id], "lab", Ct));
+        Assert.Equal(1, await fixture.Service<UploadCommands>().ApproveAsync([item.Id], "lab", Ct));
         await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
 
         AssertUploadedOnceInOrder([number]);
