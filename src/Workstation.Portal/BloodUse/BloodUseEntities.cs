@@ -15,12 +15,15 @@ public sealed class BloodUseAccessToken
     public DateTime ExpiresAt { get; set; }
 }
 
-/// <summary>Wrong-password count and lock-out of one client account.</summary>
+/// <summary>Wrong-password count and lock-out of one id tried at /token (a client account or an id nobody has).</summary>
 public sealed class BloodUseLockout
 {
     public string ClientId { get; set; } = "";
 
     public int FailedAttempts { get; set; }
+
+    /// <summary>The last wrong password: older failures than a lock-out period are forgotten (and the row dropped).</summary>
+    public DateTime LastFailedAt { get; set; }
 
     public DateTime? LockedUntil { get; set; }
 }

@@ -92,6 +92,9 @@ public static class PortalServices
         services.AddMudServices();
         services.AddScoped<Components.DialogHost>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestValidator.CustomizeProblem);
+        // Binding failures are thrown and answered by BadRequestBodyHandler with the field named (not a bare 400).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestBodyHandler>();
         // Every /api request body is validated at the boundary from the DataAnnotations on its type (400 ProblemDetails).
         services.AddValidation();
         services.AddSingleton<RequestValidator>();
@@ -168,6 +171,9 @@ public static class PortalServices
     public static WebApplication UsePortal(this WebApplication app)
     {
         app.UsePortalForwardedHeaders();
+        // Through this host's own logger (the middleware would otherwise write through the static Log.Logger); outside the
+        // exception handlers, so a request is logged with the status it was answered with (a bad body: 400, not 500).
+        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api =>
         {
             api.UseExceptionHandler();
@@ -175,8 +181,6 @@ public static class PortalServices
         });
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/error", createScopeForErrors: true));
         app.UseMiddleware<SecurityHeaders>();
-        // Through this host's own logger (the middleware would otherwise write through the static Log.Logger).
-        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseStaticFiles(); // the portal's own wwwroot (repository root); framework and MudBlazor assets: MapStaticAssets
         app.UseCors();
         app.UseAuthentication();

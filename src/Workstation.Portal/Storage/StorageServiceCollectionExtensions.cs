@@ -75,6 +75,14 @@ internal sealed class StorageMigrator(IDbContextFactory<PortalDbContext> factory
             // Write-ahead log: readers never wait for the writer, and a commit is one append + flush.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+        // While unreleased the schema has one history (a single Initial per provider, regenerated on model changes): a
+        // database made by an earlier development build carries migrations this build does not know. Say so plainly.
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Except(db.Database.GetMigrations()).ToList();
+        if (unknown.Count > 0)
+            throw new InvalidConfigurationException(
+                $"Storage:ConnectionString: the database was created by an earlier development build of Workstation (migrations {string.Join(", ", unknown.Take(3))}" +
+                $"{(unknown.Count > 3 ? ", …" : "")} are not part of this version's schema history). For the demo, delete its file " +
+                "(data/workstation.db and the -wal/-shm files beside it) and start again; a hospital database is never in this state.");
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {

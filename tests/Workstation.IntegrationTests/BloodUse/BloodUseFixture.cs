@@ -15,6 +15,7 @@ public sealed class BloodUseFixture : IAsyncLifetime
 {
     public const string ClientId = "province-reduction";
     public const string LockoutClientId = "lockout-probe";
+    public const string SecondLockoutClientId = "lockout-probe-2";
     public const string Password = "Reduce@2026-it";
     public const string InstitutionCode = "441300900";
     public const string AllowedOrigin = "https://jianmian.example.gov.cn";
@@ -46,6 +47,8 @@ public sealed class BloodUseFixture : IAsyncLifetime
                 ["BloodUse:Clients:0:PasswordHash"] = hash,
                 ["BloodUse:Clients:1:Id"] = LockoutClientId,
                 ["BloodUse:Clients:1:PasswordHash"] = hash,
+                ["BloodUse:Clients:2:Id"] = SecondLockoutClientId,
+                ["BloodUse:Clients:2:PasswordHash"] = hash,
             });
             b.ConfigureServices(s => s.AddSingleton<ILogEventSink>(Log));
         });

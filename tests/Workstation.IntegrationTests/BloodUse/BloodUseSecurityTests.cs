@@ -54,6 +54,43 @@ public sealed class BloodUseSecurityTests(BloodUseFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_existing_and_an_unknown_id_get_the_same_answers_through_the_lock_out_so_ids_cannot_be_probed()
+    {
+        var client = fixture.Factory.CreateClient();
+        async Task<List<string?>> TryAsync(string id)
+        {
+            var answers = new List<string?>();
+            for (var i = 0; i < 4; i++)
+                answers.Add((await GetJsonAsync(client, TokenUrl(id, "guess-" + i))).GetProperty("erroMessage").GetString());
+            answers.Add((await GetJsonAsync(client, TokenUrl(id, BloodUseFixture.Password))).GetProperty("erroMessage").GetString());
+            return answers;
+        }
+
+        var existing = await TryAsync(BloodUseFixture.SecondLockoutClientId);
+        var unknown = await TryAsync("no-such-client-" + Guid.NewGuid().ToString("N")[..6]);
+
+        Assert.Equal(existing, unknown);
+        Assert.Equal(["用户名或密码错误", "用户名或密码错误", "用户名或密码错误"], existing.Take(3));
+        Assert.All(existing.Skip(3), m => Assert.Contains("账户已锁定", m)); // locked after 3, the right password too
+    }
+
+    [Fact]
+    public async Task A_token_request_without_credentials_is_refused_and_audited()
+    {
+        var marker = "probe-" + Guid.NewGuid().ToString("N")[..6];
+        var noPassword = await GetJsonAsync(fixture.Factory.CreateClient(), $"/blood-use/token?id={marker}");
+        var nothing = await GetJsonAsync(fixture.Factory.CreateClient(), "/blood-use/token");
+
+        Assert.Equal("缺少用户名(id)或密码(password)", noPassword.GetProperty("erroMessage").GetString());
+        Assert.Equal("缺少用户名(id)或密码(password)", nothing.GetProperty("erroMessage").GetString());
+        await using var db = await fixture.Factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Workstation.Portal.Storage.PortalDbContext>>()
+            .CreateDbContextAsync(Ct);
+        var audited = db.AuditEvents.Where(a => a.Action == "blood-use.token.failed").Select(a => new { a.Actor, a.Detail }).ToList();
+        Assert.Contains(audited, a => a.Actor == "blood-use:" + marker && a.Detail == "no password");
+        Assert.Contains(audited, a => a.Actor == "blood-use:-" && a.Detail == "no id");
+    }
+
+    [Fact]
     public async Task A_preflight_from_the_configured_origin_is_answered_and_another_origin_is_refused()
     {
         var client = fixture.Factory.CreateClient();

@@ -45,6 +45,29 @@ public sealed class HealthCardTests(HealthCardFixture fixture) : IClassFixture<H
         if (Service<Blacklist>().Version == 0) await Service<BlacklistSync>().SyncOnceAsync(Ct);
     }
 
+    [Theory]
+    [InlineData("{\"cardNumber\": 12345, \"idNumber\": \"x\", \"scene\": \"consultation\", \"terminalId\": \"T\", \"operatorId\": \"D001\"}", "cardNumber", "must be a string")]
+    [InlineData("{\"cardNumber\": \"1\", \"idNumber\": [\"x\"], \"scene\": \"consultation\", \"terminalId\": \"T\", \"operatorId\": \"D001\"}", "idNumber", "must be a string")]
+    [InlineData("{\"cardNumber\": \"1\", \"idNumber\": \"x\", \"scene\": {}, \"terminalId\": \"T\", \"operatorId\": \"D001\"}", "scene", "must be a string")]
+    public async Task A_value_of_the_wrong_json_type_is_refused_naming_the_field(string body, string field, string expected)
+    {
+        var before = await UsageCountAsync();
+        var response = await Client().PostAsync("/api/v1/health-card/verify", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var messages = problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains(messages, m => m!.Contains($"The field {field} {expected}", StringComparison.Ordinal));
+        Assert.Equal(before, await UsageCountAsync()); // nothing logged for a request that was not understood
+    }
+
+    private async Task<int> UsageCountAsync()
+    {
+        await using var db = await Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        return await db.Set<CardUsage>().CountAsync(Ct);
+    }
+
     [Fact]
     public async Task A_blacklisted_card_is_refused_with_the_reason_and_its_use_is_logged()
     {

@@ -437,6 +437,9 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.Property<int>("FailedAttempts")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime>("LastFailedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
 

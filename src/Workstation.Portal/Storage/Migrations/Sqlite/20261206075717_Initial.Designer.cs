@@ -11,8 +11,8 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261125183716_DataProtectionKeys")]
-    partial class DataProtectionKeys
+    [Migration("20261206075717_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -244,6 +244,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountableDoctorId");
@@ -367,6 +371,25 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Workstation.Portal.Background.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("Workstation.Portal.BloodUse.BloodUseAccessToken", b =>
                 {
                     b.Property<string>("TokenHash")
@@ -399,6 +422,9 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
 
                     b.Property<int>("FailedAttempts")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastFailedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("TEXT");
@@ -624,6 +650,9 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
 
                     b.Property<string>("Reason")
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RecheckClaimedUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RecheckedAt")
@@ -909,6 +938,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrderingKey", "Sequence");
@@ -995,6 +1028,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Name");
