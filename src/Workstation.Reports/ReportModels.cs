@@ -23,7 +23,7 @@ public enum AbnormalFlag
 
 /// <summary>The issuing hospital, as printed in the report header.</summary>
 /// <param name="Code">Institution code known to the platform.</param>
-/// <param name="Name">Full name, e.g. 杭州市第一人民医院.</param>
+/// <param name="Name">Full name, e.g. 惠州市第一人民医院.</param>
 public sealed record ReportHospital(string Code, string Name);
 
 /// <summary>A coded entry with its display name (department, staff member, specimen category...).</summary>

@@ -5,7 +5,7 @@ namespace Workstation.Reports;
 /// benchmark. Identity numbers are valid (GB 11643 check digit) but fictitious.</summary>
 public static class SampleReports
 {
-    public static readonly ReportHospital Hospital = new("330100001", "杭州市演示人民医院");
+    public static readonly ReportHospital Hospital = new("441300900", "惠州市演示医院");
 
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 

@@ -35,8 +35,9 @@ public sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbFac
 
     private static readonly string[] Institutions =
     [
-        "浙江大学医学院附属第一医院", "浙江省人民医院", "杭州市第一人民医院", "浙江大学医学院附属邵逸夫医院",
-        "杭州市中医院", "杭州市妇产科医院", "余杭区第一人民医院", "萧山区中医院",
+        // The demo is set in Huizhou (Guangdong): the other hospitals of its recognition platform.
+        "惠州市中心人民医院", "惠州市第一人民医院", "惠州市第三人民医院", "惠州市中医医院",
+        "惠州市第二人民医院", "惠阳区人民医院", "博罗县人民医院", "惠东县人民医院",
     ];
 
     private static readonly string Surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢";

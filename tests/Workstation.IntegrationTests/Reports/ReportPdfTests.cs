@@ -29,7 +29,7 @@ public sealed class ReportPdfTests
         Assert.Contains("110101********1232", text);
         Assert.DoesNotContain(report.Header.Patient.IdNumber, text);
         Assert.Contains("L20261125-0001", text);
-        Assert.Contains("杭州市演示人民医院", text);
+        Assert.Contains("惠州市演示医院", text);
         foreach (var a in report.Analytes)
         {
             Assert.Contains(a.Name, text);
@@ -110,7 +110,7 @@ public sealed class ReportPdfTests
         File.Delete(path);
 
         Assert.Contains("血常规 检验报告单 L20261125-0001", info);
-        Assert.Matches(@"Author:\s+杭州市演示人民医院", info);
+        Assert.Matches(@"Author:\s+惠州市演示医院", info);
         Assert.Contains("2026", info);
         Assert.Contains("(A4)", info);
     }

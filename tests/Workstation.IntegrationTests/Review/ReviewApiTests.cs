@@ -35,7 +35,7 @@ public sealed class ReviewApiTests(ReviewFixture fixture) : IClassFixture<Review
         Assert.Equal(3, (await ListAsync(qc, June + "&doctor=QD2")).Total);
         Assert.Equal(2, (await ListAsync(qc, June + "&setting=inpatient")).Total);
         Assert.Equal(3, (await ListAsync(qc, June + "&item=L001")).Total);
-        Assert.Equal(1, (await ListAsync(qc, June + "&institution=" + Uri.EscapeDataString("杭州市第一人民医院"))).Total);
+        Assert.Equal(1, (await ListAsync(qc, June + "&institution=" + Uri.EscapeDataString("惠州市第一人民医院"))).Total);
         Assert.Equal(2, (await ListAsync(qc, "from=2026-06-02&to=2026-06-03&department=" + ReviewFixture.Department)).Total);
         var declined = (await ListAsync(qc, June + "&outcome=decline")).Items;
         Assert.All(declined, d => Assert.Equal("decline", d.Outcome));

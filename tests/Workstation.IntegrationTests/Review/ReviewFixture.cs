@@ -43,11 +43,11 @@ public sealed partial class ReviewFixture : IAsyncLifetime
         await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var rows = new[]
         {
-            Decision(1, "QD1", DecisionChoices.Recognise, "", "L001", "浙江省人民医院", "outpatient"),
-            Decision(2, "QD1", DecisionChoices.Recognise, "", "L001", "杭州市第一人民医院", "outpatient"),
-            Decision(3, "QD2", DecisionChoices.Decline, DeclineReasons.Other, "E001", "浙江省人民医院", "emergency", "患者坚持复查"),
-            Decision(4, "QD2", DecisionChoices.Decline, DeclineReasons.ConditionChanged, "L001", "浙江省人民医院", "inpatient"),
-            Decision(5, "QD2", DecisionChoices.Recognise, "", "E001", "浙江省人民医院", "inpatient"),
+            Decision(1, "QD1", DecisionChoices.Recognise, "", "L001", "惠州市中心人民医院", "outpatient"),
+            Decision(2, "QD1", DecisionChoices.Recognise, "", "L001", "惠州市第一人民医院", "outpatient"),
+            Decision(3, "QD2", DecisionChoices.Decline, DeclineReasons.Other, "E001", "惠州市中心人民医院", "emergency", "患者坚持复查"),
+            Decision(4, "QD2", DecisionChoices.Decline, DeclineReasons.ConditionChanged, "L001", "惠州市中心人民医院", "inpatient"),
+            Decision(5, "QD2", DecisionChoices.Recognise, "", "E001", "惠州市中心人民医院", "inpatient"),
         };
         db.Decisions.AddRange(rows);
         await db.SaveChangesAsync();
