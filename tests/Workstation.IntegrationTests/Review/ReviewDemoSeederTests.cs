@@ -33,7 +33,7 @@ public sealed class ReviewDemoSeederTests
                 Assert.Equal(300, await check.Decisions.CountAsync(Ct));
                 Assert.Equal(20, await check.Decisions.Select(d => d.DepartmentCode).Distinct().CountAsync(Ct));
                 // The demo is set in Huizhou: the reports recognised come from hospitals of its platform.
-                Assert.All(await check.Decisions.Select(d => d.InstitutionName).Distinct().ToListAsync(Ct), name => Assert.Matches("^(惠州|惠阳|博罗|惠东)", name));
+                Assert.All(await check.Decisions.Select(d => d.ReportInstitution).Distinct().ToListAsync(Ct), name => Assert.Matches("^(惠州|惠阳|博罗|惠东)", name));
             }
         }
         finally
