@@ -84,7 +84,7 @@ public static class BloodUseJson
         Results.Json(new BloodUseEnvelope<T>(true, data, null), Options, "application/json; charset=utf-8");
 
     /// <summary>Failures keep HTTP 200 unless the path does not exist: the provincial client reads <c>success</c>
-    /// and <c>erroMessage</c> (decision 0010).</summary>
+    /// and <c>erroMessage</c> (decision 0011).</summary>
     public static IResult Fail(string message, int status = StatusCodes.Status200OK) =>
         Results.Json(new BloodUseEnvelope<object>(false, null, message), Options, "application/json; charset=utf-8", status);
 }
