@@ -130,8 +130,8 @@ public static class AlertBench
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(portalUrl, "api/v1/webhooks/lis")) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add(WebhookEndpoints.TimestampHeader, ts);
-        request.Headers.Add(WebhookEndpoints.SignatureHeader, WebhookEndpoints.Sign(BenchEnvironment.LisSecret, ts, body));
+        request.Headers.Add(Workstation.Portal.Inbound.WebhookEndpoints.TimestampHeader, ts);
+        request.Headers.Add(Workstation.Portal.Inbound.WebhookEndpoints.SignatureHeader, Workstation.Portal.Inbound.WebhookEndpoints.Sign(BenchEnvironment.LisSecret, ts, body));
         using var response = await Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }

@@ -1,3 +1,4 @@
+using Workstation.Portal.Audit;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

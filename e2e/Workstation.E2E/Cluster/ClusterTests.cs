@@ -207,8 +207,8 @@ public sealed class ClusterTests(ClusterFixture cluster)
         using var http = new HttpClient { BaseAddress = portal };
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/webhooks/lis") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add(WebhookEndpoints.TimestampHeader, ts);
-        request.Headers.Add(WebhookEndpoints.SignatureHeader, WebhookEndpoints.Sign(PortalServer.LisSecret, ts, body));
+        request.Headers.Add(Workstation.Portal.Inbound.WebhookEndpoints.TimestampHeader, ts);
+        request.Headers.Add(Workstation.Portal.Inbound.WebhookEndpoints.SignatureHeader, Workstation.Portal.Inbound.WebhookEndpoints.Sign(PortalServer.LisSecret, ts, body));
         return await http.SendAsync(request, Ct);
     }
 }

@@ -11,12 +11,26 @@ public sealed class ReviewPages(IPage page)
 
     public ILocator Total => page.GetByTestId("review-total");
 
-    /// <summary>Chooses a department in the filter (a MudSelect: open it, click the item) and applies the filter.</summary>
+    /// <summary>Chooses a department in the filter (a MudSelect: open it, click the item), waits until the select shows
+    /// it, and applies the filter. On a busy machine a click on the opening list can land before the list takes clicks: the
+    /// choice is made again until the select shows it, as a person would.</summary>
     public async Task FilterDepartmentAsync(string departmentName)
     {
-        await page.GetByTestId("filter-department").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = departmentName }).First.ClickAsync();
+        var select = page.GetByTestId("filter-department");
+        await Eventually.UntilAsync(async () =>
+        {
+            if (!await ShowsAsync())
+            {
+                if (await page.Locator(".mud-popover-open .mud-list-item").CountAsync() == 0) await select.ClickAsync();
+                await page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = departmentName }).First.ClickAsync();
+            }
+            return await ShowsAsync();
+        }, $"the department filter to show {departmentName}");
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0); // the list has closed
         await page.GetByTestId("filter-apply").ClickAsync();
+
+        Task<bool> ShowsAsync() => select.EvaluateAsync<bool>(
+            "(el, name) => [...el.querySelectorAll('input')].some(i => i.value === name) || el.textContent.includes(name)", departmentName);
     }
 
     public ILocator ReasonBars => ReasonChart.Locator("svg path.mud-chart-bar");

@@ -96,7 +96,7 @@ public sealed class AccountService(
     }
 
     private static void Audit(PortalDbContext db, string actor, string action, string? detail, DateTime at) =>
-        db.AuditEvents.Add(new AuditEvent { Actor = actor.Length > 64 ? actor[..64] : actor, Action = action, Detail = detail, At = at });
+        AuditTrail.Add(db, at, actor, action, detail: detail);
 }
 
 /// <summary>Claim types of the portal.</summary>

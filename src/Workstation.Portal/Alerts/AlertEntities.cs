@@ -1,21 +1,5 @@
 namespace Workstation.Portal.Alerts;
 
-/// <summary>An event received on a webhook, stored before it is acknowledged (202). Unique per (source, event id).</summary>
-public sealed class InboundEvent
-{
-    public long Id { get; set; }
-
-    public string Source { get; set; } = "";
-
-    public string EventId { get; set; } = "";
-
-    public string Type { get; set; } = "";
-
-    public DateTime ReceivedAt { get; set; }
-
-    public string PayloadJson { get; set; } = "";
-}
-
 /// <summary>Tier of a critical result (CLSI GP47): critical-risk blocks at once; significant-risk within a window.</summary>
 public static class AlertTiers
 {
@@ -104,6 +88,9 @@ public sealed class AlertStep
     public long Id { get; set; }
 
     public long AlertId { get; set; }
+
+    /// <summary>Set instead of <see cref="AlertId"/> when the step is stored with a new alert (one transaction).</summary>
+    public CriticalValueAlert? Alert { get; set; }
 
     public DateTime At { get; set; }
 

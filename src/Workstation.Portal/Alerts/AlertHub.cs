@@ -15,7 +15,7 @@ public sealed record AlertMessage(long Id, string Tier, string Status, string Pa
 /// <summary>SignalR hub for external clients (HIS pages through the embed script, other apps); Blazor components use
 /// <see cref="AlertNotifier"/> instead. Connect with <c>/hubs/alerts?s=&lt;launch session token&gt;</c>; on every
 /// (re)connect the open alerts are replayed from the store.</summary>
-public sealed class AlertHub(LaunchService launches, AlertService alerts, DoctorPresence presence) : Hub
+public sealed class AlertHub(LaunchService launches, AlertLifecycle alerts, DoctorPresence presence) : Hub
 {
     public const string CorsPolicy = "his-origins";
 

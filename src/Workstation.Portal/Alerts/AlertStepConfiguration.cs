@@ -13,5 +13,6 @@ internal sealed class AlertStepConfiguration : IEntityTypeConfiguration<AlertSte
         e.Property(x => x.To).HasMaxLength(100);
         e.Property(x => x.Detail).HasMaxLength(500);
         e.HasIndex(x => x.AlertId);
+        e.HasOne(x => x.Alert).WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Restrict);
     }
 }

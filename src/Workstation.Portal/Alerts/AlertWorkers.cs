@@ -1,18 +1,6 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Alerts;
-
-/// <summary>Fires escalation timers stored with the alerts.</summary>
-public sealed class EscalationWorker(AlertService alerts, IOptionsMonitor<AlertsOptions> options, TimeProvider time, ILogger<EscalationWorker> logger)
-    : BackgroundService
-{
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Timers.RunEveryAsync(() => options.CurrentValue.TimerInterval, alerts.EscalateDueAsync, logger, time, stoppingToken);
-}
 
 /// <summary>Pushes alert changes to external clients on the hub (the embed script in HIS pages, other apps).</summary>
 public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub> hub, ILogger<AlertHubBridge> logger) : IHostedService
@@ -50,29 +38,5 @@ public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub>
     {
         _subscription?.Dispose();
         return Task.CompletedTask;
-    }
-}
-
-internal static class Timers
-{
-    public static async Task RunEveryAsync(Func<TimeSpan> interval, Func<CancellationToken, Task<int>> work, ILogger logger, TimeProvider time,
-        CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(interval(), time, stoppingToken);
-                await work(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Background pass failed; will try again");
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Refit;
 using Workstation.Portal.Hosting;
+using Workstation.Portal.Inbound;
 using Workstation.Portal.Outbox;
 
 namespace Workstation.Portal.Alerts;
@@ -11,14 +12,22 @@ namespace Workstation.Portal.Alerts;
 /// <see cref="MapAlerts"/>.</summary>
 public static class AlertsRegistration
 {
-    /// <summary>Inbound webhooks (section <c>Webhooks</c>), alerts and their escalation (section <c>Alerts</c>), the
-    /// LIS sender on the shared outbox, and the hub for external clients with its CORS policy.</summary>
+    /// <summary>Alerts (section <c>Alerts</c>): their receipt from the signed webhooks (Inbound), routing, lifecycle and
+    /// escalation, the LIS sender on the shared outbox, and the hub for external clients with its CORS policy.</summary>
     public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AlertsOptions>().Bind(configuration.GetSection(AlertsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AlertNotifier>();
-        services.AddSingleton<AlertService>();
+        services.AddSingleton<AlertRouting>();
+        services.AddSingleton<IInboundEventHandler, AlertReceipt>();
+        services.AddSingleton<IInboundEventHandler, ResultNoticeReceipt>();
+        services.AddSingleton<AlertLifecycle>();
+        services.AddSingleton<AlertEscalation>();
+        services.AddSingleton<AlertQueries>();
+        services.AddScoped<AlertCenterState>();
+        services.AddTransient<CriticalAlertState>(); // one per dialog
+        services.AddSingleton<IAlertActions>(sp => sp.GetRequiredService<AlertLifecycle>());
+        services.AddSingleton<IDoctorAlerts>(sp => sp.GetRequiredService<AlertLifecycle>());
         services.AddTransient<IOutboxSender, LisHandlingSender>();
         services.AddHostedService<EscalationWorker>();
         services.AddHostedService<AlertHubBridge>();
@@ -42,10 +51,9 @@ public static class AlertsRegistration
         return services;
     }
 
-    /// <summary>The webhook endpoints and the alert hub (CORS for the HIS origins).</summary>
+    /// <summary>The alert hub (CORS for the HIS origins).</summary>
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
     {
-        app.MapWebhookEndpoints();
         app.MapHub<AlertHub>("/hubs/alerts").RequireCors(AlertHub.CorsPolicy);
         return app;
     }

@@ -12,7 +12,10 @@ public interface ILisApi
 /// <summary>Delivers critical-value handling back to LIS/PACS from the shared outbox; LIS de-duplicates by message id.</summary>
 public sealed class LisHandlingSender(ILisApi lis, TimeProvider time) : Outbox.IOutboxSender
 {
-    public string Destination => AlertService.LisDestination;
+    /// <summary>The outbox destination of handlings for LIS/PACS.</summary>
+    public const string Destination = "lis";
+
+    string Outbox.IOutboxSender.Destination => Destination;
 
     public async Task<Outbox.OutboxOutcome> SendAsync(Outbox.OutboxMessage message, CancellationToken cancellationToken)
     {
@@ -35,6 +38,6 @@ public sealed class LisHandlingSender(ILisApi lis, TimeProvider time) : Outbox.I
     public void OnDelivered(Outbox.OutboxMessage message, Storage.PortalDbContext db) => db.AlertSteps.Add(new AlertStep
     {
         AlertId = long.Parse(message.Id.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture),
-        At = message.DeliveredAt ?? time.GetUtcNow().UtcDateTime, Kind = "delivered", To = message.Destination, Detail = $"attempt {message.Attempts}",
+        At = message.DeliveredAt ?? time.GetUtcNow().UtcDateTime, Kind = AlertStepKinds.Delivered, To = message.Destination, Detail = $"attempt {message.Attempts}",
     });
 }

@@ -98,5 +98,5 @@ public sealed class BloodUseAccounts(
     private static string Truncate(string s, int max) => s.Length > max ? s[..max] : s;
 
     internal static void Audit(PortalDbContext db, string actor, string action, string? detail, DateTime at, string? subject = null) =>
-        db.AuditEvents.Add(new AuditEvent { Actor = Truncate(actor, 64), Action = action, Subject = subject, Detail = detail, At = at });
+        AuditTrail.Add(db, at, actor, action, subject, detail);
 }

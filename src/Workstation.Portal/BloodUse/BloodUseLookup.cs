@@ -28,11 +28,8 @@ public sealed class BloodUseLookup(
         var id = identityNumber?.Trim() ?? "";
         var (result, outcome) = await QueryAsync(id, cancellationToken);
         // Concurrent lookups share one audit transaction (group commit); the answer still waits for its audit row.
-        await audit.InsertAsync(new AuditEvent
-        {
-            At = time.GetUtcNow().UtcDateTime, Actor = ("blood-use:" + client) is { Length: > 64 } a ? a[..64] : "blood-use:" + client,
-            Action = "blood-use.lookup", Subject = id.Length == 0 ? null : ReportText.MaskIdNumber(id.Length > 32 ? id[..32] : id), Detail = outcome,
-        });
+        await audit.InsertAsync(AuditTrail.Entry(time.GetUtcNow().UtcDateTime, "blood-use:" + client, "blood-use.lookup",
+            id.Length == 0 ? null : ReportText.MaskIdNumber(id.Length > 32 ? id[..32] : id), outcome));
         return result;
     }
 

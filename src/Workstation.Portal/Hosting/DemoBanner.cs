@@ -8,7 +8,7 @@ namespace Workstation.Portal.Hosting;
 
 /// <summary>After start: tells the demo HIS where the portal listens and prints the URLs an evaluator needs.</summary>
 public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<DemoOptions> demo, IOptions<HisOptions> his,
-    IOptions<Alerts.WebhookOptions> webhooks, ILogger<DemoBanner> logger)
+    IOptions<Inbound.WebhookOptions> webhooks, ILogger<DemoBanner> logger)
 {
     /// <summary>The portal's own base URL as browsers reach it (wildcard hosts shown as localhost).</summary>
     public Uri? PortalUrl => server.Features.Get<IServerAddressesFeature>()?.Addresses

@@ -41,7 +41,7 @@ public static class OpenApiContract
             };
             document.Components.SecuritySchemes[WebhookSignatureScheme] = new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = WebhookEndpoints.SignatureHeader,
+                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = Inbound.WebhookEndpoints.SignatureHeader,
                 Description = "Lowercase hex HMAC-SHA256(secret of the source, X-Workstation-Timestamp + \".\" + raw body). " +
                               "HIS may send X-HIS-Signature instead. Timestamps older than 5 minutes are refused.",
             };
@@ -75,8 +75,8 @@ public static class OpenApiContract
             {
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(WebhookSignatureScheme, context.Document)] = [] }];
                 operation.Parameters ??= [];
-                operation.Parameters.Add(Header(WebhookEndpoints.TimestampHeader, "Unix seconds when the sender signed the body.", required: true));
-                operation.Parameters.Add(Header(WebhookEndpoints.HisSignatureHeader, "HIS only: the signature under seed 000's header name.", required: false));
+                operation.Parameters.Add(Header(Inbound.WebhookEndpoints.TimestampHeader, "Unix seconds when the sender signed the body.", required: true));
+                operation.Parameters.Add(Header(Inbound.WebhookEndpoints.HisSignatureHeader, "HIS only: the signature under seed 000's header name.", required: false));
             }
             if (his || webhook) AddProblem(operation, context.Document, "400", "The body or a parameter is invalid; the ProblemDetails names the field.");
             return Task.CompletedTask;

@@ -15,10 +15,12 @@ using Serilog;
 using Workstation.Platform;
 using Workstation.Portal.Accounts;
 using Workstation.Portal.Alerts;
+using Workstation.Portal.Audit;
 using Workstation.Portal.BloodUse;
 using Workstation.Portal.Catalogue;
 using Workstation.Portal.Embed;
 using Workstation.Portal.HealthCard;
+using Workstation.Portal.Inbound;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Recognition;
@@ -66,6 +68,7 @@ public static class PortalServices
         services.AddPortalForwardedHeaders(configuration);
 
         services.AddSingleton(TimeProvider.System);
+        services.AddAudit();
         services.AddPortalStorage(configuration, builder.Environment.ContentRootPath);
         services.AddRecognitionPlatform(configuration);
         services.AddLaunch(configuration);
@@ -76,6 +79,7 @@ public static class PortalServices
         services.AddLeasedJobs(configuration);
         services.AddOutbox(configuration);
         services.AddPresence(configuration);
+        services.AddInbound(configuration);
         services.AddUploads(configuration);
         services.AddAlerts(configuration);
         services.AddCatalogue(configuration);
@@ -197,6 +201,7 @@ public static class PortalServices
         app.MapLaunchEndpoints();
         app.MapOrderEndpoints();
         app.MapEmbedEndpoints();
+        app.MapInbound();
         app.MapAlerts();
         app.MapUploads();
         app.MapReports();

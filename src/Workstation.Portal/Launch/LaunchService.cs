@@ -147,11 +147,7 @@ public sealed class LaunchService(
             Id = hash, Kind = LaunchTicket.SessionKind, ClientId = context.ClientId, EncounterId = context.EncounterId,
             ContextJson = JsonSerializer.Serialize(context), CreatedAt = now, ExpiresAt = now + options.CurrentValue.SessionIdleTimeout,
         });
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now, Actor = context.DoctorId, Action = action,
-            Subject = $"{context.ClientId}/{context.EncounterId}", Detail = $"{context.Setting} {context.DepartmentCode}",
-        });
+        AuditTrail.Add(db, now, context.DoctorId, action, $"{context.ClientId}/{context.EncounterId}", $"{context.Setting} {context.DepartmentCode}");
         await db.SaveChangesAsync(cancellationToken);
         return new LaunchOutcome(context, token, null, null, next);
     }
@@ -160,11 +156,7 @@ public sealed class LaunchService(
     {
         logger.LogWarning("Launch refused for client {Client}: {Failure} ({Detail})", clientId, outcome.Failure, outcome.Detail);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = time.GetUtcNow().UtcDateTime, Actor = clientId.Length > 64 ? clientId[..64] : clientId,
-            Action = "launch.refused", Detail = Truncate($"{outcome.Failure}: {outcome.Detail}", 400),
-        });
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, clientId, "launch.refused", detail: Truncate($"{outcome.Failure}: {outcome.Detail}", 400));
         await db.SaveChangesAsync(cancellationToken);
         return outcome;
     }

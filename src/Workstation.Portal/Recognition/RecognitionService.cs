@@ -51,11 +51,8 @@ public sealed class RecognitionService(
         {
             logger.LogWarning("Recognition list not checked for encounter {Encounter}: {Failure}", context.EncounterId, ex.Failure);
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            db.AuditEvents.Add(new AuditEvent
-            {
-                At = time.GetUtcNow().UtcDateTime, Actor = context.DoctorId, Action = "recognition.list.not-checked",
-                Subject = $"{context.ClientId}/{context.EncounterId}", Detail = ex.Failure.ToString(),
-            });
+            AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, context.DoctorId, "recognition.list.not-checked",
+                $"{context.ClientId}/{context.EncounterId}", ex.Failure.ToString());
             await db.SaveChangesAsync(CancellationToken.None);
             return new BadgeState(BadgeStatus.NotChecked, 0, [], null, ex.Failure, time.GetUtcNow());
         }

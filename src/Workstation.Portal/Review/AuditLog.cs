@@ -1,3 +1,6 @@
+using Workstation.Portal.Alerts;
+using Workstation.Portal.Orders;
+using Workstation.Portal.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workstation.Portal.Storage;

@@ -1,3 +1,5 @@
+using Workstation.Portal.Alerts;
+using Workstation.Portal.Audit;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -112,16 +114,9 @@ public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory,
     public async Task<ReviewPage<AlertReviewRow>> AlertsAsync(ResolvedFilter filter, bool lateOnly, string actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var q = db.CriticalValueAlerts.AsNoTracking().Where(a => a.ReportedAt >= filter.FromUtc && a.ReportedAt < filter.ToUtc);
+        var q = AlertQueries.Timelines(db).Where(a => a.ReportedAt >= filter.FromUtc && a.ReportedAt < filter.ToUtc);
         if (filter.Filter.Department is { } dep) q = q.Where(a => a.DepartmentCode == dep);
-        var rows = await q.OrderByDescending(a => a.ReportedAt).Take(NotCheckedScanLimit)
-            .Select(a => new
-            {
-                a.Id, a.DepartmentCode, a.PatientName, a.ItemName, a.Value, a.Unit, a.ReportedAt,
-                NotifiedAt = db.AlertSteps.Where(s => s.AlertId == a.Id && s.Kind == "routed").Min(s => (DateTime?)s.At),
-                a.AcknowledgedAt, a.HandledAt, a.AccountableDoctorId, a.EscalationLevel,
-            })
-            .ToListAsync(cancellationToken);
+        var rows = await q.OrderByDescending(a => a.ReportedAt).Take(NotCheckedScanLimit).ToListAsync(cancellationToken);
         var limit = options.Value.CriticalNotifyLimit;
         var all = rows.Select(a => new AlertReviewRow(a.Id, a.DepartmentCode, a.PatientName, a.ItemName, a.Value, a.Unit, a.ReportedAt, a.NotifiedAt,
                 a.AcknowledgedAt, a.HandledAt, a.AccountableDoctorId, a.EscalationLevel, a.NotifiedAt is { } n && n - a.ReportedAt <= limit))

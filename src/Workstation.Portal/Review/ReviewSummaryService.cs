@@ -1,3 +1,6 @@
+using Workstation.Portal.Alerts;
+using Workstation.Portal.Orders;
+using Workstation.Portal.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workstation.Platform.Catalogue;
@@ -69,12 +72,10 @@ public sealed class ReviewSummaryService(
     private async Task<List<AlertFact>> AlertFactsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var alerts = db.CriticalValueAlerts.AsNoTracking().Where(a => a.ReportedAt >= filter.FromUtc && a.ReportedAt < filter.ToUtc);
+        var alerts = AlertQueries.Timelines(db).Where(a => a.ReportedAt >= filter.FromUtc && a.ReportedAt < filter.ToUtc);
         if (filter.Filter.Department is { } dep) alerts = alerts.Where(a => a.DepartmentCode == dep);
         return await alerts
-            .Select(a => new AlertFact(a.Id, a.DepartmentCode, a.ReportedAt,
-                db.AlertSteps.Where(s => s.AlertId == a.Id && s.Kind == "routed").Min(s => (DateTime?)s.At),
-                a.AcknowledgedAt, a.HandledAt, a.EscalationLevel))
+            .Select(a => new AlertFact(a.Id, a.DepartmentCode, a.ReportedAt, a.NotifiedAt, a.AcknowledgedAt, a.HandledAt, a.EscalationLevel))
             .ToListAsync(cancellationToken);
     }
 

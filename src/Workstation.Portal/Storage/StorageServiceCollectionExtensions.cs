@@ -8,7 +8,8 @@ namespace Workstation.Portal.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="IDbContextFactory{PortalDbContext}"/> for the configured provider.</summary>
+    /// <summary>Registers <see cref="IDbContextFactory{PortalDbContext}"/> for the configured provider. SaveChanges
+    /// interceptors registered by features (the audit trail's guard) join every context; Storage knows none of their rules.</summary>
     public static IServiceCollection AddPortalStorage(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         services.AddOptions<StorageOptions>()
@@ -19,12 +20,14 @@ public static class StorageServiceCollectionExtensions
         switch (options.Provider)
         {
             case "Postgres":
-                services.AddDbContextFactory<PostgresPortalDbContext>(o => o.UseNpgsql(options.ConnectionString));
+                services.AddDbContextFactory<PostgresPortalDbContext>((sp, o) => o.UseNpgsql(options.ConnectionString)
+                    .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor>()));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, ProviderFactory<PostgresPortalDbContext>>();
                 break;
             case "Sqlite":
                 var sqlite = SqliteConnectionString(options.ConnectionString, contentRoot);
-                services.AddDbContextFactory<SqlitePortalDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyTimeout()));
+                services.AddDbContextFactory<SqlitePortalDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyTimeout())
+                    .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor>()));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, ProviderFactory<SqlitePortalDbContext>>();
                 break;
             default:

@@ -78,11 +78,8 @@ public sealed class MasterDataSync(IDbContextFactory<PortalDbContext> dbFactory,
         foreach (var s in staff)
             queued += await QueueIfChangedAsync(db, "staff", s.Code, Types.Staff, new StaffUpload(s.Code, s.Name, s.DepartmentCode, s.Title, s.Active), full, cancellationToken) ? 1 : 0;
         var now = time.GetUtcNow().UtcDateTime;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now, Actor = actor, Action = full ? "dictionary.resync" : "dictionary.sync",
-            Detail = $"{departments.Count} departments, {staff.Count} staff, {queued} queued",
-        });
+        AuditTrail.Add(db, now, actor, full ? "dictionary.resync" : "dictionary.sync",
+            detail: $"{departments.Count} departments, {staff.Count} staff, {queued} queued");
         await db.SaveChangesAsync(cancellationToken);
         outbox.Signal();
         return new DictionarySyncResult(departments.Count, staff.Count, queued, now);

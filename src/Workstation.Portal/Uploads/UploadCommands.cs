@@ -29,10 +29,7 @@ public sealed class UploadCommands(IDbContextFactory<PortalDbContext> dbFactory,
         var items = await db.Set<UploadItem>().Where(i => ids.Contains(i.Id) && i.Stage == UploadStages.AwaitingApproval).ToListAsync(cancellationToken);
         foreach (var item in items)
             intake.Enqueue(db, item, UploadIntake.Read(item), actor);
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = time.GetUtcNow().UtcDateTime, Actor = actor, Action = "upload.approve", Detail = $"{items.Count} report(s)",
-        });
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "upload.approve", detail: $"{items.Count} report(s)");
         await db.SaveChangesAsync(cancellationToken);
         outbox.Signal();
         return items.Count;
@@ -47,7 +44,7 @@ public sealed class UploadCommands(IDbContextFactory<PortalDbContext> dbFactory,
             .Select(m => m.Id).ToListAsync(cancellationToken);
         var retried = 0;
         foreach (var id in ids) retried += await outbox.RetryNowAsync(db, id, cancellationToken) ? 1 : 0;
-        db.AuditEvents.Add(new AuditEvent { At = time.GetUtcNow().UtcDateTime, Actor = actor, Action = "upload.retry", Subject = reportNumber });
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "upload.retry", reportNumber);
         await db.SaveChangesAsync(cancellationToken);
         return retried;
     }

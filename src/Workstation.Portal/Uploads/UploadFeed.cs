@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Workstation.Portal.Alerts;
+using Workstation.Portal.Inbound;
 using Workstation.Portal.Background;
 using Workstation.Portal.Notifications;
 using Workstation.Portal.Outbox;
@@ -20,6 +20,7 @@ public sealed class UploadFeed(
     OutboxWriter outbox,
     JobLeases leases,
     Notifier<InboundEventStored> inbound,
+    InboundEventLog log,
     IOptionsMonitor<UploadsOptions> options,
     ILogger<UploadFeed> logger) : BackgroundService
 {
@@ -27,6 +28,12 @@ public sealed class UploadFeed(
     public const string Approved = "report-approved";
     public const string Withdrawn = "report-withdrawn";
     public const string VisitStarted = "VISIT_STARTED";
+
+    /// <summary>The events the feed follows.</summary>
+    public static readonly EventKind[] Kinds =
+    [
+        new("lis", Approved), new("lis", Withdrawn), new("pacs", Approved), new("pacs", Withdrawn), new("his", VisitStarted),
+    ];
 
     /// <summary>How long a pass holds the feed before renewing; an instance that dies mid-pass hands over after this.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
@@ -69,10 +76,7 @@ public sealed class UploadFeed(
             cursor = new FeedCursor { Name = CursorName };
             db.Add(cursor);
         }
-        var events = await db.InboundEvents.AsNoTracking()
-            .Where(e => e.Id > cursor.Position
-                        && (((e.Source == "lis" || e.Source == "pacs") && (e.Type == Approved || e.Type == Withdrawn)) || (e.Source == "his" && e.Type == VisitStarted)))
-            .OrderBy(e => e.Id).Take(100).ToListAsync(cancellationToken);
+        var events = await log.ReadAfterAsync(cursor.Position, Kinds, 100, cancellationToken);
         var done = 0;
         foreach (var e in events)
         {
@@ -81,7 +85,7 @@ public sealed class UploadFeed(
                 if (!await leases.TryAcquireAsync(CursorName, Lease, cancellationToken)) break; // taken over: stop here
                 sinceRenewal.Restart();
             }
-            var data = Parse(e.PayloadJson);
+            var data = Parse(e);
             if (e.Type == VisitStarted && data is { PatientCode: { Length: > 0 } patientCode })
             {
                 // A visit started: a patient new to the platform (新建档) or with changed details is uploaded, once.
@@ -142,14 +146,16 @@ public sealed class UploadFeed(
         return done;
     }
 
-    private static ReportEventData? Parse(string payload)
+    private ReportEventData? Parse(StoredEvent e)
     {
         try
         {
-            return JsonDocument.Parse(payload).RootElement.GetProperty("data").Deserialize<ReportEventData>(JsonSerializerOptions.Web);
+            return JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("data").Deserialize<ReportEventData>(JsonSerializerOptions.Web);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
+            // Signed and stored, but not what a report or visit event carries: said in the log, then passed over.
+            logger.LogWarning(ex, "Inbound event {Event} ({Source} {Type}) has data the upload feed cannot read; skipped", e.EventId, e.Source, e.Type);
             return null;
         }
     }

@@ -74,10 +74,7 @@ public sealed class UploadIntake(
         else if (item.Stage is UploadStages.Held or UploadStages.AwaitingApproval && options.CurrentValue.ModeOf(item.DepartmentCode) == UploadModes.Approve)
             item.Stage = UploadStages.AwaitingApproval;
         else Enqueue(db, item, report, "amended", version);
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = time.GetUtcNow().UtcDateTime, Actor = item.Source, Action = "upload.amended", Subject = item.ReportNumber, Detail = $"{item.Stage} v{version}",
-        });
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, item.Source, "upload.amended", item.ReportNumber, $"{item.Stage} v{version}");
         return item;
     }
 
@@ -108,10 +105,7 @@ public sealed class UploadIntake(
                 item.Stage = UploadStages.Cancelled;
             }
         }
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = time.GetUtcNow().UtcDateTime, Actor = actor, Action = "upload.withdraw", Subject = reportNumber, Detail = item.Stage + ": " + item.RevokeReason,
-        });
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "upload.withdraw", reportNumber, item.Stage + ": " + item.RevokeReason);
     }
 
     internal static ApprovedReport Read(UploadItem item) => item.Kind == ReportKinds.Exam

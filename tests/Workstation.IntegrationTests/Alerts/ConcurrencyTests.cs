@@ -50,14 +50,14 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
     public async Task Racing_acknowledgements_and_handlings_are_each_recorded_once()
     {
         var alert = await NewAlertAsync();
-        var alerts = fixture.Factory.Services.GetRequiredService<AlertService>();
+        var alerts = fixture.Factory.Services.GetRequiredService<AlertLifecycle>();
 
         // The accountable and the ordering doctor press 确认 at the same moment, on two instances, twice each.
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
             alerts.AcknowledgeAsync(alert.Id, i % 2 == 0 ? alert.AccountableDoctorId : alert.OrderingDoctorId, "read back " + i, Ct)));
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i => alerts.HandleAsync(alert.Id, "D002", "赵医生", "已处理 " + i, Ct)));
 
-        var steps = await alerts.StepsAsync(alert.Id, Ct);
+        var steps = await fixture.Factory.Services.GetRequiredService<AlertQueries>().StepsAsync(alert.Id, Ct);
         Assert.Single(steps, s => s.Kind == "acknowledged");
         Assert.Single(steps, s => s.Kind == "handled");
         await using var db = await Db.CreateDbContextAsync(Ct);
@@ -76,7 +76,7 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
         {
         }
         var alert = await NewAlertAsync();
-        var alerts = fixture.Factory.Services.GetRequiredService<AlertService>();
+        var alerts = fixture.Factory.Services.GetRequiredService<AlertLifecycle>();
         await alerts.AcknowledgeAsync(alert.Id, alert.AccountableDoctorId, "read back", Ct);
         await alerts.HandleAsync(alert.Id, alert.AccountableDoctorId, "赵医生", "已处理", Ct);
         var messageId = $"cv-{alert.Id}-handling";
@@ -110,7 +110,7 @@ public sealed class ConcurrencyTests(PortalFixture fixture) : IClassFixture<Port
         Assert.Equal((OutboxStates.Delivered, 1, null), (message.State, message.Attempts, message.LastError));
         Assert.Single(fixture.Sandbox.Lis.Handlings, h => h.MessageId == messageId);
         // Only the holder that recorded the delivery wrote its step (A's dropped outcome took its side effects along).
-        Assert.Single(await alerts.StepsAsync(alert.Id, Ct), s => s.Kind == "delivered");
+        Assert.Single(await fixture.Factory.Services.GetRequiredService<AlertQueries>().StepsAsync(alert.Id, Ct), s => s.Kind == "delivered");
     }
 
     [Fact]

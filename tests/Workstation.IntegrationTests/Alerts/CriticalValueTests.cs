@@ -27,7 +27,7 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
     private async Task<(int Events, int Alerts)> CountAsync(WebApplicationFactory<Program>? factory = null)
     {
         var db = await (factory ?? fixture.Factory).Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
-        await using (db) return (await db.InboundEvents.CountAsync(Ct), await db.CriticalValueAlerts.CountAsync(Ct));
+        await using (db) return (await db.Set<Workstation.Portal.Inbound.InboundEvent>().CountAsync(Ct), await db.CriticalValueAlerts.CountAsync(Ct));
     }
 
     private async Task<CriticalValueAlert> AlertAsync(string eventId, WebApplicationFactory<Program>? factory = null)
@@ -74,7 +74,7 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
         Assert.Equal("D002", alert.AccountableDoctorId); // ordering doctor D001 not online → on-duty doctor
         Assert.Equal(AlertStatuses.Open, alert.Status);
         Assert.NotNull(alert.NextEscalationAt);
-        var steps = await fixture.Factory.Services.GetRequiredService<AlertService>().StepsAsync(alert.Id, Ct);
+        var steps = await fixture.Factory.Services.GetRequiredService<AlertQueries>().StepsAsync(alert.Id, Ct);
         Assert.Equal("routed", steps.Single().Kind);
     }
 
@@ -116,7 +116,8 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
         await using var host = fixture.WithClock(clock);
         var id = NewId();
         await host.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(id), PortalFixture.LisSecret), Ct);
-        var alerts = host.Services.GetRequiredService<AlertService>();
+        var alerts = host.Services.GetRequiredService<AlertEscalation>();
+        var queries = host.Services.GetRequiredService<AlertQueries>();
 
         clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
         await alerts.EscalateDueAsync(Ct);
@@ -131,7 +132,7 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
         Assert.Equal(("D002", 0), (early.AccountableDoctorId, early.EscalationLevel)); // not yet
         Assert.Equal(("D003", 1), (first.AccountableDoctorId, first.EscalationLevel));
         Assert.Equal(("YWK", 2), (second.AccountableDoctorId, second.EscalationLevel));
-        var steps = await alerts.StepsAsync(second.Id, Ct);
+        var steps = await queries.StepsAsync(second.Id, Ct);
         Assert.Equal(["routed", "escalated", "escalated"], steps.Select(s => s.Kind));
     }
 
@@ -142,7 +143,8 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
         await using var host = fixture.WithClock(clock);
         var id = NewId();
         await host.CreateClient().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(id), PortalFixture.LisSecret), Ct);
-        var alerts = host.Services.GetRequiredService<AlertService>();
+        var alerts = host.Services.GetRequiredService<AlertEscalation>();
+        var queries = host.Services.GetRequiredService<AlertQueries>();
         clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
 
         // Four passes at once, as four portal instances' workers would run them over one database.
@@ -150,7 +152,7 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
 
         var alert = await AlertAsync(id, host);
         Assert.Equal(1, alert.EscalationLevel);
-        var steps = await alerts.StepsAsync(alert.Id, Ct);
+        var steps = await queries.StepsAsync(alert.Id, Ct);
         Assert.Single(steps, s => s.Kind == "escalated"); // by one of the four passes or the host's own timer, once
     }
 
@@ -159,11 +161,11 @@ public sealed class CriticalValueTests(PortalFixture fixture) : IClassFixture<Po
     {
         var id = NewId();
         await Client().SendAsync(WebhookClient.Signed(WebhookClient.CriticalValue(id), PortalFixture.LisSecret), Ct);
-        var alerts = fixture.Factory.Services.GetRequiredService<AlertService>();
+        var alerts = fixture.Factory.Services.GetRequiredService<AlertLifecycle>();
         var alert = await AlertAsync(id);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => alerts.HandleAsync(alert.Id, "D002", "赵医生", "已调整治疗", Ct)); // read-back first
-        await Assert.ThrowsAsync<InvalidOperationException>(() => alerts.AcknowledgeAsync(alert.Id, "D777", "x", Ct)); // not accountable
+        Assert.Equal(AlertRefusal.ReadBackFirst, (await Assert.ThrowsAsync<AlertRefusedException>(() => alerts.HandleAsync(alert.Id, "D002", "赵医生", "已调整治疗", Ct))).Refusal);
+        Assert.Equal(AlertRefusal.NotYours, (await Assert.ThrowsAsync<AlertRefusedException>(() => alerts.AcknowledgeAsync(alert.Id, "D777", "x", Ct))).Refusal);
         await alerts.AcknowledgeAsync(alert.Id, "D002", "patient=张伟; item=血钾; value=6.8; unit=mmol/L", Ct);
         await alerts.HandleAsync(alert.Id, "D002", "赵医生", "已调整治疗；已通知患者复查", Ct);
 

@@ -21,7 +21,7 @@ public sealed class OutboxRestartTests(PortalFixture fixture) : IClassFixture<Po
     public async Task A_restarted_instance_takes_its_claims_back_at_once_and_sends_nothing_it_had_delivered()
     {
         // Three handled critical values: three closed-loop messages to the LIS, each of its own key (sent side by side).
-        var alerts = fixture.Factory.Services.GetRequiredService<AlertService>();
+        var alerts = fixture.Factory.Services.GetRequiredService<AlertLifecycle>();
         var messageIds = new List<string>();
         for (var i = 0; i < 3; i++)
         {

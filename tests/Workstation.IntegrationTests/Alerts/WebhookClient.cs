@@ -26,8 +26,8 @@ public static class WebhookClient
         var ts = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/{source}") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add(WebhookEndpoints.TimestampHeader, ts);
-        request.Headers.Add(WebhookEndpoints.SignatureHeader, signatureOverride ?? WebhookEndpoints.Sign(secret, ts, bytes));
+        request.Headers.Add(Workstation.Portal.Inbound.WebhookEndpoints.TimestampHeader, ts);
+        request.Headers.Add(Workstation.Portal.Inbound.WebhookEndpoints.SignatureHeader, signatureOverride ?? Workstation.Portal.Inbound.WebhookEndpoints.Sign(secret, ts, bytes));
         return request;
     }
 }

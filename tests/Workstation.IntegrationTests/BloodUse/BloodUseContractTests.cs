@@ -1,3 +1,4 @@
+using Workstation.Portal.Audit;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;

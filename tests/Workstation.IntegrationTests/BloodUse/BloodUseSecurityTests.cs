@@ -1,3 +1,4 @@
+using Workstation.Portal.Audit;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

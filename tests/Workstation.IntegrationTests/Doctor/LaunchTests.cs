@@ -1,3 +1,4 @@
+using Workstation.Portal.Audit;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

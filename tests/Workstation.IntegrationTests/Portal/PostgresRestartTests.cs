@@ -1,3 +1,5 @@
+using Workstation.Portal.Orders;
+using Workstation.Portal.Alerts;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;

@@ -1,3 +1,5 @@
+using Workstation.Portal.Orders;
+using Workstation.Portal.Audit;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Workstation.Portal.Orders;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -81,8 +81,8 @@ public sealed class UploadFixture : IAsyncLifetime
     {
         var body = new { eventId = $"VISIT-{patientCode}-{Guid.NewGuid():N}", type = "VISIT_STARTED", data = new { patientCode, departmentCode = "NK" } };
         var request = WebhookClient.Signed(body, HisSecret, source: "his");
-        request.Headers.Add(Workstation.Portal.Alerts.WebhookEndpoints.HisSignatureHeader, request.Headers.GetValues(Workstation.Portal.Alerts.WebhookEndpoints.SignatureHeader).Single());
-        request.Headers.Remove(Workstation.Portal.Alerts.WebhookEndpoints.SignatureHeader);
+        request.Headers.Add(Workstation.Portal.Inbound.WebhookEndpoints.HisSignatureHeader, request.Headers.GetValues(Workstation.Portal.Inbound.WebhookEndpoints.SignatureHeader).Single());
+        request.Headers.Remove(Workstation.Portal.Inbound.WebhookEndpoints.SignatureHeader);
         var response = await Factory.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
     }
@@ -106,20 +106,14 @@ public sealed class UploadFixture : IAsyncLifetime
     public async Task WaitForFeedAsync()
     {
         var factory = Service<IDbContextFactory<PortalDbContext>>();
-        await using (var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken))
+        var last = await Service<Workstation.Portal.Inbound.InboundEventLog>().LatestAsync(UploadFeed.Kinds, TestContext.Current.CancellationToken);
+        await Eventually.UntilAsync(async () =>
         {
-            var last = await db.InboundEvents
-                .Where(e => ((e.Source == "lis" || e.Source == "pacs") && (e.Type == UploadFeed.Approved || e.Type == UploadFeed.Withdrawn))
-                            || (e.Source == "his" && e.Type == UploadFeed.VisitStarted))
-                .MaxAsync(e => (long?)e.Id, TestContext.Current.CancellationToken) ?? 0;
-            await Eventually.UntilAsync(async () =>
-            {
-                await using var read = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
-                var position = await read.Set<FeedCursor>().Where(c => c.Name == UploadFeed.CursorName).Select(c => (long?)c.Position)
-                    .SingleOrDefaultAsync(TestContext.Current.CancellationToken) ?? 0;
-                return position >= last;
-            }, $"the upload feed to pass event {last}", cancellationToken: TestContext.Current.CancellationToken);
-        }
+            await using var read = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
+            var position = await read.Set<FeedCursor>().Where(c => c.Name == UploadFeed.CursorName).Select(c => (long?)c.Position)
+                .SingleOrDefaultAsync(TestContext.Current.CancellationToken) ?? 0;
+            return position >= last;
+        }, $"the upload feed to pass event {last}", cancellationToken: TestContext.Current.CancellationToken);
     }
 
     /// <summary>Runs the given dispatchers side by side until no message is left to send (a failed one is tried again
@@ -133,7 +127,7 @@ public sealed class UploadFixture : IAsyncLifetime
             await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
             // Done when nothing is left to send, except what waits behind a dead-lettered message of its key.
             return !await db.Outbox.AnyAsync(m => (m.State == OutboxStates.Pending || m.State == OutboxStates.Failed || m.State == OutboxStates.Sending)
-                && !db.Outbox.Any(d => d.OrderingKey == m.OrderingKey && d.State == OutboxStates.Dead), TestContext.Current.CancellationToken);
+                && !db.Set<OutboxMessage>().Any(d => d.OrderingKey == m.OrderingKey && d.State == OutboxStates.Dead), TestContext.Current.CancellationToken);
         }, "the outbox to drain", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
     }
 

@@ -265,44 +265,6 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.ToTable("critical_value_alerts", (string)null);
                 });
 
-            modelBuilder.Entity("Workstation.Portal.Alerts.InboundEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("EventId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("PayloadJson")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTime>("ReceivedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Source", "EventId")
-                        .IsUnique();
-
-                    b.ToTable("inbound_events", (string)null);
-                });
-
             modelBuilder.Entity("Workstation.Portal.Alerts.ResultNotification", b =>
                 {
                     b.Property<long>("Id")
@@ -558,6 +520,44 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.HasIndex("UsedAt");
 
                     b.ToTable("health_card_usages", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Inbound.InboundEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PayloadJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Source", "EventId")
+                        .IsUnique();
+
+                    b.ToTable("inbound_events", (string)null);
                 });
 
             modelBuilder.Entity("Workstation.Portal.Launch.LaunchNonce", b =>
@@ -1162,6 +1162,17 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.HasIndex("Stage", "DepartmentCode");
 
                     b.ToTable("upload_items", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Alerts.AlertStep", b =>
+                {
+                    b.HasOne("Workstation.Portal.Alerts.CriticalValueAlert", "Alert")
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Alert");
                 });
 #pragma warning restore 612, 618
         }

@@ -254,42 +254,6 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.ToTable("critical_value_alerts", (string)null);
                 });
 
-            modelBuilder.Entity("Workstation.Portal.Alerts.InboundEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("EventId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PayloadJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ReceivedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Source", "EventId")
-                        .IsUnique();
-
-                    b.ToTable("inbound_events", (string)null);
-                });
-
             modelBuilder.Entity("Workstation.Portal.Alerts.ResultNotification", b =>
                 {
                     b.Property<long>("Id")
@@ -539,6 +503,42 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.HasIndex("UsedAt");
 
                     b.ToTable("health_card_usages", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Inbound.InboundEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PayloadJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Source", "EventId")
+                        .IsUnique();
+
+                    b.ToTable("inbound_events", (string)null);
                 });
 
             modelBuilder.Entity("Workstation.Portal.Launch.LaunchNonce", b =>
@@ -1133,6 +1133,17 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.HasIndex("Stage", "DepartmentCode");
 
                     b.ToTable("upload_items", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Alerts.AlertStep", b =>
+                {
+                    b.HasOne("Workstation.Portal.Alerts.CriticalValueAlert", "Alert")
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Alert");
                 });
 #pragma warning restore 612, 618
         }

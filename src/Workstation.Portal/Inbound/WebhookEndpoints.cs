@@ -5,10 +5,13 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Validation.Embedded;
 using Workstation.Portal.Hosting;
+using Workstation.Portal.Notifications;
+using Workstation.Portal.Storage;
 
-namespace Workstation.Portal.Alerts;
+namespace Workstation.Portal.Inbound;
 
 /// <summary>Inbound webhooks from LIS, PACS and HIS (see docs/webhooks.md).</summary>
 public static class WebhookEndpoints
@@ -21,7 +24,7 @@ public static class WebhookEndpoints
 
     public const int MaxBody = 64 * 1024;
 
-    public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/webhooks/{source}", ReceiveAsync)
             .AllowAnonymous() // authenticated by the HMAC signature, not by a key or cookie
@@ -38,8 +41,8 @@ public static class WebhookEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(string source, HttpContext http, IOptionsMonitor<WebhookOptions> options,
-        AlertService alerts, RequestValidator validator, Notifications.Notifier<Notifications.InboundEventStored> stored, TimeProvider time,
-        ILogger<AlertService> logger)
+        IEnumerable<IInboundEventHandler> handlers, IDbContextFactory<PortalDbContext> dbFactory, RequestValidator validator,
+        Notifier<InboundEventStored> stored, TimeProvider time, ILogger<InboundEvent> logger)
     {
         source = source.ToLowerInvariant();
         if (!options.CurrentValue.Sources.TryGetValue(source, out var config))
@@ -62,41 +65,58 @@ public static class WebhookEndpoints
             return Unauthorized("Bad signature", "The signature does not match.");
         }
 
-        // The body is read raw (the signature covers its bytes), then bound and validated like every other request body.
+        // The body is read raw (the signature covers its bytes), then bound and validated like every other request body:
+        // the envelope here, its data by the features that act on the event type.
         WebhookEnvelope? envelope;
-        object? data;
         try
         {
             envelope = JsonSerializer.Deserialize<WebhookEnvelope>(body, JsonSerializerOptions.Web);
-            if (envelope is null) return Results.Problem(statusCode: 400, title: "Malformed event", detail: "The body is empty or null.");
-            data = envelope.Type switch
-            {
-                WebhookEventTypes.CriticalValue => envelope.Data.Deserialize<CriticalValueData>(JsonSerializerOptions.Web),
-                WebhookEventTypes.ReportReady or WebhookEventTypes.ReportRevoked => envelope.Data.Deserialize<ResultEventData>(JsonSerializerOptions.Web),
-                _ => null,
-            };
         }
         catch (JsonException ex)
         {
-            return Results.Problem(statusCode: 400, title: "Malformed event", detail: ex.Message);
+            return ex.Path is { Length: > 1 } ? Results.Problem(BadRequestBodyHandler.FieldProblem(ex))
+                : Results.Problem(statusCode: 400, title: "Malformed event", detail: "The body is not valid JSON.");
         }
+        if (envelope is null) return Results.Problem(statusCode: 400, title: "Malformed event", detail: "The body is empty or null.");
         if (await validator.ValidateAsync(envelope, http.RequestAborted) is { } errors) return RequestValidator.Problem(errors);
-        var dataErrors = data switch
+        var acting = new List<(IInboundEventHandler Handler, object Data)>();
+        foreach (var handler in handlers.Where(h => h.Handles(source, envelope.Type)))
         {
-            CriticalValueData critical => await validator.ValidateAsync(critical, http.RequestAborted),
-            ResultEventData result => await validator.ValidateAsync(result, http.RequestAborted),
-            _ => null,
-        };
-        if (dataErrors is not null) return RequestValidator.Problem(dataErrors.ToDictionary(e => "data." + e.Key, e => e.Value));
+            var binding = await handler.BindAsync(envelope.Data, http.RequestAborted);
+            if (binding.Errors is { } dataErrors) return RequestValidator.Problem(dataErrors.ToDictionary(e => e.Key.Length == 0 ? "data" : "data." + e.Key, e => e.Value));
+            acting.Add((handler, binding.Data!));
+        }
 
-        var outcome = await alerts.ReceiveAsync(source, envelope, data, Encoding.UTF8.GetString(body), http.RequestAborted);
-        if (outcome is ReceiveOutcome.Stored { InboundId: var id }) stored.Publish(new Notifications.InboundEventStored(id, source, envelope.Type));
-        return outcome switch
+        // The event and whatever its handlers create (an alert, a result notice) are stored in one transaction before 202.
+        await using var db = await dbFactory.CreateDbContextAsync(http.RequestAborted);
+        if (await db.Set<InboundEvent>().AnyAsync(e => e.Source == source && e.EventId == envelope.EventId, http.RequestAborted))
+            return Replayed(envelope.EventId);
+        var inbound = new InboundEvent
         {
-            ReceiveOutcome.Duplicate => Results.Problem(statusCode: 409, title: "Replayed event", detail: $"Event '{envelope.EventId}' was already received."),
-            _ => Results.Accepted(),
+            Source = source, EventId = envelope.EventId, Type = envelope.Type, ReceivedAt = time.GetUtcNow().UtcDateTime,
+            PayloadJson = Encoding.UTF8.GetString(body),
         };
+        db.Add(inbound);
+        var afterCommit = new List<Action>();
+        foreach (var (handler, data) in acting)
+        {
+            if (await handler.StageAsync(db, inbound, data, http.RequestAborted) is { } after) afterCommit.Add(after);
+        }
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None); // stored before 202; a cancelled request does not undo it
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return Replayed(envelope.EventId); // the same event id raced in twice: the unique index kept one
+        }
+        foreach (var after in afterCommit) after();
+        stored.Publish(new InboundEventStored(inbound.Id, source, envelope.Type));
+        return Results.Accepted();
     }
+
+    private static IResult Replayed(string eventId) =>
+        Results.Problem(statusCode: 409, title: "Replayed event", detail: $"Event '{eventId}' was already received.");
 
     /// <summary>Lowercase hex HMAC-SHA256 over "{timestamp}.{body}" (what senders compute).</summary>
     public static string Sign(string secret, string timestamp, byte[] body)
@@ -125,14 +145,6 @@ public static class WebhookEndpoints
     private static ProblemHttpResult Unauthorized(string title, string detail) => TypedResults.Problem(statusCode: 401, title: title, detail: detail);
 }
 
-/// <summary>Event types the portal acts on; others are stored only.</summary>
-public static class WebhookEventTypes
-{
-    public const string CriticalValue = "critical-value";
-    public const string ReportReady = "report-ready";
-    public const string ReportRevoked = "report-revoked";
-}
-
 /// <summary>Every webhook body: <c>{ eventId, type, occurredAt, data }</c>.</summary>
 [ValidatableType]
 public sealed class WebhookEnvelope : IValidatableObject
@@ -152,68 +164,4 @@ public sealed class WebhookEnvelope : IValidatableObject
     {
         if (Data.ValueKind != JsonValueKind.Object) yield return new ValidationResult("data must be an object.", [nameof(Data)]);
     }
-}
-
-/// <summary>The data of a critical-value event.</summary>
-[ValidatableType]
-public sealed class CriticalValueData
-{
-    [Required, StringLength(100)]
-    public string PatientId { get; set; } = "";
-
-    [Required, StringLength(100)]
-    public string PatientName { get; set; } = "";
-
-    [Required, StringLength(100)]
-    public string EncounterId { get; set; } = "";
-
-    [StringLength(100)]
-    public string ItemCode { get; set; } = "";
-
-    [Required, StringLength(100)]
-    public string ItemName { get; set; } = "";
-
-    [Required, StringLength(100)]
-    public string Value { get; set; } = "";
-
-    [StringLength(40)]
-    public string Unit { get; set; } = "";
-
-    [StringLength(100)]
-    public string ReferenceRange { get; set; } = "";
-
-    /// <summary>critical (blocking) or significant (banner); critical when absent.</summary>
-    [AllowedValues(null, AlertTiers.Critical, AlertTiers.Significant)]
-    public string? Tier { get; set; }
-
-    [StringLength(100)]
-    public string ReportedBy { get; set; } = "";
-
-    public DateTime ReportedAt { get; set; }
-
-    [Required, StringLength(100)]
-    public string RecordId { get; set; } = "";
-
-    [Required, StringLength(100)]
-    public string OrderingDoctorId { get; set; } = "";
-
-    [Required, StringLength(100)]
-    public string DepartmentCode { get; set; } = "";
-}
-
-/// <summary>The data of a report-ready / report-revoked event.</summary>
-[ValidatableType]
-public sealed class ResultEventData
-{
-    [Required, StringLength(100)]
-    public string PatientId { get; set; } = "";
-
-    [StringLength(100)]
-    public string PatientName { get; set; } = "";
-
-    [StringLength(100)]
-    public string OrderingDoctorId { get; set; } = "";
-
-    [StringLength(100)]
-    public string ItemName { get; set; } = "";
 }

@@ -13,23 +13,6 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "alert_steps",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    AlertId = table.Column<long>(type: "bigint", nullable: false),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    To = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Detail = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_alert_steps", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "audit_events",
                 columns: table => new
                 {
@@ -477,6 +460,29 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     table.PrimaryKey("PK_users", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "alert_steps",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AlertId = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    To = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Detail = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_alert_steps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_alert_steps_critical_value_alerts_AlertId",
+                        column: x => x.AlertId,
+                        principalTable: "critical_value_alerts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_alert_steps_AlertId",
                 table: "alert_steps",
@@ -650,9 +656,6 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 name: "blood_use_tokens");
 
             migrationBuilder.DropTable(
-                name: "critical_value_alerts");
-
-            migrationBuilder.DropTable(
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
@@ -708,6 +711,9 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "critical_value_alerts");
         }
     }
 }

@@ -1,7 +1,23 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Workstation.Portal.Alerts;
+namespace Workstation.Portal.Inbound;
+
+/// <summary>An event received on a webhook, stored before it is acknowledged (202). Unique per (source, event id).</summary>
+public sealed class InboundEvent
+{
+    public long Id { get; set; }
+
+    public string Source { get; set; } = "";
+
+    public string EventId { get; set; } = "";
+
+    public string Type { get; set; } = "";
+
+    public DateTime ReceivedAt { get; set; }
+
+    public string PayloadJson { get; set; } = "";
+}
 
 /// <summary>Inbound webhook events, unique per source and event id (replay protection).</summary>
 internal sealed class InboundEventConfiguration : IEntityTypeConfiguration<InboundEvent>

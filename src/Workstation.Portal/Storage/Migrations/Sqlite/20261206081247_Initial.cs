@@ -12,23 +12,6 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "alert_steps",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    AlertId = table.Column<long>(type: "INTEGER", nullable: false),
-                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    To = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Detail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_alert_steps", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "audit_events",
                 columns: table => new
                 {
@@ -476,6 +459,29 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     table.PrimaryKey("PK_users", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "alert_steps",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AlertId = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_alert_steps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_alert_steps_critical_value_alerts_AlertId",
+                        column: x => x.AlertId,
+                        principalTable: "critical_value_alerts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_alert_steps_AlertId",
                 table: "alert_steps",
@@ -649,9 +655,6 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                 name: "blood_use_tokens");
 
             migrationBuilder.DropTable(
-                name: "critical_value_alerts");
-
-            migrationBuilder.DropTable(
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
@@ -707,6 +710,9 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "critical_value_alerts");
         }
     }
 }
