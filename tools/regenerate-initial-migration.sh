@@ -11,6 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:$HOME/.dotnet/tools"
 dir=src/Workstation.Portal/Storage/Migrations
+dotnet build src/Workstation.Portal -v quiet -nologo >/dev/null
+changed=0
+for provider in Sqlite Postgres; do
+  dotnet ef migrations has-pending-model-changes --no-build --project src/Workstation.Portal --context "${provider}PortalDbContext" >/dev/null 2>&1 || changed=1
+done
+if [ "$changed" -eq 0 ]; then echo "The model has no changes the Initial migrations do not hold: nothing to do."; exit 0; fi
 rm -rf "$dir/Sqlite" "$dir/Postgres"
 dotnet build src/Workstation.Portal -v quiet -nologo >/dev/null
 for provider in Sqlite Postgres; do

@@ -1,3 +1,4 @@
+using Workstation.Portal.Demo;
 using Workstation.Portal.Audit;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;

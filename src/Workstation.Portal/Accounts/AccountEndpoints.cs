@@ -6,7 +6,7 @@ namespace Workstation.Portal.Accounts;
 public static class AccountEndpoints
 {
     /// <summary>Sign-out is a POST with an antiforgery token, so a link in another site cannot sign a user out.</summary>
-    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/logout", async (HttpContext context) =>
         {

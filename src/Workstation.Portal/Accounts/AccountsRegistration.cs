@@ -6,12 +6,14 @@ namespace Workstation.Portal.Accounts;
 /// <see cref="AccountEndpoints.MapAccountEndpoints"/>. The cookie scheme itself is security wiring and stays in Hosting.</summary>
 public static class AccountsRegistration
 {
-    /// <summary>Staff accounts with hashed passwords, and the demo accounts seeded when <c>Demo:SeedAccounts</c> is on.</summary>
+    /// <summary>Staff accounts with hashed passwords.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<AccountService>();
-        services.AddHostedService<DemoAccountSeeder>();
         return services;
     }
+
+    /// <summary>The feature's endpoints.</summary>
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app) => app.MapAccountEndpoints();
 }

@@ -8,7 +8,7 @@ public static class BloodUseEndpoints
 {
     public const string Tag = "BloodUse";
 
-    public static IEndpointRouteBuilder MapBloodUse(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapBloodUseEndpoints(this IEndpointRouteBuilder app)
     {
         var pathBase = app.ServiceProvider.GetRequiredService<IOptions<BloodUseOptions>>().Value.PathBase;
         var group = app.MapGroup(pathBase).WithTags(Tag).RequireCors(BloodUseRegistration.CorsPolicy).AllowAnonymous()

@@ -34,4 +34,7 @@ public static class BloodUseRegistration
                 b.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<BloodUseOptions>>().Value.HisTimeout));
         return services;
     }
+
+    /// <summary>The feature's endpoints.</summary>
+    public static IEndpointRouteBuilder MapBloodUse(this IEndpointRouteBuilder app) => app.MapBloodUseEndpoints();
 }

@@ -6,7 +6,7 @@ namespace Workstation.Portal.Catalogue;
 public static class CatalogueEndpoints
 {
     /// <summary>The recognition item catalogue for HIS, so HIS can map its order items to recognition codes.</summary>
-    public static IEndpointRouteBuilder MapCatalogueEndpoints(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapCatalogueEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(HisApiKeyHandler.Policy).WithTags("Catalogue");
         api.MapGet("/catalogue", (RecognitionItemCatalogue catalogue, string? kind) =>

@@ -12,4 +12,7 @@ public static class CatalogueRegistration
         services.AddSingleton(RecognitionItemCatalogue.LoadDefault());
         return services;
     }
+
+    /// <summary>The feature's endpoints.</summary>
+    public static IEndpointRouteBuilder MapCatalogue(this IEndpointRouteBuilder app) => app.MapCatalogueEndpoints();
 }

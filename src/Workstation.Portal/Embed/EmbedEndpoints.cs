@@ -7,7 +7,7 @@ namespace Workstation.Portal.Embed;
 public static class EmbedEndpoints
 {
     /// <summary>The report PDF shown inline in the embedded viewer, authorised by the launch session token.</summary>
-    public static IEndpointRouteBuilder MapEmbedEndpoints(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapEmbedEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/embed/reports/{reportId}/pdf", async (string reportId, string? s, LaunchService launches,
             RecognitionService recognition, CancellationToken ct) =>

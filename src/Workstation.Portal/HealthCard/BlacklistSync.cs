@@ -43,25 +43,13 @@ public sealed class BlacklistSync(
         // it is an in-process simulator that starts with the host).
         await LoadPersistedOnceAsync(stoppingToken);
         if (!await HostStart.WaitAsync(lifetime, stoppingToken)) return;
-        while (!stoppingToken.IsCancellationRequested)
+        await new WakeableLoop(time).RunAsync(async ct =>
         {
-            try
-            {
-                var outcome = await SyncOnceAsync(stoppingToken);
-                // After a failure (e.g. the card system starting after the portal) ask again soon, not a whole interval later.
-                var interval = options.CurrentValue.SyncInterval;
-                await Task.Delay(outcome == BlacklistSyncOutcome.Failed && interval > RetryAfterFailure ? RetryAfterFailure : interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Blacklist sync pass failed; will try again");
-                await Task.Delay(options.CurrentValue.SyncInterval, time, stoppingToken);
-            }
-        }
+            var outcome = await SyncOnceAsync(ct);
+            // After a failure (e.g. the card system starting after the portal) ask again soon, not a whole interval later.
+            var interval = options.CurrentValue.SyncInterval;
+            return outcome == BlacklistSyncOutcome.Failed && interval > RetryAfterFailure ? RetryAfterFailure : interval;
+        }, () => options.CurrentValue.SyncInterval, logger, "Blacklist sync", stoppingToken, passFirst: true);
     }
 
     /// <summary>One pass (tests and the admin page call it directly).</summary>

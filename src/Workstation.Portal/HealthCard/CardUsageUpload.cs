@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Refit;
+using Workstation.Portal.Background;
 using Workstation.Portal.Outbox;
 using Workstation.Portal.Storage;
 
@@ -25,26 +26,13 @@ public sealed class CardUsageBatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.CurrentValue.CardSystemBaseUrl is null) return; // logs are kept until a card system is configured
-        while (!stoppingToken.IsCancellationRequested)
+        await new WakeableLoop(time).RunAsync(() => options.CurrentValue.BatchInterval, async ct =>
         {
-            try
+            while (await RunOnceAsync(ct) == options.CurrentValue.BatchSize)
             {
-                while (await RunOnceAsync(stoppingToken) == options.CurrentValue.BatchSize)
-                {
-                    // a full batch: there may be more
-                }
-                await Task.Delay(options.CurrentValue.BatchInterval, time, stoppingToken);
+                // a full batch: there may be more
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Usage-log batching failed; will try again");
-                await Task.Delay(options.CurrentValue.BatchInterval, time, stoppingToken);
-            }
-        }
+        }, logger, "Usage-log batching", stoppingToken);
     }
 
     /// <summary>Puts up to one batch in the outbox; returns the number of usage logs in it (0: nothing pending).</summary>

@@ -9,7 +9,7 @@ public static class HealthCardEndpoints
     /// <summary>A verify body is a few hundred bytes; anything much larger is refused before it is read.</summary>
     public const long MaxBodyBytes = 4 * 1024;
 
-    public static IEndpointRouteBuilder MapHealthCard(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapHealthCardEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/health-card").RequireAuthorization(HisApiKeyHandler.Policy).WithTags("HealthCard");
         api.MapPost("/verify", VerifyAsync)

@@ -35,6 +35,9 @@ public static class HealthCardRegistration
                 b.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<HealthCardOptions>>().Value.CallTimeout));
         return services;
     }
+
+    /// <summary>The feature's endpoints.</summary>
+    public static IEndpointRouteBuilder MapHealthCard(this IEndpointRouteBuilder app) => app.MapHealthCardEndpoints();
 }
 
 /// <summary>Degraded when the blacklist is older than <see cref="HealthCardOptions.MaxBlacklistAge"/> (or was never

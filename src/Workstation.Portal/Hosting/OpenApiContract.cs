@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Workstation.Portal.Alerts;
 
 namespace Workstation.Portal.Hosting;
 
@@ -11,7 +10,6 @@ namespace Workstation.Portal.Hosting;
 public static class OpenApiContract
 {
     public const string HisApiKeyScheme = "HisApiKey";
-    public const string WebhookSignatureScheme = "WebhookSignature";
     public const string StaffCookieScheme = "StaffCookie";
 
     private static readonly (string Name, string Description)[] Tags =
@@ -39,12 +37,6 @@ public static class OpenApiContract
                 Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = HisApiKeyHandler.Header,
                 Description = "The API key of the HIS installation (His:Clients:N:ApiKey).",
             };
-            document.Components.SecuritySchemes[WebhookSignatureScheme] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = Inbound.WebhookEndpoints.SignatureHeader,
-                Description = "Lowercase hex HMAC-SHA256(secret of the source, X-Workstation-Timestamp + \".\" + raw body). " +
-                              "HIS may send X-HIS-Signature instead. Timestamps older than 5 minutes are refused.",
-            };
             document.Components.SecuritySchemes[StaffCookieScheme] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Cookie, Name = "workstation.staff",
@@ -58,7 +50,7 @@ public static class OpenApiContract
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             var his = metadata.OfType<IAuthorizeData>().Any(a => a.Policy == HisApiKeyHandler.Policy);
-            var webhook = context.Description.RelativePath?.StartsWith("api/v1/webhooks", StringComparison.Ordinal) == true;
+            var webhook = metadata.OfType<SignedRequestMetadata>().Any(); // a feature documents its own signature scheme
             if (his)
             {
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(HisApiKeyScheme, context.Document)] = [] }];
@@ -71,25 +63,19 @@ public static class OpenApiContract
                 AddProblem(operation, context.Document, "401", "Not signed in.");
                 AddProblem(operation, context.Document, "403", "Signed in without a role this operation needs.");
             }
-            if (webhook)
-            {
-                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(WebhookSignatureScheme, context.Document)] = [] }];
-                operation.Parameters ??= [];
-                operation.Parameters.Add(Header(Inbound.WebhookEndpoints.TimestampHeader, "Unix seconds when the sender signed the body.", required: true));
-                operation.Parameters.Add(Header(Inbound.WebhookEndpoints.HisSignatureHeader, "HIS only: the signature under seed 000's header name.", required: false));
-            }
             if (his || webhook) AddProblem(operation, context.Document, "400", "The body or a parameter is invalid; the ProblemDetails names the field.");
             return Task.CompletedTask;
         });
     }
 
-    private static OpenApiParameter Header(string name, string description, bool required) => new()
+    /// <summary>A header parameter for an operation's documentation.</summary>
+    public static OpenApiParameter Header(string name, string description, bool required) => new()
     {
         Name = name, In = ParameterLocation.Header, Required = required, Description = description,
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
-    private static void AddProblem(OpenApiOperation operation, OpenApiDocument? document, string status, string description)
+    public static void AddProblem(OpenApiOperation operation, OpenApiDocument? document, string status, string description)
     {
         operation.Responses ??= [];
         if (operation.Responses.ContainsKey(status)) return;
@@ -103,3 +89,7 @@ public static class OpenApiContract
         };
     }
 }
+
+/// <summary>Endpoint metadata: the request is authenticated by a signature a feature documents itself (not by the HIS
+/// API key or a staff cookie), so the common contract adds no security scheme to it.</summary>
+public sealed class SignedRequestMetadata;

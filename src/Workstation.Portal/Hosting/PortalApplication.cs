@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
+using Workstation.Portal.Demo;
+
 namespace Workstation.Portal.Hosting;
 
 /// <summary>Builds and runs the portal. Kept apart from <c>Program</c> so tests and the demo host share one wiring.</summary>
@@ -38,7 +40,7 @@ public static partial class PortalApplication
             return 1;
         }
 
-        app.Services.GetRequiredService<DemoBanner>().Print(app);
+        app.StartDemo();
         await app.WaitForShutdownAsync();
         await app.DisposeAsync(); // flushes and disposes the host's own logger
         return 0;

@@ -20,6 +20,7 @@ using Workstation.Portal.BloodUse;
 using Workstation.Portal.Catalogue;
 using Workstation.Portal.Embed;
 using Workstation.Portal.HealthCard;
+using Workstation.Portal.HisPage;
 using Workstation.Portal.Inbound;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
@@ -35,7 +36,7 @@ using Workstation.Portal.Outbox;
 using Workstation.Portal.Presence;
 using Workstation.Portal.Uploads;
 using Workstation.Portal.Storage;
-using Workstation.Sandbox;
+using Workstation.Portal.Demo;
 
 namespace Workstation.Portal.Hosting;
 
@@ -63,7 +64,6 @@ public static class PortalServices
         services.AddPortalTelemetry(configuration);
 
         services.AddOptions<HisOptions>().Bind(configuration.GetSection(HisOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddPortalForwardedHeaders(configuration);
 
@@ -71,9 +71,11 @@ public static class PortalServices
         services.AddAudit();
         services.AddPortalStorage(configuration, builder.Environment.ContentRootPath);
         services.AddRecognitionPlatform(configuration);
+        services.AddHisPage();
         services.AddLaunch(configuration);
         services.AddOrders(configuration);
         services.AddRecognition(configuration);
+        services.AddEmbed(configuration);
         // Features publish their own events on Notifier<T>; a feature may register a closed one of its own.
         services.AddNotifications(configuration);
         services.AddLeasedJobs(configuration);
@@ -106,11 +108,7 @@ public static class PortalServices
         // After the features' own checks, so the readiness report lists them in the same order as before.
         services.AddOperations(configuration);
 
-        services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SandboxRuntime>();
-        if (configuration.GetValue<bool>($"{SandboxOptions.Section}:{nameof(SandboxOptions.Enabled)}"))
-            services.AddHostedService<SandboxHostedService>();
-        services.AddSingleton<DemoBanner>();
+        services.AddDemo(configuration);
         return builder;
     }
 
@@ -196,11 +194,11 @@ public static class PortalServices
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapAccountEndpoints();
-        app.MapCatalogueEndpoints();
-        app.MapLaunchEndpoints();
-        app.MapOrderEndpoints();
-        app.MapEmbedEndpoints();
+        app.MapAccounts();
+        app.MapCatalogue();
+        app.MapLaunch();
+        app.MapOrders();
+        app.MapEmbed();
         app.MapInbound();
         app.MapAlerts();
         app.MapUploads();

@@ -14,6 +14,7 @@ public static class InboundRegistration
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Notifier<InboundEventStored>>();
         services.AddSingleton<InboundEventLog>();
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", InboundOpenApi.Configure);
         return services;
     }
 

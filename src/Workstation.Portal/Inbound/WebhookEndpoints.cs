@@ -28,6 +28,7 @@ public static class WebhookEndpoints
     {
         app.MapPost("/api/v1/webhooks/{source}", ReceiveAsync)
             .AllowAnonymous() // authenticated by the HMAC signature, not by a key or cookie
+            .WithMetadata(new SignedRequestMetadata())
             .WithTags("Webhooks")
             .WithName("ReceiveWebhook")
             .WithSummary("Receive an event from LIS, PACS or HIS")

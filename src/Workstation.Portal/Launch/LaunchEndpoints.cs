@@ -21,7 +21,7 @@ public static class LaunchEndpoints
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
-    public static IEndpointRouteBuilder MapLaunchEndpoints(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapLaunchEndpoints(this IEndpointRouteBuilder app)
     {
         // The iframe entry point: a signed URL (?client=...&sig=...) or a one-time code (?code=...).
         app.MapGet("/launch", async (HttpContext http, LaunchService launches, CancellationToken ct) =>

@@ -10,6 +10,10 @@ public static class LaunchRegistration
         services.AddOptions<LaunchOptions>().Bind(configuration.GetSection(LaunchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LaunchService>();
         services.AddScoped<DoctorSession>();
+        services.AddScoped<ILaunchSession>(sp => sp.GetRequiredService<DoctorSession>());
         return services;
     }
+
+    /// <summary>The feature's endpoints.</summary>
+    public static IEndpointRouteBuilder MapLaunch(this IEndpointRouteBuilder app) => app.MapLaunchEndpoints();
 }

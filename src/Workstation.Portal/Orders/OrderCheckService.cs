@@ -50,7 +50,7 @@ public sealed class OrderCheckService(
     GroupCommitWriter writer,
     LaunchService launches,
     TimeProvider time,
-    ILogger<OrderCheckService> logger)
+    ILogger<OrderCheckService> logger) : IOrderChecks
 {
     public const int MaxLines = 50;
 
@@ -95,6 +95,9 @@ public sealed class OrderCheckService(
     }
 
     /// <summary>Loads a stored check with decisions made since; null when it does not belong to this encounter.</summary>
+    Task<OrderCheckOutcome> IOrderChecks.CheckAsync(LaunchContext context, string draftOrderId, string stage, IReadOnlyList<OrderLine> lines,
+        CancellationToken cancellationToken) => CheckAsync(context, draftOrderId, stage, lines, cancellationToken);
+
     public async Task<OrderCheckOutcome?> LoadAsync(LaunchContext context, string checkId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

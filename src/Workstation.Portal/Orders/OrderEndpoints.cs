@@ -65,7 +65,7 @@ public sealed record RetainedReportResponse(string ReportId, string ItemCode, st
 
 public static class OrderEndpoints
 {
-    public static IEndpointRouteBuilder MapOrderEndpoints(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapOrderEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(HisApiKeyHandler.Policy).WithTags("Orders");
 

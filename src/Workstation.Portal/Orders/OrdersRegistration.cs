@@ -8,6 +8,8 @@ public static class OrdersRegistration
     /// <c>Orders</c>).</summary>
     public static IServiceCollection AddOrders(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddScoped<DecidePageState>();
+        services.AddScoped<IOrderChecks>(sp => sp.GetRequiredService<OrderCheckService>());
         services.AddTransient<OrderCheckService>();
         services.AddTransient<DecisionService>();
         services.AddTransient<IDecisionRecorder>(sp => sp.GetRequiredService<DecisionService>());
@@ -17,4 +19,7 @@ public static class OrdersRegistration
         services.AddHostedService(sp => sp.GetRequiredService<RecheckService>());
         return services;
     }
+
+    /// <summary>The feature's endpoints.</summary>
+    public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app) => app.MapOrderEndpoints();
 }

@@ -14,23 +14,13 @@ public sealed class PresenceOptions
 }
 
 /// <summary>Renews this instance's presence rows every third of <see cref="PresenceOptions.Ttl"/>.</summary>
-internal sealed class PresenceHeartbeat(DoctorPresence presence, IOptionsMonitor<PresenceOptions> options, TimeProvider time) : BackgroundService
+internal sealed class PresenceHeartbeat(DoctorPresence presence, IOptionsMonitor<PresenceOptions> options, TimeProvider time,
+    ILogger<PresenceHeartbeat> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.CurrentValue.Ttl / 3, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            await presence.RenewAsync();
-        }
-    }
+    private readonly Background.WakeableLoop _loop = new(time);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _loop.RunAsync(() => options.CurrentValue.Ttl / 3, _ => presence.RenewAsync(), logger, "Presence heartbeat", stoppingToken);
 }
 
 public static class PresenceRegistration

@@ -6,9 +6,9 @@ namespace Workstation.Portal.Review;
 /// <summary>The quality-review API (<c>/api/v1/review</c>): staff cookie, QualityOfficer or Admin; ProblemDetails on error.</summary>
 public static class ReviewEndpoints
 {
-    public static IEndpointRouteBuilder MapReviewEndpoints(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapReviewEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/review").RequireAuthorization(ReviewServiceCollectionExtensions.Policy).WithTags("Review");
+        var api = app.MapGroup("/api/v1/review").RequireAuthorization(ReviewRegistration.Policy).WithTags("Review");
 
         api.MapGet("/decisions", async Task<Results<Ok<ReviewPage<DecisionRow>>, ProblemHttpResult>> (HttpContext http, ReviewExplorer explorer, CancellationToken ct) =>
             {

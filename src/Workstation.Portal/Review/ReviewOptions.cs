@@ -20,10 +20,4 @@ public sealed class ReviewOptions
     [Range(1, 3660)]
     public int MaxRangeDays { get; set; } = 731;
 
-    /// <summary>Demo history to generate at start-up (0: none). Only in demo configurations.</summary>
-    [Range(0, 1_000_000)]
-    public int DemoVolume { get; set; }
-
-    /// <summary>Generate the demo history only when no decision is stored yet (the demo start); false to add it anyway.</summary>
-    public bool DemoOnlyIfEmpty { get; set; } = true;
 }

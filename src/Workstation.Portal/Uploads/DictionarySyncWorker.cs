@@ -19,38 +19,21 @@ internal sealed class DictionarySyncWorker(
     {
         if (options.CurrentValue.HisBaseUrl is null) return; // no HIS master-data interface configured
         if (!await HostStart.WaitAsync(lifetime, stoppingToken)) return;
-        while (!stoppingToken.IsCancellationRequested)
+        await new WakeableLoop(time).RunAsync(async ct =>
         {
-            var wait = options.CurrentValue.DictionarySyncInterval;
             try
             {
                 // One instance compares at a time; the others skip this round (their next round compares again).
-                var queued = (await dictionaries.SyncNowAsync(full: false, "system", stoppingToken))?.Queued;
+                var queued = (await dictionaries.SyncNowAsync(full: false, "system", ct))?.Queued;
                 if (queued > 0) logger.LogInformation("Dictionaries: {Queued} changed entries queued for the platform", queued);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
+                return options.CurrentValue.DictionarySyncInterval;
             }
             catch (HisReadException ex)
             {
                 // HIS not (yet) reachable, refusing the key, or answering garbage: never stop the portal for it.
                 logger.LogWarning(ex, "HIS dictionaries could not be read ({Failure}); trying again in a minute", ex.Failure);
-                wait = AfterFailure;
+                return AfterFailure;
             }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Dictionary comparison failed; trying again in a minute");
-                wait = AfterFailure;
-            }
-            try
-            {
-                await Task.Delay(wait, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        }, () => AfterFailure, logger, "Dictionary comparison", stoppingToken, passFirst: true);
     }
 }

@@ -1,3 +1,4 @@
+using Workstation.Portal.Demo;
 using Workstation.Portal.Orders;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class ReviewDemoSeederTests
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 }, cancellationToken: Ct);
         var data = Path.Combine(Path.GetTempPath(), "workstation-it-" + Guid.NewGuid().ToString("N"));
-        var settings = new Dictionary<string, string?> { ["Review:DemoVolume"] = "300" };
+        var settings = new Dictionary<string, string?> { ["Demo:ReviewHistory"] = "300" };
         try
         {
             for (var start = 1; start <= 2; start++)

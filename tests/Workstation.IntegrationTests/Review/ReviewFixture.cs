@@ -1,3 +1,4 @@
+using Workstation.Portal.Demo;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Workstation.Portal.Accounts;
+using Workstation.Portal.Accounts;
 
-/// <summary>Demo mode (section <c>Demo</c>): seeds demo staff accounts. Never enable it in a hospital.</summary>
+namespace Workstation.Portal.Demo;
+
+/// <summary>Demo mode (section <c>Demo</c>): demo staff accounts and a history for the quality review. Never enable it in
+/// a hospital.</summary>
 public sealed class DemoOptions : IValidatableObject
 {
     public const string Section = "Demo";
@@ -12,6 +15,13 @@ public sealed class DemoOptions : IValidatableObject
 
     /// <summary>Password of every demo account.</summary>
     public string Password { get; set; } = "";
+
+    /// <summary>Decisions of review history to generate at start-up (0: none).</summary>
+    [Range(0, 2_000_000)]
+    public int ReviewHistory { get; set; }
+
+    /// <summary>Generate the history only when no decision is stored yet (the demo start); false to add it anyway.</summary>
+    public bool ReviewHistoryOnlyIfEmpty { get; set; } = true;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -4,7 +4,7 @@ using Workstation.Portal.Accounts;
 namespace Workstation.Portal.Review;
 
 /// <summary>The quality-review feature registers itself; Hosting only calls these two.</summary>
-public static class ReviewServiceCollectionExtensions
+public static class ReviewRegistration
 {
     /// <summary>Staff cookie with the QualityOfficer or Admin role (doctors' launch sessions carry no cookie).</summary>
     public const string Policy = "Review";
@@ -23,8 +23,6 @@ public static class ReviewServiceCollectionExtensions
         services.AddTransient<ReviewExplorer>();
         services.AddTransient<ReviewSummaryService>();
         services.AddTransient<AuditLog>();
-        services.AddTransient<ReviewDemoGenerator>();
-        services.AddHostedService<ReviewDemoSeeder>();
         return services;
     }
 

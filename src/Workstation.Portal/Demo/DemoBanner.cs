@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 using Workstation.Portal.Accounts;
 using Workstation.Sandbox;
 
-namespace Workstation.Portal.Hosting;
+using Workstation.Portal.Hosting;
+
+namespace Workstation.Portal.Demo;
 
 /// <summary>After start: tells the demo HIS where the portal listens and prints the URLs an evaluator needs.</summary>
 public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<DemoOptions> demo, IOptions<HisOptions> his,

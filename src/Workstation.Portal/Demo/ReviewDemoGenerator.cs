@@ -8,7 +8,7 @@ using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Storage;
 
-namespace Workstation.Portal.Review;
+namespace Workstation.Portal.Demo;
 
 /// <summary>What one generation wrote.</summary>
 public sealed record DemoVolume(int Decisions, int Checks, int NotChecked, int Alerts, TimeSpan Took);
@@ -184,22 +184,22 @@ public sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbFac
     }
 }
 
-/// <summary>Generates the demo history after start-up when <see cref="ReviewOptions.DemoVolume"/> is set (demo
-/// configuration, or <c>--Review:DemoVolume=100000 --Review:DemoOnlyIfEmpty=false</c> on the command line). It runs in
+/// <summary>Generates the demo history after start-up when <see cref="DemoOptions.ReviewHistory"/> is set (demo
+/// configuration, or <c>--Demo:ReviewHistory=100000 --Demo:ReviewHistoryOnlyIfEmpty=false</c> on the command line). It runs in
 /// the background so that the portal serves at once; the dashboard fills within seconds.</summary>
 internal sealed class ReviewDemoSeeder(
-    IOptions<ReviewOptions> options, IDbContextFactory<PortalDbContext> dbFactory, ReviewDemoGenerator generator, ILogger<ReviewDemoSeeder> logger) : BackgroundService
+    IOptions<DemoOptions> options, IDbContextFactory<PortalDbContext> dbFactory, ReviewDemoGenerator generator, ILogger<ReviewDemoSeeder> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        if (o.DemoVolume <= 0) return;
+        if (o.ReviewHistory <= 0) return;
         await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
         {
             // The migrator (a hosted service registered before this one) has run: the table exists.
-            if (o.DemoOnlyIfEmpty && await db.Decisions.AnyAsync(stoppingToken)) return;
+            if (o.ReviewHistoryOnlyIfEmpty && await db.Decisions.AnyAsync(stoppingToken)) return;
         }
-        var result = await generator.GenerateAsync(o.DemoVolume, seed: Environment.TickCount, stoppingToken);
+        var result = await generator.GenerateAsync(o.ReviewHistory, seed: Environment.TickCount, stoppingToken);
         logger.LogWarning("Review demo history generated: {Decisions} decisions, {Checks} order checks ({NotChecked} not checked), {Alerts} critical values in {Seconds:0.0} s; this is a demo configuration",
             result.Decisions, result.Checks, result.NotChecked, result.Alerts, result.Took.TotalSeconds);
     }
