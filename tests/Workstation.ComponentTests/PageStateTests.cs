@@ -196,6 +196,10 @@ public sealed class PageStateTests : PortalTestContext
 
         public IDisposable OnPlatformRecovered(Action recovered) => new Nothing();
 
+        public List<int> Viewed { get; } = [];
+
+        public void ListViewed(LaunchContext context, IReadOnlyCollection<RecognisableReport> reports) => Viewed.Add(reports.Count);
+
         public IDisposable OnRechecked(Action<RecheckedOrder> rechecked)
         {
             _rechecked = rechecked;

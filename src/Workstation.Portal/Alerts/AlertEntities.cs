@@ -26,6 +26,10 @@ public sealed class CriticalValueAlert : Storage.IVersioned
     /// <summary>The reporting system's own id for the result (closed loop key).</summary>
     public string SourceRecordId { get; set; } = "";
 
+    /// <summary>The specimen (barcode) number: repeat results of one specimen are one critical value in the national
+    /// indicators. Empty when the reporting system does not send it (each result then counts).</summary>
+    public string SpecimenId { get; set; } = "";
+
     public string Tier { get; set; } = AlertTiers.Critical;
 
     public string PatientId { get; set; } = "";

@@ -51,6 +51,10 @@ public sealed class CriticalValueData
     [Required, StringLength(100)]
     public string RecordId { get; set; } = "";
 
+    /// <summary>The specimen (barcode) number; repeat results of one specimen share it.</summary>
+    [StringLength(100)]
+    public string? SpecimenId { get; set; }
+
     [Required, StringLength(100)]
     public string OrderingDoctorId { get; set; } = "";
 

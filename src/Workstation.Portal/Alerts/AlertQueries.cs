@@ -14,7 +14,7 @@ public sealed class AlertQueries(IDbContextFactory<PortalDbContext> dbFactory)
         {
             Id = a.Id, Tier = a.Tier, Status = a.Status, DepartmentCode = a.DepartmentCode, PatientId = a.PatientId, PatientName = a.PatientName,
             EncounterId = a.EncounterId, ItemCode = a.ItemCode, ItemName = a.ItemName, Value = a.Value, Unit = a.Unit, SourceRecordId = a.SourceRecordId,
-            ReportedAt = a.ReportedAt, CreatedAt = a.CreatedAt,
+            Specimen = a.SpecimenId != "" ? a.Source + ":" + a.SpecimenId : "", ReportedAt = a.ReportedAt, CreatedAt = a.CreatedAt,
             NotifiedAt = db.Set<AlertStep>().Where(s => s.AlertId == a.Id && s.Kind == AlertStepKinds.Routed).Min(s => (DateTime?)s.At),
             AcknowledgedAt = a.AcknowledgedAt, HandledAt = a.HandledAt, AccountableDoctorId = a.AccountableDoctorId,
             OrderingDoctorId = a.OrderingDoctorId, EscalationLevel = a.EscalationLevel,
@@ -54,6 +54,9 @@ public sealed class AlertTimeline
 
     /// <summary>The LIS/PACS record (one specimen's result) the alert was raised for.</summary>
     public string SourceRecordId { get; init; } = "";
+
+    /// <summary>Source and specimen number (empty when not sent): repeat results of one specimen share it.</summary>
+    public string Specimen { get; init; } = "";
 
     /// <summary>When the laboratory reported the critical value (its appearance).</summary>
     public DateTime ReportedAt { get; init; }

@@ -26,7 +26,7 @@ public sealed class AlertReceipt(
         var orderingOnline = await presence.IsOnlineAsync(critical.OrderingDoctorId, cancellationToken);
         var alert = new CriticalValueAlert
         {
-            Source = stored.Source, EventId = stored.EventId, SourceRecordId = critical.RecordId, Tier = critical.Tier ?? AlertTiers.Critical,
+            Source = stored.Source, EventId = stored.EventId, SourceRecordId = critical.RecordId, SpecimenId = critical.SpecimenId ?? "", Tier = critical.Tier ?? AlertTiers.Critical,
             PatientId = critical.PatientId, PatientName = critical.PatientName, EncounterId = critical.EncounterId,
             ItemCode = critical.ItemCode ?? "", ItemName = critical.ItemName, Value = critical.Value, Unit = critical.Unit ?? "",
             ReferenceRange = critical.ReferenceRange ?? "", ReportedBy = critical.ReportedBy ?? "",

@@ -13,7 +13,7 @@ internal sealed class CriticalValueAlertConfiguration : IEntityTypeConfiguration
             e.Property(name).HasMaxLength(16);
         foreach (var name in new[]
                  {
-                     nameof(CriticalValueAlert.EventId), nameof(CriticalValueAlert.SourceRecordId), nameof(CriticalValueAlert.PatientId),
+                     nameof(CriticalValueAlert.EventId), nameof(CriticalValueAlert.SourceRecordId), nameof(CriticalValueAlert.SpecimenId), nameof(CriticalValueAlert.PatientId),
                      nameof(CriticalValueAlert.PatientName), nameof(CriticalValueAlert.EncounterId), nameof(CriticalValueAlert.ItemCode),
                      nameof(CriticalValueAlert.ItemName), nameof(CriticalValueAlert.Value), nameof(CriticalValueAlert.Unit),
                      nameof(CriticalValueAlert.ReferenceRange), nameof(CriticalValueAlert.ReportedBy), nameof(CriticalValueAlert.OrderingDoctorId),
@@ -26,5 +26,6 @@ internal sealed class CriticalValueAlertConfiguration : IEntityTypeConfiguration
         e.Property(x => x.Version).IsConcurrencyToken();
         e.HasIndex(x => new { x.Status, x.NextEscalationAt });
         e.HasIndex(x => x.AccountableDoctorId);
+        e.HasIndex(x => x.ReportedAt); // the review's periods
     }
 }

@@ -28,6 +28,9 @@ public interface IEmbedSources
     IDisposable OnPlatformRecovered(Action recovered);
 
     IDisposable OnRechecked(Action<RecheckedOrder> rechecked);
+
+    /// <summary>The doctor opened the list of recognisable reports (audited).</summary>
+    void ListViewed(LaunchContext context, IReadOnlyCollection<Platform.Contract.RecognisableReport> reports);
 }
 
 /// <summary>The embedded page for one launch, as a state machine: the badge kept fresh (every 10 s while not checked,
@@ -98,7 +101,11 @@ public sealed class EmbedPageState(IEmbedSources sources, HisBridge his, TimePro
         await RefreshAsync();
     }
 
-    public void OpenList() => View = EmbedView.List;
+    public void OpenList()
+    {
+        View = EmbedView.List;
+        if (Context is not null && Badge.Items.Count > 0) sources.ListViewed(Context, Badge.Items);
+    }
 
     public void OpenReport(string reportId) => (ReportId, View) = (reportId, EmbedView.Report);
 
@@ -161,8 +168,10 @@ public sealed class EmbedPageState(IEmbedSources sources, HisBridge his, TimePro
 
 /// <summary>The page's sources in production: the badge, the stored checks, the platform's availability, re-check notices.</summary>
 internal sealed class EmbedSources(RecognitionService recognition, OrderCheckService checks, PlatformAvailability availability,
-    RecheckNotifier rechecks) : IEmbedSources
+    RecheckNotifier rechecks, ReportViews views) : IEmbedSources
 {
+    public void ListViewed(LaunchContext context, IReadOnlyCollection<Platform.Contract.RecognisableReport> reports) => views.ListViewed(context, reports);
+
     public Task<BadgeState> LoadBadgeAsync(LaunchContext context, CancellationToken cancellationToken) => recognition.LoadBadgeAsync(context, cancellationToken);
 
     public Task<OrderCheckOutcome?> LoadCheckAsync(LaunchContext context, string checkId, CancellationToken cancellationToken) =>

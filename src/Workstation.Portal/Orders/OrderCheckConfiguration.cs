@@ -16,6 +16,10 @@ internal sealed class OrderCheckConfiguration : IEntityTypeConfiguration<OrderCh
         e.Property(c => c.Stage).HasMaxLength(8);
         e.Property(c => c.Status).HasMaxLength(20);
         e.Property(c => c.Reason).HasMaxLength(40);
+        e.Property(c => c.DepartmentCode).HasMaxLength(32);
+        e.Property(c => c.DoctorId).HasMaxLength(32);
+        e.Property(c => c.Setting).HasMaxLength(16);
+        e.Property(c => c.ItemCodes).HasMaxLength(1000);
         e.HasIndex(c => new { c.ClientId, c.EncounterId, c.DraftOrderId });
         e.HasIndex(c => new { c.Status, c.CreatedAt });
     }

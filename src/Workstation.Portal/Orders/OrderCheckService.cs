@@ -6,6 +6,7 @@ using Workstation.Platform;
 using Workstation.Platform.Catalogue;
 using Workstation.Platform.Contract;
 using Workstation.Portal.Launch;
+using Workstation.Portal.Recognition;
 using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Orders;
@@ -48,6 +49,7 @@ public sealed class OrderCheckService(
     RecognitionItemCatalogue catalogue,
     IDbContextFactory<PortalDbContext> dbFactory,
     GroupCommitWriter writer,
+    ReportViews views,
     LaunchService launches,
     TimeProvider time,
     ILogger<OrderCheckService> logger) : IOrderChecks
@@ -66,6 +68,7 @@ public sealed class OrderCheckService(
         {
             Id = Guid.NewGuid().ToString(), ClientId = context.ClientId, EncounterId = context.EncounterId,
             DraftOrderId = draftOrderId, Stage = stage, ContextJson = JsonSerializer.Serialize(context), CreatedAt = now,
+            DepartmentCode = context.DepartmentCode, DoctorId = context.DoctorId, Setting = context.Setting, ItemCodes = ItemCodeList(lines),
         };
 
         IReadOnlyList<LineCheck> checkedLines;
@@ -75,12 +78,14 @@ public sealed class OrderCheckService(
             var matches = await FindDuplicatesAsync(context.Patient, stage, lines, cancellationToken);
             checkedLines = await AttachDecisionsAsync(context, lines, matches, cancellationToken);
             check.Status = checkedLines.Any(l => l.Duplicate) ? OrderCheckStatus.Duplicates : OrderCheckStatus.Clear;
+            views.Listed(context, checkedLines.SelectMany(l => l.Reports), ListingSources.Check); // behind the answer
         }
         catch (PlatformException ex)
         {
             logger.LogWarning("Order check not done for encounter {Encounter}: {Failure} {Message}", context.EncounterId, ex.Failure, ex.Message);
             reason = ex.Failure;
             check.Status = OrderCheckStatus.NotChecked;
+            check.WasNotChecked = true;
             check.Reason = ex.Failure.ToString();
             checkedLines = lines.Select(l => new LineCheck(l.LineId, l.ItemCode, ItemName(l.ItemCode), false, [], null)).ToList();
         }
@@ -111,6 +116,9 @@ public sealed class OrderCheckService(
         Enum.TryParse<PlatformFailure>(check.Reason, out var reason);
         return new OrderCheckOutcome(check.Id, check.DraftOrderId, check.Stage, check.Status, check.Reason is null ? null : reason, refreshed, check.CreatedAt);
     }
+
+    /// <summary>The lines' item codes as stored for the review's item filter: ",L001,L002,".</summary>
+    public static string ItemCodeList(IEnumerable<OrderLine> lines) => "," + string.Join(",", lines.Select(l => l.ItemCode).Distinct()) + ",";
 
     private void Validate(string draftOrderId, string stage, IReadOnlyList<OrderLine> lines)
     {

@@ -22,6 +22,19 @@ public sealed class OrderCheck
     /// <summary>The launch context (JSON): who ordered, for whom.</summary>
     public string ContextJson { get; set; } = "";
 
+    /// <summary>Who ordered, where (from the launch context: every review filter applies to the checks too).</summary>
+    public string DepartmentCode { get; set; } = "";
+
+    public string DoctorId { get; set; } = "";
+
+    public string Setting { get; set; } = "";
+
+    /// <summary>The lines' item codes, each between commas (",L001,L002,"): the review's item filter.</summary>
+    public string ItemCodes { get; set; } = "";
+
+    /// <summary>Could not be checked at order time (kept when a later re-check reconciles it).</summary>
+    public bool WasNotChecked { get; set; }
+
     /// <summary>The lines as sent and, when checked, their duplicates (JSON).</summary>
     public string LinesJson { get; set; } = "";
 

@@ -30,6 +30,7 @@ public sealed class RecognitionService(
     IRecognitionPlatform platform,
     IDbContextFactory<PortalDbContext> dbFactory,
     IMemoryCache cache,
+    ReportViews views,
     TimeProvider time,
     ILogger<RecognitionService> logger)
 {
@@ -44,6 +45,7 @@ public sealed class RecognitionService(
         {
             var list = await platform.ListAsync(context.Patient, cancellationToken);
             cache.Set(ListKey(context.Patient), list, ListReuse);
+            views.Listed(context, list.Items, ListingSources.Badge); // behind the answer
             var count = list.Items.Count(i => i.Recognisable);
             return new BadgeState(count > 0 ? BadgeStatus.Available : BadgeStatus.None, count, list.Items, list.PageUrl, null, time.GetUtcNow());
         }
@@ -62,13 +64,17 @@ public sealed class RecognitionService(
     public async Task<ReportDetail> GetReportAsync(LaunchContext context, string reportId, CancellationToken cancellationToken)
     {
         await EnsureBelongsAsync(context, reportId, cancellationToken);
-        return await platform.GetReportAsync(reportId, cancellationToken);
+        var report = await platform.GetReportAsync(reportId, cancellationToken);
+        views.ReportViewed(context, reportId);
+        return report;
     }
 
     public async Task<byte[]> GetPdfAsync(LaunchContext context, string reportId, CancellationToken cancellationToken)
     {
         await EnsureBelongsAsync(context, reportId, cancellationToken);
-        return await platform.GetReportPdfAsync(reportId, cancellationToken);
+        var pdf = await platform.GetReportPdfAsync(reportId, cancellationToken);
+        views.PdfViewed(context, reportId);
+        return pdf;
     }
 
     private async Task EnsureBelongsAsync(LaunchContext context, string reportId, CancellationToken cancellationToken)

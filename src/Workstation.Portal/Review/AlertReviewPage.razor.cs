@@ -4,64 +4,67 @@ using Microsoft.Extensions.Options;
 
 namespace Workstation.Portal.Review;
 
+/// <summary>The one critical-value page for staff: filters in the address, the indicators and the list from
+/// <see cref="CriticalValueReview"/>.</summary>
 public partial class AlertReviewPage
 {
     [Inject] private ReviewExplorer Explorer { get; set; } = default!;
+    [Inject] private CriticalValueReview Review { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IOptions<ReviewOptions> Options { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> Auth { get; set; } = default!;
 
-    [SupplyParameterFromQuery(Name = "from")] private string? From { get; set; }
-    [SupplyParameterFromQuery(Name = "to")] private string? To { get; set; }
-    [SupplyParameterFromQuery(Name = "department")] private string? Department { get; set; }
-    [SupplyParameterFromQuery(Name = "page")] private string? PageNumber { get; set; }
-    [SupplyParameterFromQuery(Name = "late")] private bool LateOnly { get; set; }
-
-    private ReviewFilter _filter = new();
+    private CriticalValueFilter _filter = new(new ReviewFilter());
     private IReadOnlyList<NamedCode> _departments = [];
-    private ReviewPage<AlertReviewRow>? _page;
+    private CriticalValuePage? _page;
     private FilterProblem? _problem;
 
+    private ReviewOptions Limits => Options.Value;
+
     private TimeSpan Offset => Options.Value.UtcOffset;
+
+    private string? EscalatedValue => _filter.Escalated switch { true => "true", false => "false", null => null };
 
     protected override async Task OnParametersSetAsync()
     {
         _departments = await Explorer.DepartmentsAsync(CancellationToken.None);
-        var (parsed, problem) = ReviewFilter.Parse(new Dictionary<string, string?> { ["from"] = From, ["to"] = To, ["department"] = Department, ["page"] = PageNumber });
-        _filter = parsed;
-        _page = null;
-        _problem = problem;
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query)
+            .ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var (parsed, problem) = CriticalValueFilter.Parse(query);
+        (_filter, _page, _problem) = (parsed, null, problem);
         if (problem is not null) return;
-        var (resolved, invalid) = await Explorer.ResolveAsync(parsed, CancellationToken.None);
+        var (resolved, invalid) = await Explorer.ResolveAsync(parsed.Review, CancellationToken.None);
         _problem = invalid;
         if (resolved is null) return;
-        _filter = resolved.Filter;
-        _page = await Explorer.AlertsAsync(resolved, LateOnly, (await Auth).User.Identity?.Name ?? "unknown", CancellationToken.None);
+        _filter = parsed with { Review = resolved.Filter };
+        _page = await Review.PageAsync(resolved, _filter, (await Auth).User.Identity?.Name ?? "unknown", CancellationToken.None);
     }
 
-    /// <summary>The alerts page for a filter's dates and department (links from the dashboard).</summary>
-    public static string Link(ReviewFilter filter, bool lateOnly, int page = 1)
+    /// <summary>The page for a filter (links from the dashboard).</summary>
+    public static string Link(CriticalValueFilter filter) => "/review/alerts" + filter.ToQueryString(withPaging: filter.Review.Page > 1);
+
+    /// <summary>The page for the review's dates and department; <paramref name="lateOnly"/>: only those not received in time.</summary>
+    public static string Link(ReviewFilter filter, bool lateOnly) =>
+        Link(new CriticalValueFilter(new ReviewFilter { From = filter.From, To = filter.To, Department = filter.Department }, LateOnly: lateOnly));
+
+    private string ExportLink(string format)
     {
-        var query = new ReviewFilter { From = filter.From, To = filter.To, Department = filter.Department }.ToQueryString();
-        void Add(string part) => query += (query.Length == 0 ? "?" : "&") + part;
-        if (lateOnly) Add("late=true");
-        if (page > 1) Add($"page={page}");
-        return "/review/alerts" + query;
+        var query = _filter with { Review = _filter.Review with { Page = 1 } };
+        var q = query.ToQueryString();
+        return $"/api/v1/review/critical-values/export{(q.Length == 0 ? "?" : q + "&")}format={format}";
     }
 
-    private Task ApplyAsync(ReviewFilter filter)
+    private string DepartmentName(string code) => _departments.FirstOrDefault(d => d.Code == code)?.Name ?? code;
+
+    private Task ApplyAsync(ReviewFilter review) => GoAsync(_filter with { Review = review with { Page = 1 } });
+
+    private Task GoAsync(CriticalValueFilter filter)
     {
-        Navigation.NavigateTo(Link(filter, LateOnly));
+        Navigation.NavigateTo(Link(filter with { Review = filter.Review with { Page = filter.Review == _filter.Review ? 1 : filter.Review.Page } }));
         return Task.CompletedTask;
     }
 
-    private Task ToggleLateAsync(bool late)
-    {
-        Navigation.NavigateTo(Link(_filter, late));
-        return Task.CompletedTask;
-    }
-
-    private void GoToPageAsync(int page) => Navigation.NavigateTo(Link(_filter, LateOnly, page));
+    private void GoToPageAsync(int page) => Navigation.NavigateTo(Link(_filter with { Review = _filter.Review with { Page = page } }));
 
     private static string Since(DateTime reported, DateTime? at) => at is { } t ? ReviewFormat.Minutes(t - reported) : "—";
 }

@@ -23,8 +23,6 @@ public partial class ReviewDashboardPage
     private ReviewSummary? _summary;
     private FilterProblem? _problem;
 
-    private TimeSpan NotifyLimit => Options.Value.CriticalNotifyLimit;
-
     /// <summary>The figures computed while prerendering, handed to the interactive render so that one page view computes
     /// (and audits) the dashboard once, not twice.</summary>
     [PersistentState]

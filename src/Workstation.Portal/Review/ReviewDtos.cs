@@ -48,8 +48,3 @@ public sealed record AuditFilter(DateOnly? From, DateOnly? To, string? Actor, st
 
 /// <summary>A department or doctor that appears in the decisions (for the filter lists).</summary>
 public sealed record NamedCode(string Code, string Name);
-
-/// <summary>A critical value as the timeliness figures see it (times UTC; notified = routed to the accountable clinician).</summary>
-public sealed record AlertReviewRow(
-    long Id, string DepartmentCode, string PatientName, string ItemName, string Value, string Unit, DateTime ReportedAt, DateTime? NotifiedAt,
-    DateTime? AcknowledgedAt, DateTime? HandledAt, string AccountableDoctorId, int EscalationLevel, bool NotifiedInTime);

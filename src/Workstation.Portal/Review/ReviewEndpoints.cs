@@ -77,6 +77,38 @@ public static class ReviewEndpoints
                          "cost avoided, trends, critical-value timeliness. Definitions: docs/review-definitions.md")
             .ProducesProblem(400);
 
+        api.MapGet("/critical-values", async Task<Results<Ok<CriticalValuePage>, ProblemHttpResult>> (HttpContext http, ReviewExplorer explorer,
+                CriticalValueReview review, CancellationToken ct) =>
+            {
+                var (filter, resolved, problem) = await ResolveCriticalAsync(http, explorer, ct);
+                if (problem is not null) return problem;
+                return TypedResults.Ok(await review.PageAsync(resolved!, filter!, Actor(http), ct));
+            })
+            .WithName("ListCriticalValues")
+            .WithSummary("Critical values with their steps, and CL-14 / CL-15 over everything the filter matches")
+            .WithDescription("Filters: from, to, department (as the decisions), tier (critical|significant), state (open|acknowledged|handled), " +
+                             "escalated (true|false), late (true: only those not received within their tier's limit); page, pageSize. " +
+                             "CL-14 危急值通报率 and CL-15 危急值通报及时率 count repeat results of one specimen once. The read is audited.")
+            .ProducesProblem(400);
+
+        api.MapGet("/critical-values/export", async Task<IResult> (HttpContext http, ReviewExplorer explorer, CriticalValueReview review, CancellationToken ct) =>
+            {
+                var format = Clean(http.Request.Query["format"]) ?? ExportFormats.Xlsx;
+                if (format is not (ExportFormats.Csv or ExportFormats.Xlsx)) return Bad("format must be 'csv' or 'xlsx'.");
+                var (filter, resolved, problem) = await ResolveCriticalAsync(http, explorer, ct);
+                if (problem is not null) return problem;
+                var rows = await review.ExportAsync(resolved!, filter!, format, Actor(http), ct);
+                if (rows.Count == 0) return Bad("No critical value matches these filters: there is nothing to export.");
+                var name = $"critical-values-{resolved!.Filter.From:yyyyMMdd}-{resolved.Filter.To:yyyyMMdd}.{format}";
+                return format == ExportFormats.Csv
+                    ? Results.Stream(st => ReviewExportWriter.WriteCsvAsync(st, rows.ToAsyncEnumerable(), ct), ExportFormats.ContentType(format), name)
+                    : Results.File(await ReviewExportWriter.WriteXlsxAsync(rows, "危急值", ct), ExportFormats.ContentType(format), name);
+            })
+            .WithName("ExportCriticalValues")
+            .WithSummary("Export the filtered critical values as format=csv or xlsx (Chinese headers; audited)")
+            .Produces(200, contentType: "text/csv").Produces(200, contentType: ExportFormats.ContentType(ExportFormats.Xlsx))
+            .ProducesProblem(400);
+
         api.MapGet("/export", ExportAsync)
             .WithName("ExportReview")
             .WithSummary("Export the filtered decisions (what=decisions) or the monthly summary (what=monthly) as format=csv or xlsx")
@@ -147,6 +179,15 @@ public static class ReviewEndpoints
         if (parseProblem is not null) return (null, Bad(parseProblem.Message));
         var (resolved, problem) = await explorer.ResolveAsync(parsed, ct);
         return problem is null ? (resolved, null) : (null, Bad(problem.Message));
+    }
+
+    private static async Task<(CriticalValueFilter?, ResolvedFilter?, ProblemHttpResult?)> ResolveCriticalAsync(HttpContext http, ReviewExplorer explorer,
+        CancellationToken ct)
+    {
+        var (parsed, parseProblem) = CriticalValueFilter.Parse(Query(http));
+        if (parseProblem is not null) return (null, null, Bad(parseProblem.Message));
+        var (resolved, problem) = await explorer.ResolveAsync(parsed.Review, ct);
+        return problem is null ? (parsed with { Review = resolved!.Filter }, resolved, null) : (null, null, Bad(problem.Message));
     }
 
     private static Dictionary<string, string?> Query(HttpContext http) =>

@@ -28,6 +28,7 @@ internal sealed class DecisionReviewIndexes : IEntityTypeConfiguration<Recogniti
     {
         e.HasIndex(d => new { d.DepartmentCode, d.DecidedAt });
         e.HasIndex(d => new { d.DoctorId, d.DecidedAt });
+        e.HasIndex(d => new { d.PatientId, d.ReportId, d.DecidedAt }); // a pair's decisions (goal 10, changed days)
     }
 }
 
@@ -39,5 +40,7 @@ internal sealed class OrderCheckReviewIndexes : IEntityTypeConfiguration<OrderCh
     {
         e.HasIndex(c => c.CreatedAt);
         e.HasIndex(c => c.RecheckedAt);
+        e.HasIndex(c => new { c.WasNotChecked, c.CreatedAt });
+        e.HasIndex(c => new { c.DepartmentCode, c.CreatedAt });
     }
 }

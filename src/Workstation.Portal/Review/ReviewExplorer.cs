@@ -76,73 +76,49 @@ public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory,
         return new ReviewPage<NotCheckedRow>(rows.Count, filter.Filter.Page, filter.Filter.PageSize, page);
     }
 
-    /// <summary>The not-checked events of the filter as facts; without a department, doctor, setting or item filter the
-    /// stored context is not read at all.</summary>
+    /// <summary>The not-checked events of the filter as facts (the stored context is not read).</summary>
     internal async Task<List<NotCheckedFact>> NotCheckedFactsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
-        var f = filter.Filter;
-        if (f.Department is not null || f.Doctor is not null || f.Setting is not null || f.Item is not null)
-            return (await NotCheckedRowsAsync(filter, cancellationToken)).Select(r => new NotCheckedFact(r.CheckId, r.CreatedAt, r.RecheckedAt, r.Status)).ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return (await NotCheckedQuery(db, filter)).Select(c => new NotCheckedFact(c.Id, c.CreatedAt, c.RecheckedAt, c.Status)).ToList();
+        return await NotCheckedQuery(db, filter).Select(c => new NotCheckedFact(c.Id, c.CreatedAt, c.RecheckedAt, c.Status)).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Every not-checked event of the filter (department, doctor, setting and item read from the stored context).</summary>
+    /// <summary>Every not-checked event of the filter, with the names from its stored context.</summary>
     internal async Task<List<NotCheckedRow>> NotCheckedRowsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var checks = await NotCheckedQuery(db, filter);
-        var f = filter.Filter;
         var rows = new List<NotCheckedRow>();
-        foreach (var c in checks)
+        foreach (var c in await NotCheckedQuery(db, filter).ToListAsync(cancellationToken))
         {
             var context = JsonSerializer.Deserialize<LaunchContext>(c.ContextJson);
-            var items = ItemCodes(c.LinesJson);
-            if (context is null) continue;
-            if (f.Department is { } dep && context.DepartmentCode != dep) continue;
-            if (f.Doctor is { } doc && context.DoctorId != doc) continue;
-            if (f.Setting is { } setting && context.Setting != setting) continue;
-            if (f.Item is { } item && !items.Contains(item)) continue;
-            rows.Add(new NotCheckedRow(c.Id, c.CreatedAt, c.Status, c.Reason, c.RecheckedAt, context.DepartmentCode, context.DepartmentName,
-                context.DoctorId, context.DoctorName, context.PatientId, context.Setting, string.Join(",", items)));
+            rows.Add(new NotCheckedRow(c.Id, c.CreatedAt, c.Status, c.Reason, c.RecheckedAt, c.DepartmentCode, context?.DepartmentName ?? c.DepartmentCode,
+                c.DoctorId, context?.DoctorName ?? c.DoctorId, context?.PatientId ?? "", c.Setting, c.ItemCodes.Trim(',')));
         }
         return rows;
     }
 
-    /// <summary>Critical values of the filter's dates and department, newest first; <paramref name="lateOnly"/>: those not
-    /// notified within <see cref="ReviewOptions.CriticalNotifyLimit"/> (the numerator's complement of "notified in time").</summary>
-    public async Task<ReviewPage<AlertReviewRow>> AlertsAsync(ResolvedFilter filter, bool lateOnly, string actor, CancellationToken cancellationToken)
+    /// <summary>The order checks of the filter (all outcomes): the not-checked share's denominator. The institution filter
+    /// does not apply to checks (an order line has no producing institution).</summary>
+    internal static IQueryable<OrderCheck> ApplyChecks(IQueryable<OrderCheck> q, ResolvedFilter filter)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var q = AlertQueries.Timelines(db).Where(a => a.ReportedAt >= filter.FromUtc && a.ReportedAt < filter.ToUtc);
-        if (filter.Filter.Department is { } dep) q = q.Where(a => a.DepartmentCode == dep);
-        var rows = await q.OrderByDescending(a => a.ReportedAt).Take(NotCheckedScanLimit).ToListAsync(cancellationToken);
-        var limit = options.Value.CriticalNotifyLimit;
-        var all = rows.Select(a => new AlertReviewRow(a.Id, a.DepartmentCode, a.PatientName, a.ItemName, a.Value, a.Unit, a.ReportedAt, a.NotifiedAt,
-                a.AcknowledgedAt, a.HandledAt, a.AccountableDoctorId, a.EscalationLevel, a.NotifiedAt is { } n && n - a.ReportedAt <= limit))
-            .Where(a => !lateOnly || !a.NotifiedInTime)
-            .ToList();
-        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.alerts.list", null, $"{filter.Filter.ToQueryString(withPaging: true)} late={lateOnly} ({all.Count})");
-        await db.SaveChangesAsync(cancellationToken);
-        return new ReviewPage<AlertReviewRow>(all.Count, filter.Filter.Page, filter.Filter.PageSize, all.Skip(filter.Skip).Take(filter.Filter.PageSize).ToList());
+        var f = filter.Filter;
+        q = q.Where(c => c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc);
+        if (f.Department is { } department) q = q.Where(c => c.DepartmentCode == department);
+        if (f.Doctor is { } doctor) q = q.Where(c => c.DoctorId == doctor);
+        if (f.Setting is { } setting) q = q.Where(c => c.Setting == setting);
+        if (f.Item is { } item)
+        {
+            var code = "," + item + ",";
+            q = q.Where(c => c.ItemCodes.Contains(code));
+        }
+        return q;
     }
 
-    /// <summary>Two indexed reads (still pending: status; reconciled: re-check time, which follows the check) rather
-    /// than one OR that would scan every order check; newest first, at most <see cref="NotCheckedScanLimit"/>.</summary>
-    private static async Task<List<OrderCheck>> NotCheckedQuery(PortalDbContext db, ResolvedFilter filter)
-    {
-        var pending = await db.OrderChecks.AsNoTracking()
-            .Where(c => c.Status == OrderCheckStatus.NotChecked && c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc)
-            .OrderByDescending(c => c.CreatedAt).Take(NotCheckedScanLimit).ToListAsync();
-        var reconciled = (await db.OrderChecks.AsNoTracking()
-                .Where(c => c.RecheckedAt >= filter.FromUtc && c.RecheckedAt < filter.ToUtc.AddDays(ReconcileWindowDays))
-                .OrderByDescending(c => c.RecheckedAt).Take(NotCheckedScanLimit).ToListAsync())
-            .Where(c => c.Status != OrderCheckStatus.NotChecked && c.CreatedAt >= filter.FromUtc && c.CreatedAt < filter.ToUtc);
-        return pending.Concat(reconciled).OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id, StringComparer.Ordinal).Take(NotCheckedScanLimit).ToList();
-    }
-
-    /// <summary>Re-checks run within the re-check window (a day by default); a week covers any configuration.</summary>
-    private const int ReconcileWindowDays = 7;
+    /// <summary>The checks of the filter that could not be checked at order time (still pending or reconciled later),
+    /// newest first, at most <see cref="NotCheckedScanLimit"/>.</summary>
+    private static IQueryable<OrderCheck> NotCheckedQuery(PortalDbContext db, ResolvedFilter filter) =>
+        ApplyChecks(db.OrderChecks.AsNoTracking().Where(c => c.WasNotChecked), filter)
+            .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id).Take(NotCheckedScanLimit);
 
     public async Task<DecisionDetail?> DetailAsync(long id, string actor, CancellationToken cancellationToken)
     {
@@ -153,7 +129,7 @@ public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory,
             .Select(m => new MarkRow(m.Id, m.DecisionId, m.Kind, m.Comment, m.Reviewer, m.MarkedAt, m.DepartmentCode, m.DoctorId, m.DoctorName))
             .ToListAsync(cancellationToken);
         var check = await db.OrderChecks.AsNoTracking().Where(c => c.Id == d.CheckId)
-            .Select(c => new { c.CreatedAt, c.Status, c.RecheckedAt }).SingleOrDefaultAsync(cancellationToken);
+            .Select(c => new { c.CreatedAt, c.Status, c.RecheckedAt, c.WasNotChecked }).SingleOrDefaultAsync(cancellationToken);
         var retained = await db.RetainedReports.AsNoTracking().Where(r => r.DecisionId == id).Select(r => (DateTime?)r.RetainedAt).FirstOrDefaultAsync(cancellationToken);
         var others = await db.Decisions.AsNoTracking()
             .Where(o => o.PatientId == d.PatientId && o.ReportId == d.ReportId && o.Id != d.Id)
@@ -162,7 +138,7 @@ public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory,
         var timeline = new List<TimelineStep>();
         if (check is not null)
         {
-            var originallyNotChecked = check.Status == OrderCheckStatus.NotChecked || check.RecheckedAt is not null;
+            var originallyNotChecked = check.WasNotChecked;
             timeline.Add(new TimelineStep(check.CreatedAt, originallyNotChecked ? "not-checked" : "checked", d.Stage));
             if (check.RecheckedAt is { } re) timeline.Add(new TimelineStep(re, "rechecked", check.Status));
         }

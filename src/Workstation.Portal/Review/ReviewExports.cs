@@ -42,11 +42,13 @@ public sealed class MonthlySummaryRow
     [Name("互认率分子"), ExcelColumnName("互认率分子")] public int RecognitionRateNumerator { get; set; }
     [Name("互认率分母"), ExcelColumnName("互认率分母")] public int RecognitionRateDenominator { get; set; }
     [Name("互认率"), ExcelColumnName("互认率")] public string RecognitionRate { get; set; } = "";
+    [Name("互认率口径"), ExcelColumnName("互认率口径")] public string RecognitionRateBasis { get; set; } = "";
     [Name("未核验"), ExcelColumnName("未核验")] public int NotChecked { get; set; }
     [Name("事后已核验"), ExcelColumnName("事后已核验")] public int Reconciled { get; set; }
     [Name("估算节省费用(元)"), ExcelColumnName("估算节省费用(元)")] public decimal CostAvoided { get; set; }
-    [Name("危急值数"), ExcelColumnName("危急值数")] public int CriticalValues { get; set; }
-    [Name("危急值通报及时率"), ExcelColumnName("危急值通报及时率")] public string NotifiedInTime { get; set; } = "";
+    [Name("危急值数(按标本)"), ExcelColumnName("危急值数(按标本)")] public int CriticalValues { get; set; }
+    [Name("危急值通报率(CL-14)"), ExcelColumnName("危急值通报率(CL-14)")] public string NotificationRate { get; set; } = "";
+    [Name("危急值通报及时率(CL-15)"), ExcelColumnName("危急值通报及时率(CL-15)")] public string TimelyRate { get; set; } = "";
     [Name("升级数"), ExcelColumnName("升级数")] public int Escalated { get; set; }
 }
 

@@ -10,8 +10,17 @@ public sealed record DecisionFact(
 /// <summary>An order check that could not be checked at order time; <see cref="RecheckedAt"/> when reconciled later.</summary>
 public sealed record NotCheckedFact(string CheckId, DateTime CreatedAt, DateTime? RecheckedAt, string Status);
 
-/// <summary>A critical value with the times of its steps: notified = routed to the accountable clinician.</summary>
-public sealed record AlertFact(long Id, string DepartmentCode, DateTime ReportedAt, DateTime? NotifiedAt, DateTime? AcknowledgedAt, DateTime? HandledAt, int EscalationLevel);
+/// <summary>A critical value with the times of its steps: notified = routed to the accountable clinician (the portal
+/// showed it), acknowledged = the clinical department received it (read-back confirmed).</summary>
+/// <param name="Specimen">Repeat results of one specimen share this key (source + specimen number; the result's own
+/// record id when the reporting system gives no specimen number): the national indicators count them once.</param>
+/// <param name="Tier">critical | significant (CLSI GP47 tiers; each has its own time limit).</param>
+public sealed record AlertFact(long Id, string DepartmentCode, DateTime ReportedAt, DateTime? NotifiedAt, DateTime? AcknowledgedAt, DateTime? HandledAt,
+    int EscalationLevel, string Specimen = "", string Tier = "critical");
+
+/// <summary>A critical value counted once per specimen (<see cref="ReviewMetrics.Specimens"/>).</summary>
+public sealed record SpecimenFact(string Key, string DepartmentCode, string Tier, DateTime AppearedAt, DateTime? NotifiedAt, DateTime? ReceivedAt,
+    DateTime? HandledAt, int EscalationLevel, int Results);
 
 /// <summary>A ratio with what it counts: never a bare percentage.</summary>
 public sealed record Ratio(int Numerator, int Denominator)
@@ -27,10 +36,13 @@ public sealed record TrendPoint(string Period, DateOnly Start, int Decisions, in
 
 public sealed record Percentiles(int Count, TimeSpan? Median, TimeSpan? P90);
 
-public sealed record DepartmentTimeliness(string DepartmentCode, int Alerts, Ratio NotifiedInTime, TimeSpan? MedianToAcknowledge, int Escalated);
+/// <summary>CL-14 and CL-15 of one department.</summary>
+public sealed record DepartmentTimeliness(string DepartmentCode, int Specimens, Ratio NotificationRate, Ratio TimelyRate, TimeSpan? MedianToReceived, int Escalated);
 
+/// <summary>The critical values of a period (docs/review-definitions.md): <paramref name="NotificationRate"/> is CL-14
+/// 危急值通报率 and <paramref name="TimelyRate"/> CL-15 危急值通报及时率, both over specimens (repeats counted once).</summary>
 public sealed record CriticalValueSummary(
-    int Alerts, Percentiles ToNotified, Percentiles ToAcknowledged, Percentiles ToHandled, Ratio NotifiedInTime,
+    int Alerts, int Specimens, Ratio NotificationRate, Ratio TimelyRate, Percentiles ToNotified, Percentiles ToReceived, Percentiles ToHandled,
     int Escalated, int EscalatedToMedicalAffairs, IReadOnlyList<DepartmentTimeliness> Departments);
 
 public sealed record InstitutionUse(string Institution, int Recognised);
@@ -41,21 +53,92 @@ public sealed record ReviewSummary(
     IReadOnlyList<GroupRate> DeclineRateByItem, IReadOnlyList<GroupRate> DeclineRateByDoctor, IReadOnlyList<GroupRate> DeclineRateByDepartment,
     IReadOnlyList<CountByKey> DeclinesByReason, int NotChecked, int NotCheckedReconciled, Ratio? NotCheckedShare,
     IReadOnlyList<InstitutionUse> Institutions, decimal CostAvoided, IReadOnlyList<TrendPoint> Weekly, IReadOnlyList<TrendPoint> Monthly,
-    CriticalValueSummary CriticalValues);
+    CriticalValueSummary CriticalValues)
+{
+    /// <summary>The last day of the range whose recognition rate is the approximation (before the portal stored what
+    /// the platform listed); null when the whole range follows the national definition.</summary>
+    public DateOnly? ApproximateUntil { get; init; }
+
+    /// <summary>When the pre-computed days these figures used were computed (the oldest); null when every figure was
+    /// read from the rows.</summary>
+    public DateTime? PrecomputedAt { get; init; }
+
+    /// <summary>How many days of the range came from pre-computed figures.</summary>
+    public int PrecomputedDays { get; init; }
+}
 
 /// <summary>The rate definitions (docs/review-definitions.md), as pure functions over facts so that each can be checked
 /// against hand-computed fixtures.</summary>
 public static class ReviewMetrics
 {
-    /// <summary>National goal 10, as far as the portal can see it. Numerator: distinct (patient, report) whose latest
-    /// decision in the period is 互认. Denominator: distinct (patient, report) matched against an order in the period whose
-    /// report was still valid at decision time (catalogue validity). A later decision on the same pair replaces an earlier
-    /// one; a report matched twice for one patient counts once; not-checked events match no report and count in neither.</summary>
+    /// <summary>The approximation of goal 10 used for days before the portal stored what the platform listed.
+    /// Numerator: distinct (patient, report) whose latest decision in the period is 互认. Denominator: distinct
+    /// (patient, report) matched against an order in the period whose report was still valid at decision time (catalogue
+    /// validity). It leaves out reports listed but never ordered, so it reads higher than the national figure.</summary>
     public static Ratio RecognitionRate(IEnumerable<DecisionFact> decisions, Func<string, int?> validityDays)
     {
-        var latest = LatestPerPair(decisions.Where(d => validityDays(d.ItemCode) is not { } days || d.DecidedAt <= d.ReportDate.AddDays(days)));
+        var latest = LatestPerPair(decisions.Where(d => ValidWhenDecided(d, validityDays)));
         return new Ratio(latest.Count(d => d.Choice == DecisionChoices.Recognise), latest.Count);
     }
+
+    /// <summary>National goal 10 (国家医疗质量安全改进目标十). Denominator: distinct valid (patient, report) pairs the
+    /// platform listed in the period (badge list or order check), within the catalogue; a report the doctor decided on
+    /// counts as listed that day. Numerator: those whose latest decision (at any time) is 互认. Expired or revoked
+    /// listings count in neither; a pair listed twice counts once.</summary>
+    /// <param name="listings">Listings in the period.</param>
+    /// <param name="decisions">Decisions in the period.</param>
+    /// <param name="latestChoice">The latest decision's choice of a pair, at any time; null when never decided.</param>
+    public static Ratio ListedRecognitionRate(IEnumerable<ListingFact> listings, IEnumerable<DecisionFact> decisions,
+        Func<(string Patient, string Report), string?> latestChoice, Func<string, int?> validityDays)
+    {
+        var pairs = listings.Where(l => CountsAsListed(l, validityDays)).Select(l => (l.PatientId, l.ReportId))
+            .Concat(decisions.Where(d => CountsAsListed(d, validityDays)).Select(d => (d.PatientId, d.ReportId)))
+            .ToHashSet();
+        return new Ratio(pairs.Count(p => latestChoice(p) == DecisionChoices.Recognise), pairs.Count);
+    }
+
+    /// <summary>Goal 10 over a range that may start before listings were stored (<paramref name="firstListedDay"/>):
+    /// the approximation before that day, the national definition from it, added; and the last approximated day.</summary>
+    public static (Ratio Rate, DateOnly? ApproximateUntil) RecognitionRate(DateOnly from, DateOnly to, DateOnly? firstListedDay, TimeSpan offset,
+        IReadOnlyCollection<ListingFact> listings, IReadOnlyCollection<DecisionFact> decisions,
+        Func<(string Patient, string Report), string?> latestChoice, Func<string, int?> validityDays)
+    {
+        DateOnly Day(DateTime utc) => DateOnly.FromDateTime(utc + offset);
+        var exactFrom = firstListedDay is { } first && first > from ? first : from;
+        var exact = firstListedDay is { } f && f <= to
+            ? ListedRecognitionRate(listings.Where(l => Day(l.ListedAt) >= exactFrom), decisions.Where(d => Day(d.DecidedAt) >= exactFrom), latestChoice, validityDays)
+            : new Ratio(0, 0);
+        if (firstListedDay is { } start && start <= from) return (exact, null);
+        var approximateUntil = firstListedDay is { } s && s <= to ? s.AddDays(-1) : to;
+        var approximate = RecognitionRate(decisions.Where(d => Day(d.DecidedAt) <= approximateUntil), validityDays);
+        return (new Ratio(exact.Numerator + approximate.Numerator, exact.Denominator + approximate.Denominator), approximateUntil);
+    }
+
+    /// <summary>A listing counts in goal 10 when the platform listed it as recognisable and its item is in the catalogue.</summary>
+    public static bool CountsAsListed(ListingFact listing, Func<string, int?> validityDays) =>
+        listing.Recognisable && validityDays(listing.ItemCode) is not null;
+
+    /// <summary>A decision shows its report was listed (in the dialog) while valid, for an item of the catalogue.</summary>
+    public static bool CountsAsListed(DecisionFact decision, Func<string, int?> validityDays) =>
+        validityDays(decision.ItemCode) is { } days && decision.DecidedAt <= decision.ReportDate.AddDays(days);
+
+    /// <summary>The report was still valid when decided (items unknown to the catalogue count as valid).</summary>
+    public static bool ValidWhenDecided(DecisionFact decision, Func<string, int?> validityDays) =>
+        validityDays(decision.ItemCode) is not { } days || decision.DecidedAt <= decision.ReportDate.AddDays(days);
+
+    /// <summary>Decisions in the order "latest" is read in: time, then id.</summary>
+    public static int DecisionOrder(DecisionFact a, DecisionFact b)
+    {
+        var byTime = a.DecidedAt.CompareTo(b.DecidedAt);
+        return byTime != 0 ? byTime : a.Id.CompareTo(b.Id);
+    }
+
+    /// <summary>A doctor's group: the doctor within a department (a doctor working in two departments is listed in each).</summary>
+    public static string DoctorKey(DecisionFact d) => d.DoctorId + "|" + d.DepartmentCode;
+
+    /// <summary>The known reason codes of a decline, each once.</summary>
+    public static IEnumerable<string> ReasonsOf(DecisionFact d) =>
+        d.ReasonCodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().Where(DeclineReasons.All.Contains);
 
     /// <summary>The dialog measure: 互认 ÷ (互认 + 不互认) over every forced decision in the period (each decision counts,
     /// as the alert-override literature counts each firing).</summary>
@@ -65,9 +148,13 @@ public static class ReviewMetrics
     /// <summary>Decline (override) rate per group: 不互认 ÷ decisions of the group, highest first (ties: more decisions first).</summary>
     public static IReadOnlyList<GroupRate> DeclineRateBy(IEnumerable<DecisionFact> decisions, Func<DecisionFact, string> key,
         Func<DecisionFact, string> label, int top = 10) =>
-        decisions.GroupBy(key)
-            .Select(g => new GroupRate(g.Key, label(g.First()), new Ratio(g.Count(d => d.Choice == DecisionChoices.Decline), g.Count())))
-            .OrderByDescending(r => r.Rate.Value).ThenByDescending(r => r.Rate.Denominator).ThenBy(r => r.Key, StringComparer.Ordinal)
+        Rank(decisions.GroupBy(key)
+            .Select(g => new GroupRate(g.Key, label(g.First()), new Ratio(g.Count(d => d.Choice == DecisionChoices.Decline), g.Count()))), top);
+
+    /// <summary>The order of the decline-rate tables: highest rate first, then more decisions, then key and label.</summary>
+    public static IReadOnlyList<GroupRate> Rank(IEnumerable<GroupRate> groups, int top) =>
+        groups.OrderByDescending(r => r.Rate.Value).ThenByDescending(r => r.Rate.Denominator)
+            .ThenBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.Label, StringComparer.Ordinal)
             .Take(top)
             .ToList();
 
@@ -77,8 +164,7 @@ public static class ReviewMetrics
         var counts = DeclineReasons.All.ToDictionary(r => r, _ => 0);
         foreach (var d in decisions.Where(d => d.Choice == DecisionChoices.Decline))
         {
-            foreach (var code in d.ReasonCodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct())
-                if (counts.ContainsKey(code)) counts[code]++;
+            foreach (var code in ReasonsOf(d)) counts[code]++;
         }
         return DeclineReasons.All.Select(r => new CountByKey(r, r, counts[r])).ToList();
     }
@@ -138,27 +224,45 @@ public static class ReviewMetrics
         return new Percentiles(n, median, p90);
     }
 
-    /// <summary>Critical-value timeliness. Intervals start at the report; an alert not yet notified counts in the
-    /// denominator of "notified in time" (it had to be notified) and not in the numerator.</summary>
-    public static CriticalValueSummary CriticalValues(IReadOnlyCollection<AlertFact> alerts, TimeSpan notifyLimit)
+    /// <summary>Critical values the national way (2025 clinical-laboratory indicators). A critical value counts once per
+    /// specimen (repeat results of one specimen are one critical value), from its first appearance (the first report).
+    /// It is notified when the clinical department received it (the first read-back confirmation of any of its results).
+    /// CL-14 危急值通报率 = notified ÷ all that had to be notified; CL-15 危急值通报及时率 = notified within the limit of
+    /// its tier ÷ all that had to be notified. Its tier is the most urgent of its results.</summary>
+    public static CriticalValueSummary CriticalValues(IReadOnlyCollection<AlertFact> alerts, Func<string, TimeSpan> limitOfTier)
     {
-        static bool InTime(AlertFact a, TimeSpan limit) => a.NotifiedAt is { } n && n - a.ReportedAt <= limit;
-        var departments = alerts.GroupBy(a => a.DepartmentCode)
-            .Select(g => new DepartmentTimeliness(g.Key, g.Count(), new Ratio(g.Count(a => InTime(a, notifyLimit)), g.Count()),
-                Spread(g.Where(a => a.AcknowledgedAt is not null).Select(a => a.AcknowledgedAt!.Value - a.ReportedAt)).Median,
-                g.Count(a => a.EscalationLevel > 0)))
-            .OrderBy(d => d.NotifiedInTime.Value).ThenBy(d => d.DepartmentCode, StringComparer.Ordinal)
+        var specimens = Specimens(alerts);
+        bool InTime(SpecimenFact s) => s.ReceivedAt is { } r && r - s.AppearedAt <= limitOfTier(s.Tier);
+        var departments = specimens.GroupBy(s => s.DepartmentCode)
+            .Select(g => new DepartmentTimeliness(g.Key, g.Count(), new Ratio(g.Count(s => s.ReceivedAt is not null), g.Count()),
+                new Ratio(g.Count(InTime), g.Count()), Spread(g.Where(s => s.ReceivedAt is not null).Select(s => s.ReceivedAt!.Value - s.AppearedAt)).Median,
+                g.Count(s => s.EscalationLevel > 0)))
+            .OrderBy(d => d.TimelyRate.Value).ThenBy(d => d.DepartmentCode, StringComparer.Ordinal)
             .ToList();
         return new CriticalValueSummary(
             alerts.Count,
-            Spread(alerts.Where(a => a.NotifiedAt is not null).Select(a => a.NotifiedAt!.Value - a.ReportedAt)),
-            Spread(alerts.Where(a => a.AcknowledgedAt is not null).Select(a => a.AcknowledgedAt!.Value - a.ReportedAt)),
-            Spread(alerts.Where(a => a.HandledAt is not null).Select(a => a.HandledAt!.Value - a.ReportedAt)),
-            new Ratio(alerts.Count(a => InTime(a, notifyLimit)), alerts.Count),
-            alerts.Count(a => a.EscalationLevel > 0),
-            alerts.Count(a => a.EscalationLevel > 1),
+            specimens.Count,
+            new Ratio(specimens.Count(s => s.ReceivedAt is not null), specimens.Count),
+            new Ratio(specimens.Count(InTime), specimens.Count),
+            Spread(specimens.Where(s => s.NotifiedAt is not null).Select(s => s.NotifiedAt!.Value - s.AppearedAt)),
+            Spread(specimens.Where(s => s.ReceivedAt is not null).Select(s => s.ReceivedAt!.Value - s.AppearedAt)),
+            Spread(specimens.Where(s => s.HandledAt is not null).Select(s => s.HandledAt!.Value - s.AppearedAt)),
+            specimens.Count(s => s.EscalationLevel > 0),
+            specimens.Count(s => s.EscalationLevel > 1),
             departments);
     }
+
+    /// <summary>One critical value per specimen: first appearance, first notification, first receipt and first handling
+    /// among its results, the department of its first result, its most urgent tier and highest escalation.</summary>
+    public static IReadOnlyList<SpecimenFact> Specimens(IEnumerable<AlertFact> alerts) =>
+        alerts.GroupBy(a => string.IsNullOrEmpty(a.Specimen) ? "#" + a.Id : a.Specimen)
+            .Select(g =>
+            {
+                var first = g.OrderBy(a => a.ReportedAt).ThenBy(a => a.Id).First();
+                return new SpecimenFact(g.Key, first.DepartmentCode, g.Any(a => a.Tier == Alerts.AlertTiers.Critical) ? Alerts.AlertTiers.Critical : first.Tier, first.ReportedAt,
+                    g.Min(a => a.NotifiedAt), g.Min(a => a.AcknowledgedAt), g.Min(a => a.HandledAt), g.Max(a => a.EscalationLevel), g.Count());
+            })
+            .ToList();
 
     /// <summary>The latest decision (then the highest id) of each (patient, report) pair, in one pass.</summary>
     public static IReadOnlyCollection<DecisionFact> LatestPerPair(IEnumerable<DecisionFact> decisions)

@@ -22,7 +22,13 @@ public static class ReviewRegistration
             .RequireRole(PortalRoles.QualityOfficer, PortalRoles.Admin));
         services.AddTransient<ReviewExplorer>();
         services.AddTransient<ReviewSummaryService>();
+        services.AddTransient<CriticalValueReview>();
         services.AddTransient<AuditLog>();
+        // Pre-computed days: the change marks ride on every SaveChanges, the pre-computer runs on one instance at a time.
+        services.AddSingleton<ReviewDayRows>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor, ReviewChangeMarks>();
+        services.AddSingleton<ReviewPrecomputer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReviewPrecomputer>());
         return services;
     }
 

@@ -3,15 +3,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Workstation.Portal.Storage;
 
-/// <summary>Durable, batched inserts for high-rate records (order checks): every caller awaits the commit of the
-/// transaction that holds its row, but concurrent callers share one transaction, so one disk flush serves many
-/// requests (group commit). Nothing is acknowledged before it is on disk. Rows that belong together (an order check and
-/// the launch code of its decision URL) are queued as one entry, so they commit in the same transaction.</summary>
+/// <summary>Durable, batched inserts for high-rate records (order checks, the reports a badge listed, views of patient
+/// data): concurrent writers share one transaction, so one disk flush serves many requests (group commit).
+/// <para><see cref="InsertAsync(object, object?)"/>: the caller awaits the commit of the transaction that holds its row;
+/// nothing is acknowledged before it is on disk. Rows that belong together (an order check and the launch code of its
+/// decision URL) are queued as one entry, so they commit in the same transaction.</para>
+/// <para><see cref="Post"/>: written behind the answer. The caller does not wait; the row is committed with the next
+/// batch, retried (with backoff) until it is, and flushed when the portal stops. A row a unique index already holds
+/// (another instance, or an earlier run, stored it) counts as written.</para></summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
-    private readonly Channel<(object Entity, object? Companion, TaskCompletionSource Done)> _queue =
-        Channel.CreateUnbounded<(object, object?, TaskCompletionSource)>(new UnboundedChannelOptions
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly Channel<Entry> _queue =
+        Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions
         {
             SingleReader = true,
             // The reader is the writer's own thread blocked in a wait: waking it inline needs no thread-pool thread.
@@ -20,6 +25,11 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly ILogger<GroupCommitWriter> _logger;
     private readonly Task _loop;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _behind;
+
+    /// <summary>One queued row (and its companion); <see cref="Done"/> is null for rows written behind.</summary>
+    private sealed record Entry(object Entity, object? Companion, TaskCompletionSource? Done);
 
     public GroupCommitWriter(IDbContextFactory<PortalDbContext> dbFactory, ILogger<GroupCommitWriter> logger)
     {
@@ -52,39 +62,130 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     public Task InsertAsync(object entity, object? companion)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((entity, companion, done))) throw new InvalidOperationException("The writer is shut down.");
+        if (!_queue.Writer.TryWrite(new Entry(entity, companion, done))) throw new InvalidOperationException("The writer is shut down.");
         return done.Task;
     }
 
+    /// <summary>Queues <paramref name="entity"/> to be written behind the answer (see the class remarks).</summary>
+    public void Post(object entity)
+    {
+        if (!_queue.Writer.TryWrite(new Entry(entity, null, null))) throw new InvalidOperationException("The writer is shut down.");
+        Interlocked.Increment(ref _behind);
+    }
+
+    /// <summary>Rows posted behind the answer and not yet committed.</summary>
+    public int Pending => Volatile.Read(ref _behind);
+
     private void Run()
     {
-        var batch = new List<(object Entity, object? Companion, TaskCompletionSource Done)>(MaxBatch);
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        var batch = new List<Entry>(MaxBatch);
+        var carried = new List<Entry>(); // rows written behind whose batch failed: tried again first
+        var failures = 0;
+        while (carried.Count > 0 || _queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
+            batch.AddRange(carried);
+            carried.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
             try
             {
-                using var db = _dbFactory.CreateDbContext();
-                foreach (var (entity, companion, _) in batch)
-                {
-                    db.Add(entity);
-                    if (companion is not null) db.Add(companion);
-                }
-                db.SaveChanges();
-                foreach (var (_, _, done) in batch) done.TrySetResult();
+                Commit(batch);
+                Completed(batch);
+                failures = 0;
+            }
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+            {
+                // Some row is already stored: one transaction per row, so that only that one is refused.
+                foreach (var entry in batch) CommitAlone(entry, carried);
             }
             catch (Exception ex)
             {
                 _logger.LogError(ex, "Batch of {Count} rows not committed", batch.Count);
-                foreach (var (_, _, done) in batch) done.TrySetException(ex);
+                foreach (var entry in batch)
+                {
+                    if (entry.Done is { } done) done.TrySetException(ex);
+                    else carried.Add(entry);
+                }
             }
             batch.Clear();
+            if (carried.Count > 0) failures = Backoff(failures + 1, carried);
         }
+    }
+
+    private void Commit(IReadOnlyList<Entry> entries)
+    {
+        using var db = _dbFactory.CreateDbContext();
+        foreach (var (entity, companion, _) in entries)
+        {
+            Add(db, entity);
+            if (companion is not null) Add(db, companion);
+        }
+        db.SaveChanges();
+    }
+
+    /// <summary>Adds a row; a key the database generates is cleared first, in case a failed attempt left one behind.</summary>
+    private static void Add(PortalDbContext db, object entity)
+    {
+        foreach (var key in db.Model.FindEntityType(entity.GetType())?.FindPrimaryKey()?.Properties ?? [])
+        {
+            if (key.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd || key.PropertyInfo is not { } property) continue;
+            var empty = key.ClrType.IsValueType ? Activator.CreateInstance(key.ClrType) : null;
+            if (!Equals(property.GetValue(entity), empty)) property.SetValue(entity, empty);
+        }
+        db.Add(entity);
+    }
+
+    private void CommitAlone(Entry entry, List<Entry> carried)
+    {
+        try
+        {
+            Commit([entry]);
+            Completed([entry]);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            if (entry.Done is { } done) done.TrySetException(ex);
+            else Completed([entry]); // written behind: what it says is already stored
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Row not committed");
+            if (entry.Done is { } done) done.TrySetException(ex);
+            else carried.Add(entry);
+        }
+    }
+
+    private void Completed(IEnumerable<Entry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Done is { } done) done.TrySetResult();
+            else Interlocked.Decrement(ref _behind);
+        }
+    }
+
+    /// <summary>Waits before rows written behind are tried again (1 s, 2 s, … 30 s). Once the portal is stopping they are
+    /// tried a few more times; if the database never comes back they are logged in full, so that they can be replayed.</summary>
+    private int Backoff(int failures, List<Entry> carried)
+    {
+        if (_stopping.IsCancellationRequested && failures > 5)
+        {
+            foreach (var entry in carried)
+                _logger.LogCritical("Row written behind the answer could not be stored before shut-down: {Type} {Row}",
+                    entry.Entity.GetType().Name, System.Text.Json.JsonSerializer.Serialize(entry.Entity, entry.Entity.GetType()));
+            Interlocked.Add(ref _behind, -carried.Count);
+            carried.Clear();
+            return 0;
+        }
+        var wait = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, failures - 1)));
+        _stopping.Token.WaitHandle.WaitOne(_stopping.IsCancellationRequested ? TimeSpan.FromSeconds(1) : wait);
+        return failures;
     }
 
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
         await _loop;
+        _stopping.Dispose();
     }
 }

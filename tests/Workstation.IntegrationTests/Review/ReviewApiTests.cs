@@ -156,7 +156,8 @@ public sealed class ReviewApiTests(ReviewFixture fixture) : IClassFixture<Review
         Assert.Equal(new Ratio(2, 3), summary.DeclineRateByDoctor.Single(d => d.Key == "QD2").Rate);
         var catalogue = Workstation.Platform.Catalogue.RecognitionItemCatalogue.LoadDefault();
         Assert.Equal(2 * catalogue.Find("L001")!.Price + catalogue.Find("E001")!.Price, summary.CostAvoided); // recognised: 2 × L001, 1 × E001
-        Assert.Null(summary.NotCheckedShare); // department filter: the share is hospital-wide only
+        Assert.Equal(new Ratio(1, 2), summary.NotCheckedShare); // QA1's two order checks, one not checked: the share follows the filter
+        Assert.Null(summary.ApproximateUntil);                  // June: listings were stored by then
     }
 
     [Fact]
@@ -279,7 +280,7 @@ public sealed class ReviewApiTests(ReviewFixture fixture) : IClassFixture<Review
         Assert.Contains("患者坚持复查", detail);
         Assert.Contains("account.login", audit);
         Assert.Contains("结束日期早于开始日期", bad);
-        Assert.Contains("危急值及时性明细", late);
+        Assert.Contains("(CL-14)", late);
         Assert.Contains("血钾", all);
         Assert.True(Total(late) < Total(all)); // late only: the complement of "notified in time"
     }

@@ -51,6 +51,8 @@ public sealed partial class ReviewFixture : IAsyncLifetime
             Decision(5, "QD2", DecisionChoices.Recognise, "", "E001", "惠州市中心人民医院", "inpatient"),
         };
         db.Decisions.AddRange(rows);
+        // Two order checks in QA1: one could not be checked (the not-checked share follows the department filter).
+        db.OrderChecks.AddRange(Check(1, notChecked: false), Check(2, notChecked: true));
         await db.SaveChangesAsync();
         Known = rows.Select(r => r.Id).ToList();
     }
@@ -70,6 +72,14 @@ public sealed partial class ReviewFixture : IAsyncLifetime
             RetainStatus = choice == DecisionChoices.Recognise ? RetainStatuses.Retained : RetainStatuses.NotApplicable,
         };
     }
+
+    private static OrderCheck Check(int day, bool notChecked) => new()
+    {
+        Id = Guid.NewGuid().ToString(), ClientId = "qa", EncounterId = $"QA-E{day}", DraftOrderId = $"QA-O{day}", Stage = CheckStages.Add,
+        Status = notChecked ? OrderCheckStatus.NotChecked : OrderCheckStatus.Duplicates, WasNotChecked = notChecked, Reason = notChecked ? "Timeout" : null,
+        ContextJson = "{}", LinesJson = "[]", CreatedAt = new DateTime(2026, 6, day, 1, 59, 0, DateTimeKind.Utc), DepartmentCode = Department, DoctorId = "QD1",
+        Setting = "outpatient", ItemCodes = ",L001,",
+    };
 
     public HttpClient Client() =>
         Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

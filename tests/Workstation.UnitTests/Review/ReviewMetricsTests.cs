@@ -151,29 +151,93 @@ public sealed class ReviewMetricsTests
     }
 
     [Fact]
-    public void Critical_value_timeliness_counts_alerts_not_yet_notified_as_late()
+    public void CL14_and_CL15_count_each_specimen_once_from_its_first_result_with_the_limit_of_its_tier()
     {
         var t = Day;
+        TimeSpan Limit(string tier) => tier == "significant" ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(10);
         var alerts = new[]
         {
-            new AlertFact(1, "NK", t, t.AddMinutes(2), t.AddMinutes(5), t.AddMinutes(20), 0),   // in time
-            new AlertFact(2, "NK", t, t.AddMinutes(10), t.AddMinutes(30), t.AddMinutes(40), 1), // exactly the limit: in time; escalated
-            new AlertFact(3, "WK", t, t.AddMinutes(12), t.AddMinutes(14), null, 2),             // late; escalated twice; not handled yet
-            new AlertFact(4, "WK", t, null, null, null, 0),                                     // never notified: late
+            // Specimen S1 (NK): first result at t, received at +8 min; the repeat at +5 min received at +6 min (earlier):
+            // one critical value, appeared at t, received at +6 min (the first receipt): in time (10 min).
+            new AlertFact(1, "NK", t, t.AddMinutes(1), t.AddMinutes(8), t.AddMinutes(20), 0, "lis:S1", "critical"),
+            new AlertFact(2, "NK", t.AddMinutes(5), t.AddMinutes(5), t.AddMinutes(6), null, 0, "lis:S1", "critical"),
+            // S2 (NK), significant: received at +25 min, within its 30 min: in time.
+            new AlertFact(3, "NK", t, t.AddMinutes(2), t.AddMinutes(25), t.AddMinutes(40), 1, "lis:S2", "significant"),
+            // S3 (WK), critical: received at exactly +10 min: in time; escalated twice.
+            new AlertFact(4, "WK", t, t.AddMinutes(3), t.AddMinutes(10), null, 2, "lis:S3", "critical"),
+            // S4 (WK): a significant repeat and a critical result: the most urgent tier (10 min) applies; received at +12: late.
+            new AlertFact(5, "WK", t, t.AddMinutes(1), t.AddMinutes(12), null, 0, "lis:S4", "significant"),
+            new AlertFact(6, "WK", t.AddMinutes(1), t.AddMinutes(2), null, null, 0, "lis:S4", "critical"),
+            // No specimen number: counts on its own; never received: notified in neither.
+            new AlertFact(7, "WK", t, t.AddMinutes(2), null, null, 1, "", "critical"),
         };
 
-        var summary = ReviewMetrics.CriticalValues(alerts, TimeSpan.FromMinutes(10));
+        var summary = ReviewMetrics.CriticalValues(alerts, Limit);
 
-        Assert.Equal(new Ratio(2, 4), summary.NotifiedInTime);
-        Assert.Equal(3, summary.ToNotified.Count);
-        Assert.Equal(TimeSpan.FromMinutes(10), summary.ToNotified.Median);
-        Assert.Equal(TimeSpan.FromMinutes(12), summary.ToNotified.P90);
-        Assert.Equal(TimeSpan.FromMinutes(14), summary.ToAcknowledged.Median);
-        Assert.Equal(TimeSpan.FromMinutes(30), summary.ToHandled.Median);
-        Assert.Equal(2, summary.Escalated);
+        Assert.Equal((7, 5), (summary.Alerts, summary.Specimens));
+        Assert.Equal(new Ratio(4, 5), summary.NotificationRate); // CL-14: S1, S2, S3, S4 received; #7 not
+        Assert.Equal(new Ratio(3, 5), summary.TimelyRate);       // CL-15: S1, S2, S3 in time; S4 late; #7 never
+        Assert.Equal(TimeSpan.FromMinutes(11), summary.ToReceived.Median); // received after 6, 10, 12, 25 min: (10 + 12) / 2
+        Assert.Equal(3, summary.Escalated);                      // S2, S3, #7
         Assert.Equal(1, summary.EscalatedToMedicalAffairs);
         var wk = summary.Departments.Single(d => d.DepartmentCode == "WK");
-        Assert.Equal(new Ratio(0, 2), wk.NotifiedInTime);
+        Assert.Equal((3, new Ratio(2, 3), new Ratio(1, 3)), (wk.Specimens, wk.NotificationRate, wk.TimelyRate));
         Assert.Equal("WK", summary.Departments[0].DepartmentCode); // worst first
+    }
+
+    private static ListingFact L(string patient, string report, bool recognisable = true, string item = "L001", double hoursAfter = 0) =>
+        new(patient, report, item, Day.AddHours(hoursAfter), recognisable);
+
+    [Fact]
+    public void Goal_10_counts_every_valid_report_listed_once_per_patient_and_the_recognised_ones_by_their_latest_decision()
+    {
+        var listings = new[]
+        {
+            L("P1", "R1"),                          // listed and recognised (badge, then the order)
+            L("P1", "R1", hoursAfter: 3),           // listed twice for P1 (another encounter): one pair
+            L("P2", "R2"),                          // listed, never ordered: denominator only
+            L("P3", "R3", recognisable: false),     // listed as expired: in neither, even if someone decided on it
+            L("P4", "R4", item: "ZZZ"),             // an item outside the catalogue: in neither
+            L("P6", "R6"),                          // listed, recognised, then declined later: the latest decision counts
+        };
+        var decisions = new[]
+        {
+            D(1, "P1", "R1", R, hoursAfter: 1),
+            D(2, "P5", "R5", R, hoursAfter: 2),     // recognised through the HIS API without a badge view: the dialog listed it
+            D(3, "P6", "R6", R, hoursAfter: 1),
+        };
+        var latest = new Dictionary<(string, string), string>
+        {
+            [("P1", "R1")] = R, [("P5", "R5")] = R, [("P6", "R6")] = X, [("P3", "R3")] = R,
+        };
+
+        var rate = ReviewMetrics.ListedRecognitionRate(listings, decisions, p => latest.GetValueOrDefault(p), Validity);
+
+        // pairs: P1/R1 (互认), P2/R2 (never decided), P5/R5 (互认), P6/R6 (latest 不互认) -> 2 / 4
+        Assert.Equal(new Ratio(2, 4), rate);
+    }
+
+    [Fact]
+    public void A_range_that_starts_before_listings_were_stored_is_approximate_until_the_day_before_the_first_listing()
+    {
+        var offset = TimeSpan.FromHours(8);
+        var first = DateOnly.FromDateTime(Day + offset);          // listings start on Day's local day
+        var decisions = new[]
+        {
+            D(1, "P0", "R0", R, hoursAfter: -48),                 // two days before: the approximation (1 / 1)
+            D(2, "P9", "R9", X, hoursAfter: -47, reasons: "OTHER"), // the approximation (0 / 1)
+            D(3, "P1", "R1", R),                                  // exact part
+        };
+        var listings = new[] { L("P1", "R1"), L("P2", "R2") };
+        var latest = new Dictionary<(string, string), string> { [("P1", "R1")] = R, [("P0", "R0")] = R, [("P9", "R9")] = X };
+
+        var (rate, until) = ReviewMetrics.RecognitionRate(first.AddDays(-3), first, first, offset, listings, decisions,
+            p => latest.GetValueOrDefault(p), Validity);
+        var (exactOnly, none) = ReviewMetrics.RecognitionRate(first, first, first, offset, listings, decisions, p => latest.GetValueOrDefault(p), Validity);
+
+        Assert.Equal(first.AddDays(-1), until);
+        Assert.Equal(new Ratio(1 + 1, 2 + 2), rate);   // exact: P1 of P1, P2; approximate: P0 of P0, P9
+        Assert.Null(none);
+        Assert.Equal(new Ratio(1, 2), exactOnly);
     }
 }

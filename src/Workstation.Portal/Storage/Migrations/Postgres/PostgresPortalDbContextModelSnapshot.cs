@@ -232,6 +232,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("SpecimenId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -259,6 +264,8 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("AccountableDoctorId");
+
+                    b.HasIndex("ReportedAt");
 
                     b.HasIndex("Status", "NextEscalationAt");
 
@@ -652,6 +659,16 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DoctorId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("DraftOrderId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -661,6 +678,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ItemCodes")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("LinesJson")
                         .IsRequired()
@@ -676,6 +698,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.Property<DateTime?>("RecheckedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Setting")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -686,13 +713,20 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<bool>("WasNotChecked")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("RecheckedAt");
 
+                    b.HasIndex("DepartmentCode", "CreatedAt");
+
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("WasNotChecked", "CreatedAt");
 
                     b.HasIndex("ClientId", "EncounterId", "DraftOrderId");
 
@@ -835,6 +869,8 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.HasIndex("DepartmentCode", "DecidedAt");
 
                     b.HasIndex("DoctorId", "DecidedAt");
+
+                    b.HasIndex("PatientId", "ReportId", "DecidedAt");
 
                     b.HasIndex("ClientId", "EncounterId", "ItemCode", "ReportId")
                         .IsUnique();
@@ -993,6 +1029,137 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.ToTable("doctor_presence", (string)null);
                 });
 
+            modelBuilder.Entity("Workstation.Portal.Recognition.ListedReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DoctorId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("EncounterId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Institution")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("ItemCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("ListedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PatientId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("Recognisable")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("ReportDate")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReportId")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("Setting")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime>("ValidUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ListedAt");
+
+                    b.HasIndex("ClientId", "EncounterId", "ReportId")
+                        .IsUnique();
+
+                    b.HasIndex("PatientId", "ReportId", "ListedAt");
+
+                    b.ToTable("listed_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewChangedDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("review_changed_days", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewFact", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Dim")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<DateOnly>("Link")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Dim", "Key", "Measure", "Link");
+
+                    b.ToTable("review_facts", (string)null);
+                });
+
             modelBuilder.Entity("Workstation.Portal.Review.ReviewMark", b =>
                 {
                     b.Property<long>("Id")
@@ -1043,6 +1210,54 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.HasIndex("DepartmentCode", "DoctorId");
 
                     b.ToTable("review_marks", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewMonthFact", b =>
+                {
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Dim")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<DateOnly>("Link")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Month", "Dim", "Key", "Measure", "Link");
+
+                    b.ToTable("review_month_facts", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewPeriod", b =>
+                {
+                    b.Property<string>("Grain")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)");
+
+                    b.Property<DateOnly>("Start")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("OffsetMinutes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Grain", "Start");
+
+                    b.ToTable("review_periods", (string)null);
                 });
 
             modelBuilder.Entity("Workstation.Portal.Uploads.FeedCursor", b =>

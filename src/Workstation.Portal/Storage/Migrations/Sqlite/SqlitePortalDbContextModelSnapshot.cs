@@ -221,6 +221,11 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SpecimenId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -248,6 +253,8 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("AccountableDoctorId");
+
+                    b.HasIndex("ReportedAt");
 
                     b.HasIndex("Status", "NextEscalationAt");
 
@@ -631,6 +638,16 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DoctorId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DraftOrderId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -639,6 +656,11 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.Property<string>("EncounterId")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemCodes")
+                        .IsRequired()
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LinesJson")
@@ -655,6 +677,11 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.Property<DateTime?>("RecheckedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Setting")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -665,13 +692,20 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("WasNotChecked")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("RecheckedAt");
 
+                    b.HasIndex("DepartmentCode", "CreatedAt");
+
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("WasNotChecked", "CreatedAt");
 
                     b.HasIndex("ClientId", "EncounterId", "DraftOrderId");
 
@@ -812,6 +846,8 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.HasIndex("DepartmentCode", "DecidedAt");
 
                     b.HasIndex("DoctorId", "DecidedAt");
+
+                    b.HasIndex("PatientId", "ReportId", "DecidedAt");
 
                     b.HasIndex("ClientId", "EncounterId", "ItemCode", "ReportId")
                         .IsUnique();
@@ -968,6 +1004,133 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.ToTable("doctor_presence", (string)null);
                 });
 
+            modelBuilder.Entity("Workstation.Portal.Recognition.ListedReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DoctorId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EncounterId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Institution")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ListedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Recognisable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ReportDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportId")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Setting")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ValidUntil")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ListedAt");
+
+                    b.HasIndex("ClientId", "EncounterId", "ReportId")
+                        .IsUnique();
+
+                    b.HasIndex("PatientId", "ReportId", "ListedAt");
+
+                    b.ToTable("listed_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewChangedDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("review_changed_days", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewFact", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dim")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Link")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Dim", "Key", "Measure", "Link");
+
+                    b.ToTable("review_facts", (string)null);
+                });
+
             modelBuilder.Entity("Workstation.Portal.Review.ReviewMark", b =>
                 {
                     b.Property<long>("Id")
@@ -1016,6 +1179,54 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.HasIndex("DepartmentCode", "DoctorId");
 
                     b.ToTable("review_marks", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewMonthFact", b =>
+                {
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dim")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Link")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Month", "Dim", "Key", "Measure", "Link");
+
+                    b.ToTable("review_month_facts", (string)null);
+                });
+
+            modelBuilder.Entity("Workstation.Portal.Review.ReviewPeriod", b =>
+                {
+                    b.Property<string>("Grain")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Start")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OffsetMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Grain", "Start");
+
+                    b.ToTable("review_periods", (string)null);
                 });
 
             modelBuilder.Entity("Workstation.Portal.Uploads.FeedCursor", b =>

@@ -66,6 +66,7 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     Source = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     EventId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     SourceRecordId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    SpecimenId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Tier = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     PatientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     PatientName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
@@ -255,6 +256,32 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "listed_reports",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ClientId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    EncounterId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    PatientId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ReportId = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    ItemCode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Institution = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    ReportDate = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ValidUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Recognisable = table.Column<bool>(type: "boolean", nullable: false),
+                    ListedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    DoctorId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DepartmentCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Setting = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Source = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_listed_reports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "order_checks",
                 columns: table => new
                 {
@@ -266,6 +293,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Reason = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     ContextJson = table.Column<string>(type: "text", nullable: false),
+                    DepartmentCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DoctorId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Setting = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ItemCodes = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    WasNotChecked = table.Column<bool>(type: "boolean", nullable: false),
                     LinesJson = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     RecheckedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -381,6 +413,36 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "review_changed_days",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_review_changed_days", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "review_facts",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Dim = table.Column<string>(type: "character varying(1)", maxLength: 1, nullable: false),
+                    Key = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Measure = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: false),
+                    Link = table.Column<DateOnly>(type: "date", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_review_facts", x => new { x.Day, x.Dim, x.Key, x.Measure, x.Link });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "review_marks",
                 columns: table => new
                 {
@@ -398,6 +460,36 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_review_marks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "review_month_facts",
+                columns: table => new
+                {
+                    Month = table.Column<DateOnly>(type: "date", nullable: false),
+                    Dim = table.Column<string>(type: "character varying(1)", maxLength: 1, nullable: false),
+                    Key = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Measure = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: false),
+                    Link = table.Column<DateOnly>(type: "date", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_review_month_facts", x => new { x.Month, x.Dim, x.Key, x.Measure, x.Link });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "review_periods",
+                columns: table => new
+                {
+                    Grain = table.Column<string>(type: "character varying(1)", maxLength: 1, nullable: false),
+                    Start = table.Column<DateOnly>(type: "date", nullable: false),
+                    OffsetMinutes = table.Column<int>(type: "integer", nullable: false),
+                    ComputedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_review_periods", x => new { x.Grain, x.Start });
                 });
 
             migrationBuilder.CreateTable(
@@ -504,6 +596,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 column: "AccountableDoctorId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_critical_value_alerts_ReportedAt",
+                table: "critical_value_alerts",
+                column: "ReportedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_critical_value_alerts_Status_NextEscalationAt",
                 table: "critical_value_alerts",
                 columns: new[] { "Status", "NextEscalationAt" });
@@ -541,6 +638,22 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_listed_reports_ClientId_EncounterId_ReportId",
+                table: "listed_reports",
+                columns: new[] { "ClientId", "EncounterId", "ReportId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_listed_reports_ListedAt",
+                table: "listed_reports",
+                column: "ListedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_listed_reports_PatientId_ReportId_ListedAt",
+                table: "listed_reports",
+                columns: new[] { "PatientId", "ReportId", "ListedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_order_checks_ClientId_EncounterId_DraftOrderId",
                 table: "order_checks",
                 columns: new[] { "ClientId", "EncounterId", "DraftOrderId" });
@@ -551,6 +664,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_order_checks_DepartmentCode_CreatedAt",
+                table: "order_checks",
+                columns: new[] { "DepartmentCode", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_order_checks_RecheckedAt",
                 table: "order_checks",
                 column: "RecheckedAt");
@@ -559,6 +677,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 name: "IX_order_checks_Status_CreatedAt",
                 table: "order_checks",
                 columns: new[] { "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_order_checks_WasNotChecked_CreatedAt",
+                table: "order_checks",
+                columns: new[] { "WasNotChecked", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_outbox_OrderingKey_Sequence",
@@ -598,6 +721,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 columns: new[] { "DoctorId", "DecidedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_recognition_decisions_PatientId_ReportId_DecidedAt",
+                table: "recognition_decisions",
+                columns: new[] { "PatientId", "ReportId", "DecidedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_result_notifications_DoctorId_ReadAt",
                 table: "result_notifications",
                 columns: new[] { "DoctorId", "ReadAt" });
@@ -607,6 +735,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 table: "retained_reports",
                 columns: new[] { "ClientId", "EncounterId", "ReportId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_review_changed_days_Day",
+                table: "review_changed_days",
+                column: "Day");
 
             migrationBuilder.CreateIndex(
                 name: "IX_review_marks_DecisionId",
@@ -686,6 +819,9 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 name: "launch_tickets");
 
             migrationBuilder.DropTable(
+                name: "listed_reports");
+
+            migrationBuilder.DropTable(
                 name: "order_checks");
 
             migrationBuilder.DropTable(
@@ -701,7 +837,19 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 name: "retained_reports");
 
             migrationBuilder.DropTable(
+                name: "review_changed_days");
+
+            migrationBuilder.DropTable(
+                name: "review_facts");
+
+            migrationBuilder.DropTable(
                 name: "review_marks");
+
+            migrationBuilder.DropTable(
+                name: "review_month_facts");
+
+            migrationBuilder.DropTable(
+                name: "review_periods");
 
             migrationBuilder.DropTable(
                 name: "synced_records");

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using Workstation.Portal.Orders;
+using Workstation.Portal.Recognition;
+using Workstation.Portal.Storage;
+
+namespace Workstation.Portal.Review;
+
+/// <summary>Keeps the pre-computed days honest: in every SaveChanges that adds a decision or a listing, or adds or
+/// re-checks an order check, it adds a <see cref="ReviewChangedDay"/> for each closed local day whose figures that
+/// changes — in the same transaction, so no reader can see the change without the mark. A decision changes the days
+/// its (patient, report) pair was listed or decided before (goal 10 counts a pair by its latest decision, and the
+/// "last decision of the day" links move). Those days are read from the rows until <see cref="ReviewPrecomputer"/>
+/// computes them again.</summary>
+internal sealed class ReviewChangeMarks(IServiceProvider services, IOptions<ReviewOptions> options, TimeProvider time) : SaveChangesInterceptor
+{
+    private static readonly AsyncLocal<bool> Suppressed = new();
+
+    /// <summary>Writers that mark the days they touch themselves (the demo generator, in bulk) turn this off.</summary>
+    public static IDisposable Suppress()
+    {
+        Suppressed.Value = true;
+        return new Restore();
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        MarkAsync(eventData.Context, sync: true, CancellationToken.None).GetAwaiter().GetResult();
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        await MarkAsync(eventData.Context, sync: false, cancellationToken);
+        return result;
+    }
+
+    private async Task MarkAsync(DbContext? context, bool sync, CancellationToken cancellationToken)
+    {
+        if (context is not PortalDbContext db || Suppressed.Value) return;
+        var decisions = db.ChangeTracker.Entries<RecognitionDecision>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        var checks = db.ChangeTracker.Entries<OrderCheck>()
+            .Where(e => e.State == EntityState.Added || (e.State == EntityState.Modified &&
+                (e.Property(c => c.Status).IsModified || e.Property(c => c.RecheckedAt).IsModified || e.Property(c => c.WasNotChecked).IsModified)))
+            .Select(e => e.Entity.CreatedAt).ToList();
+        var listings = db.ChangeTracker.Entries<ListedReport>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.ListedAt).ToList();
+        if (decisions.Count == 0 && checks.Count == 0 && listings.Count == 0) return;
+
+        var offset = options.Value.UtcOffset;
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now + offset);
+        var times = new List<DateTime>(checks.Concat(listings).Concat(decisions.Select(d => d.DecidedAt)));
+        if (decisions.Count > 0)
+        {
+            // The pair's earlier rows, read beside the saving transaction: a row committed meanwhile is today's.
+            var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+            using var read = factory.CreateDbContext();
+            foreach (var (patient, report) in decisions.Select(d => (d.PatientId, d.ReportId)).Distinct())
+            {
+                var listed = read.ListedReports.AsNoTracking().Where(l => l.PatientId == patient && l.ReportId == report).Select(l => l.ListedAt);
+                var decided = read.Decisions.AsNoTracking().Where(d => d.PatientId == patient && d.ReportId == report).Select(d => d.DecidedAt);
+                times.AddRange(sync ? listed.ToList() : await listed.ToListAsync(cancellationToken));
+                times.AddRange(sync ? decided.ToList() : await decided.ToListAsync(cancellationToken));
+            }
+        }
+        foreach (var day in times.Select(t => DateOnly.FromDateTime(t + offset)).Where(d => d < today).Distinct())
+            db.ReviewChangedDays.Add(new ReviewChangedDay { Day = day, At = now });
+    }
+
+    private sealed class Restore : IDisposable
+    {
+        public void Dispose() => Suppressed.Value = false;
+    }
+}
