@@ -229,7 +229,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
         }
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
+        if (Environment.GetEnvironmentVariable("WORKSTATION_BENCH_KEEP") is null) { try { Directory.Delete(_dir, true); } catch (IOException) { } }
     }
 }
 

@@ -1,6 +1,7 @@
 // Workstation benchmarks. Prints figures; asserts nothing (the goals are read off the output, see README).
 //   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review|cards [--write-behind]|blood-use]
-//       [--requests N] [--decisions N]
+//       [--requests N] [--decisions N]   review: --decisions 1000000 writes a hospital group's year (50 departments, 1,000 doctors)
+//       [--no-exports]           review only: skip the export series
 //       [--pinned]              orders only: the portal in its own process (taskset -c 0), this process on core 1
 //       [--postgres "<conn>"]   the portal on PostgreSQL (a database of its own, dropped afterwards), e.g.
 //                               "Host=127.0.0.1;Port=5432;Username=workstation;Password=…"
@@ -62,7 +63,7 @@ if (what is "all" or "outbox") await OutboxBench.RunAsync(env, uploads: 10_000);
 if (what is "all" or "cards") await CardsBench.RunAsync(env, requests: what == "cards" ? Math.Max(requests, 20000) : requests);
 if (what is "all" or "cards" or "blood-use") await CardsBench.RunBloodUseAsync(env, requests);
 if (what is "all") ReportBench.Run(renders: 200);
-if (what is "all" or "review") await ReviewBench.RunAsync(env, decisions, requests: Math.Min(requests, 100));
+if (what is "all" or "review") await ReviewBench.RunAsync(env, decisions, requests: Math.Min(requests, 100), exports: !args.Contains("--no-exports"));
 if (what is "circuits") await CircuitBench.RunAsync(env, circuits: args.SkipWhile(a => a != "--circuits").Skip(1).Select(int.Parse).FirstOrDefault(500));
 if (what is "alerts-cluster")
 {

@@ -13,6 +13,7 @@ internal sealed class AlertStepConfiguration : IEntityTypeConfiguration<AlertSte
         e.Property(x => x.To).HasMaxLength(100);
         e.Property(x => x.Detail).HasMaxLength(500);
         e.HasIndex(x => x.AlertId);
+        e.HasIndex(x => x.At); // the review's version of a day (steps added that day)
         e.HasOne(x => x.Alert).WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Restrict);
     }
 }

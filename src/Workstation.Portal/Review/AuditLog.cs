@@ -8,7 +8,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Review;
 
 /// <summary>Reads the audit trail (reading it is itself audited). There is no update or delete here, nor anywhere.</summary>
-public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time)
+public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time, GroupCommitWriter writer)
 {
     public (DateTime FromUtc, DateTime ToUtc, FilterProblem? Problem) Resolve(AuditFilter filter)
     {
@@ -48,18 +48,10 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, IOpti
     }
 
     /// <summary>Records that someone exported data (what, which filter, how many rows).</summary>
-    public async Task RecordExportAsync(string actor, string what, string format, string filter, int rows, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.export", $"{what}.{format}", $"{filter} ({rows} rows)");
-        await db.SaveChangesAsync(cancellationToken);
-    }
+    public Task RecordExportAsync(string actor, string what, string format, string filter, int rows, CancellationToken cancellationToken) =>
+        writer.InsertAsync(AuditTrail.Entry(time.GetUtcNow().UtcDateTime, actor, "review.export", $"{what}.{format}", $"{filter} ({rows} rows)"));
 
-    /// <summary>Records that someone opened the dashboard.</summary>
-    public async Task RecordSummaryViewAsync(string actor, string filter, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.summary.view", null, filter);
-        await db.SaveChangesAsync(cancellationToken);
-    }
+    /// <summary>Records that someone opened the dashboard (durable before it returns, batched with concurrent writes).</summary>
+    public Task RecordSummaryViewAsync(string actor, string filter, CancellationToken cancellationToken) =>
+        writer.InsertAsync(AuditTrail.Entry(time.GetUtcNow().UtcDateTime, actor, "review.summary.view", null, filter));
 }

@@ -7,8 +7,8 @@ using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Review;
 
-/// <summary>Keeps the pre-computed days honest: in every SaveChanges that adds a decision or a listing, or adds or
-/// re-checks an order check, it adds a <see cref="ReviewChangedDay"/> for each closed local day whose figures that
+/// <summary>Keeps the pre-computed days honest: in every SaveChanges that adds a decision or a listing, adds or
+/// re-checks an order check, or adds or changes a critical value, it adds a <see cref="ReviewChangedDay"/> for each closed local day whose figures that
 /// changes — in the same transaction, so no reader can see the change without the mark. A decision changes the days
 /// its (patient, report) pair was listed or decided before (goal 10 counts a pair by its latest decision, and the
 /// "last decision of the day" links move). Those days are read from the rows until <see cref="ReviewPrecomputer"/>
@@ -46,13 +46,19 @@ internal sealed class ReviewChangeMarks(IServiceProvider services, IOptions<Revi
                 (e.Property(c => c.Status).IsModified || e.Property(c => c.RecheckedAt).IsModified || e.Property(c => c.WasNotChecked).IsModified)))
             .Select(e => e.Entity.CreatedAt).ToList();
         var listings = db.ChangeTracker.Entries<ListedReport>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.ListedAt).ToList();
-        if (decisions.Count == 0 && checks.Count == 0 && listings.Count == 0) return;
+        // A critical value of a past day acknowledged, handled or escalated now changes that day's CL-14 / CL-15.
+        var alerts = db.ChangeTracker.Entries<Alerts.CriticalValueAlert>().Where(e => e.State is EntityState.Added or EntityState.Modified)
+            .Select(e => e.Entity.ReportedAt).ToList();
+        // A step added to a stored alert (an escalation, written beside a bulk update of the alert): the alert's day.
+        var steps = db.ChangeTracker.Entries<Alerts.AlertStep>().Where(e => e.State == EntityState.Added && e.Entity.Alert is null)
+            .Select(e => e.Entity.AlertId).Distinct().ToList();
+        if (decisions.Count == 0 && checks.Count == 0 && listings.Count == 0 && alerts.Count == 0 && steps.Count == 0) return;
 
         var offset = options.Value.UtcOffset;
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now + offset);
-        var times = new List<DateTime>(checks.Concat(listings).Concat(decisions.Select(d => d.DecidedAt)));
-        if (decisions.Count > 0)
+        var times = new List<DateTime>(checks.Concat(listings).Concat(alerts).Concat(decisions.Select(d => d.DecidedAt)));
+        if (decisions.Count > 0 || steps.Count > 0)
         {
             // The pair's earlier rows, read beside the saving transaction: a row committed meanwhile is today's.
             var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -63,6 +69,11 @@ internal sealed class ReviewChangeMarks(IServiceProvider services, IOptions<Revi
                 var decided = read.Decisions.AsNoTracking().Where(d => d.PatientId == patient && d.ReportId == report).Select(d => d.DecidedAt);
                 times.AddRange(sync ? listed.ToList() : await listed.ToListAsync(cancellationToken));
                 times.AddRange(sync ? decided.ToList() : await decided.ToListAsync(cancellationToken));
+            }
+            if (steps.Count > 0)
+            {
+                var reported = read.Set<Alerts.CriticalValueAlert>().AsNoTracking().Where(a => steps.Contains(a.Id)).Select(a => a.ReportedAt);
+                times.AddRange(sync ? reported.ToList() : await reported.ToListAsync(cancellationToken));
             }
         }
         foreach (var day in times.Select(t => DateOnly.FromDateTime(t + offset)).Where(d => d < today).Distinct())

@@ -26,26 +26,51 @@ public sealed class ReviewDayRows(RecognitionItemCatalogue catalogue, IOptions<R
     public async Task<List<FactRow>> BuildAsync(PortalDbContext db, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var (fromUtc, toUtc) = Utc(from, to);
-        var decided = db.Decisions.Where(d => d.DecidedAt >= fromUtc && d.DecidedAt < toUtc).Select(d => new { d.PatientId, d.ReportId });
-        var listed = db.ListedReports.Where(l => l.ListedAt >= fromUtc && l.ListedAt < toUtc).Select(l => new { l.PatientId, l.ReportId });
-        var pairs = decided.Union(listed);
-        // Every decision and listing of the pairs seen in the range, at any time: the links and the latest decision.
-        var decisions = await (
-                from p in pairs
-                join d in db.Decisions on new { p.PatientId, p.ReportId } equals new { d.PatientId, d.ReportId }
-                select new DecisionFact(d.Id, d.DecidedAt, d.Choice, d.ReasonCodes, d.ItemCode, "", d.DoctorId, "", d.DepartmentCode, "",
-                    d.PatientId, d.ReportId, d.ReportInstitution, d.ReportDate))
-            .AsNoTracking().ToListAsync(cancellationToken);
-        var listings = await (
-                from p in pairs
-                join l in db.ListedReports on new { p.PatientId, p.ReportId } equals new { l.PatientId, l.ReportId }
-                select new ListingFact(l.PatientId, l.ReportId, l.ItemCode, l.ListedAt, l.Recognisable))
-            .AsNoTracking().ToListAsync(cancellationToken);
+        var decisions = await db.Decisions.AsNoTracking().Where(d => d.DecidedAt >= fromUtc && d.DecidedAt < toUtc)
+            .Select(d => new DecisionFact(d.Id, d.DecidedAt, d.Choice, d.ReasonCodes, d.ItemCode, "", d.DoctorId, "", d.DepartmentCode, "",
+                d.PatientId, d.ReportId, d.ReportInstitution, d.ReportDate))
+            .ToListAsync(cancellationToken);
+        var listings = await db.ListedReports.AsNoTracking().Where(l => l.ListedAt >= fromUtc && l.ListedAt < toUtc)
+            .Select(l => new ListingFact(l.PatientId, l.ReportId, l.ItemCode, l.ListedAt, l.Recognisable))
+            .ToListAsync(cancellationToken);
+        // Every other decision and listing of the pairs seen in the range, at any time (the links and the latest
+        // decision), read by patient (an index prefix) in slices and kept for those pairs.
+        var pairs = decisions.Select(d => (d.PatientId, d.ReportId)).Concat(listings.Select(l => (l.PatientId, l.ReportId))).ToHashSet();
+        foreach (var slice in pairs.Select(p => p.PatientId).Distinct().Chunk(2000))
+        {
+            var patients = slice.ToList();
+            decisions.AddRange((await db.Decisions.AsNoTracking()
+                    .Where(d => patients.Contains(d.PatientId) && (d.DecidedAt < fromUtc || d.DecidedAt >= toUtc))
+                    .Select(d => new DecisionFact(d.Id, d.DecidedAt, d.Choice, d.ReasonCodes, d.ItemCode, "", d.DoctorId, "", d.DepartmentCode, "",
+                        d.PatientId, d.ReportId, d.ReportInstitution, d.ReportDate))
+                    .ToListAsync(cancellationToken))
+                .Where(d => pairs.Contains((d.PatientId, d.ReportId))));
+            listings.AddRange((await db.ListedReports.AsNoTracking()
+                    .Where(l => patients.Contains(l.PatientId) && (l.ListedAt < fromUtc || l.ListedAt >= toUtc))
+                    .Select(l => new ListingFact(l.PatientId, l.ReportId, l.ItemCode, l.ListedAt, l.Recognisable))
+                    .ToListAsync(cancellationToken))
+                .Where(l => pairs.Contains((l.PatientId, l.ReportId))));
+        }
         var checks = await db.OrderChecks.AsNoTracking().Where(c => c.CreatedAt >= fromUtc && c.CreatedAt < toUtc)
             .Select(c => new CheckFact(c.CreatedAt, c.WasNotChecked, c.RecheckedAt != null))
             .ToListAsync(cancellationToken);
         return ReviewFactBuilder.Build(from, to, options.Value.UtcOffset, decisions, listings, checks,
             code => catalogue.Find(code)?.ValidityDays, code => catalogue.Find(code)?.Price);
+    }
+
+    /// <summary>A value that changes whenever the rows of local days <paramref name="from"/>..<paramref name="to"/> change in a
+    /// way their figures see: rows are only added (decisions, listings, order checks, critical values, alert steps) or
+    /// re-checked, so their counts only grow — also when transactions commit out of order.</summary>
+    public async Task<string> VersionAsync(PortalDbContext db, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var (fromUtc, toUtc) = Utc(from, to);
+        var decisions = await db.Decisions.CountAsync(d => d.DecidedAt >= fromUtc && d.DecidedAt < toUtc, cancellationToken);
+        var listings = await db.ListedReports.CountAsync(l => l.ListedAt >= fromUtc && l.ListedAt < toUtc, cancellationToken);
+        var checks = await db.OrderChecks.CountAsync(c => c.CreatedAt >= fromUtc && c.CreatedAt < toUtc, cancellationToken);
+        var rechecks = await db.OrderChecks.CountAsync(c => c.RecheckedAt >= fromUtc && c.RecheckedAt < toUtc, cancellationToken);
+        var alerts = await db.Set<Alerts.CriticalValueAlert>().CountAsync(a => a.ReportedAt >= fromUtc && a.ReportedAt < toUtc, cancellationToken);
+        var steps = await db.Set<Alerts.AlertStep>().CountAsync(s => s.At >= fromUtc && s.At < toUtc, cancellationToken);
+        return $"{decisions}.{listings}.{checks}.{rechecks}.{alerts}.{steps}";
     }
 
     /// <summary>The local day of the first stored listing: goal 10 follows the national definition from it.</summary>

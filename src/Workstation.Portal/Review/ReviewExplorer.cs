@@ -12,12 +12,11 @@ namespace Workstation.Portal.Review;
 
 /// <summary>Bounded queries over the doctors' decisions and the not-checked events, with the review marks. Every read of
 /// patient data is audited with the reader's name.</summary>
-public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time, IMemoryCache cache)
+public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time, ReviewDirectory directory)
 {
     /// <summary>The most not-checked events one query reads (their department sits in JSON and is filtered in memory).</summary>
     public const int NotCheckedScanLimit = 50_000;
 
-    private static readonly TimeSpan DirectoryLifetime = TimeSpan.FromMinutes(2);
 
     /// <summary>Validates a filter (unknown departments are refused) and turns it into UTC bounds.</summary>
     public async Task<(ResolvedFilter? Resolved, FilterProblem? Problem)> ResolveAsync(ReviewFilter filter, CancellationToken cancellationToken)
@@ -192,38 +191,26 @@ public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory,
         return rows.OrderByDescending(r => r.Questionable).ThenBy(r => r.DepartmentCode, StringComparer.Ordinal).ThenBy(r => r.DoctorId, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Departments that appear in the decisions or critical values (cached briefly; for filter lists).</summary>
-    public Task<IReadOnlyList<NamedCode>> DepartmentsAsync(CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync("review.departments", async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = DirectoryLifetime;
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var rows = await db.Decisions.AsNoTracking().GroupBy(d => d.DepartmentCode)
-                .Select(g => new NamedCode(g.Key, g.Max(d => d.DepartmentName)!)).ToListAsync(cancellationToken);
-            var alertDepartments = await db.CriticalValueAlerts.AsNoTracking().Select(a => a.DepartmentCode).Distinct().ToListAsync(cancellationToken);
-            rows.AddRange(alertDepartments.Where(a => rows.All(r => r.Code != a)).Select(a => new NamedCode(a, a)));
-            return (IReadOnlyList<NamedCode>)rows.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
-        })!;
+    /// <summary>Departments that appear in the decisions or the critical values (for the filter lists and labels).</summary>
+    public async Task<IReadOnlyList<NamedCode>> DepartmentsAsync(CancellationToken cancellationToken) =>
+        (await directory.GetAsync(cancellationToken)).Departments;
 
     /// <summary>Doctors of one department (or all), for the filter list.</summary>
-    public Task<IReadOnlyList<NamedCode>> DoctorsAsync(string? department, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync("review.doctors." + department, async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = DirectoryLifetime;
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var q = db.Decisions.AsNoTracking();
-            if (department is not null) q = q.Where(d => d.DepartmentCode == department);
-            var rows = await q.GroupBy(d => d.DoctorId).Select(g => new NamedCode(g.Key, g.Max(d => d.DoctorName)!)).ToListAsync(cancellationToken);
-            return (IReadOnlyList<NamedCode>)rows.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
-        })!;
+    public async Task<IReadOnlyList<NamedCode>> DoctorsAsync(string? department, CancellationToken cancellationToken)
+    {
+        var snapshot = await directory.GetAsync(cancellationToken);
+        return department is null ? snapshot.Doctors : snapshot.DoctorsByDepartment.GetValueOrDefault(department, []);
+    }
 
     private async Task<bool> DepartmentExistsAsync(string code, CancellationToken cancellationToken)
     {
         if ((await DepartmentsAsync(cancellationToken)).Any(d => d.Code == code)) return true;
         // Not in the cached list: ask the database (a department may have appeared since).
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Decisions.AnyAsync(d => d.DepartmentCode == code, cancellationToken)
-               || await db.CriticalValueAlerts.AnyAsync(a => a.DepartmentCode == code, cancellationToken);
+        var exists = await db.Decisions.AnyAsync(d => d.DepartmentCode == code, cancellationToken)
+                     || await db.CriticalValueAlerts.AnyAsync(a => a.DepartmentCode == code, cancellationToken);
+        if (exists) directory.Invalidate(); // read the names again, behind this request
+        return exists;
     }
 
     /// <summary>The SQL part of a filter on decisions (outcome not-checked matches no decision).</summary>

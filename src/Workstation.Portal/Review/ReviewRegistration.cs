@@ -20,6 +20,7 @@ public static class ReviewRegistration
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme)
             .RequireRole(PortalRoles.QualityOfficer, PortalRoles.Admin));
+        services.AddSingleton<ReviewDirectory>();
         services.AddTransient<ReviewExplorer>();
         services.AddTransient<ReviewSummaryService>();
         services.AddTransient<CriticalValueReview>();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Workstation.Platform.Catalogue;
 using Workstation.Portal.Alerts;
@@ -15,20 +16,24 @@ namespace Workstation.Portal.Review;
 /// outcomes); critical values follow the dates and the department only.</summary>
 public sealed class ReviewSummaryService(
     IDbContextFactory<PortalDbContext> dbFactory, ReviewExplorer explorer, ReviewDayRows dayRows, RecognitionItemCatalogue catalogue,
-    IOptions<ReviewOptions> options, TimeProvider time)
+    IOptions<ReviewOptions> options, TimeProvider time, IMemoryCache cache, ReviewDirectory directory)
 {
+    /// <summary>How long the sums of a range's pre-computed days stay in memory (they are keyed by what was computed
+    /// when, so a recomputed or changed day is never served from here).</summary>
+    private static readonly TimeSpan ClosedPartLifetime = TimeSpan.FromMinutes(10);
+
     public async Task<ReviewSummary> SummarizeAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
-        var label = await LabelsAsync(cancellationToken);
-        var critical = ReviewMetrics.CriticalValues(await AlertFactsAsync(filter, cancellationToken), options.Value.LimitOf);
-        if (IsHospitalWide(filter.Filter) && await FromPrecomputedAsync(filter, label, critical, cancellationToken) is { } precomputed)
+        var (label, names) = await LabelsAsync(cancellationToken);
+        if (IsHospitalWide(filter.Filter) && await FromPrecomputedAsync(filter, label, names, cancellationToken) is { } precomputed)
             return precomputed;
+        var critical = ReviewMetrics.CriticalValues(await AlertFactsAsync(filter, cancellationToken), options.Value.LimitOf);
         return await FromRowsAsync(filter, label, critical, cancellationToken);
     }
 
     /// <summary>The same figures, always from the rows (the check of the pre-computed path, and filtered views).</summary>
     public async Task<ReviewSummary> FromRowsAsync(ResolvedFilter filter, CancellationToken cancellationToken) =>
-        await FromRowsAsync(filter, await LabelsAsync(cancellationToken),
+        await FromRowsAsync(filter, (await LabelsAsync(cancellationToken)).Label,
             ReviewMetrics.CriticalValues(await AlertFactsAsync(filter, cancellationToken), options.Value.LimitOf), cancellationToken);
 
     private static bool IsHospitalWide(ReviewFilter f) =>
@@ -119,16 +124,16 @@ public sealed class ReviewSummaryService(
     }
 
     /// <summary>The hospital-wide figures from the pre-computed days, and the rows of the days that have none (today,
-    /// changed days), all read in one snapshot; null when too many days are still to compute (the rows are read instead).</summary>
-    private async Task<ReviewSummary?> FromPrecomputedAsync(ResolvedFilter filter, Func<string, string, string> label, CriticalValueSummary critical,
+    /// changed days), all read in one snapshot; null when too many days are still to compute (the rows are read instead).
+    /// The pre-computed part is summed in the database, and kept in memory under the days' computation times.</summary>
+    private async Task<ReviewSummary?> FromPrecomputedAsync(ResolvedFilter filter, Func<string, string, string> label, DateTimeOffset names,
         CancellationToken cancellationToken)
     {
         var (from, to) = (filter.Filter.From!.Value, filter.Filter.To!.Value);
         var offsetMinutes = (int)options.Value.UtcOffset.TotalMinutes;
         var today = dayRows.LocalDay(time.GetUtcNow().UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var snapshot = await db.Database.BeginTransactionAsync(
-            db.Database.IsNpgsql() ? System.Data.IsolationLevel.RepeatableRead : System.Data.IsolationLevel.Serializable, cancellationToken);
+        await using var snapshot = await ReadSnapshot.BeginAsync(db, cancellationToken);
 
         var firstMonth = new DateOnly(from.Year, from.Month, 1);
         var periods = await db.ReviewPeriods.AsNoTracking()
@@ -136,54 +141,115 @@ public sealed class ReviewSummaryService(
         var changed = (await db.ReviewChangedDays.AsNoTracking().Where(c => c.Day >= firstMonth && c.Day <= to).Select(c => c.Day).Distinct()
             .ToListAsync(cancellationToken)).ToHashSet();
         var days = periods.Where(p => p.Grain == ReviewPrecomputer.Day && p.Start < today && !changed.Contains(p.Start)).ToDictionary(p => p.Start, p => p.ComputedAt);
-        var clean = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).Where(days.ContainsKey).ToHashSet();
-        var fromRows = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).Where(d => !clean.Contains(d)).ToList();
+        var all = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
+        var clean = all.Where(days.ContainsKey).ToList();
+        var fromRows = all.Where(d => !days.ContainsKey(d)).ToList();
         if (fromRows.Count > options.Value.MaxRowDays) return null;
-
         // Whole months inside the range whose sum is newer than every one of their (clean) days.
         var months = periods.Where(p => p.Grain == ReviewPrecomputer.Month && p.Start >= from && p.Start.AddMonths(1).AddDays(-1) <= to)
-            .Where(p =>
-            {
-                var end = p.Start.AddMonths(1).AddDays(-1);
-                var monthDays = Enumerable.Range(0, end.DayNumber - p.Start.DayNumber + 1).Select(p.Start.AddDays).ToList();
-                return monthDays.All(clean.Contains) && monthDays.All(d => days[d] <= p.ComputedAt);
-            })
-            .Select(p => p.Start).ToHashSet();
-        var byMonth = months.ToList();
-        var (minDay, maxDay) = (clean.Count > 0 ? clean.Min() : from, clean.Count > 0 ? clean.Max() : from);
-
-        var facts = new List<FactRow>();
-        var hospital = await db.ReviewFacts.AsNoTracking()
-            .Where(f => f.Day >= minDay && f.Day <= maxDay && f.Dim == FactDims.Hospital)
-            .Select(f => new FactRow(f.Day, f.Dim, f.Key, f.Measure, f.Link, f.Value)).ToListAsync(cancellationToken);
-        facts.AddRange(hospital.Where(f => clean.Contains(f.Day)));
-        facts.AddRange(await db.ReviewMonthFacts.AsNoTracking().Where(f => byMonth.Contains(f.Month))
-            .GroupBy(f => new { f.Dim, f.Key, f.Measure, f.Link })
-            .Select(g => new FactRow(from, g.Key.Dim, g.Key.Key, g.Key.Measure, g.Key.Link, g.Sum(f => f.Value))).ToListAsync(cancellationToken));
-        var dayGroups = clean.Where(d => !months.Contains(new DateOnly(d.Year, d.Month, 1))).ToList();
-        foreach (var (start, end) in Runs(dayGroups))
-        {
-            facts.AddRange(await db.ReviewFacts.AsNoTracking()
-                .Where(f => f.Day >= start && f.Day <= end && f.Dim != FactDims.Hospital)
-                .GroupBy(f => new { f.Dim, f.Key, f.Measure, f.Link })
-                .Select(g => new FactRow(start, g.Key.Dim, g.Key.Key, g.Key.Measure, g.Key.Link, g.Sum(f => f.Value))).ToListAsync(cancellationToken));
-        }
-        foreach (var (start, end) in Runs(fromRows)) facts.AddRange(await dayRows.BuildAsync(db, start, end, cancellationToken));
+            .Where(p => Enumerable.Range(0, p.Start.AddMonths(1).DayNumber - p.Start.DayNumber).Select(p.Start.AddDays)
+                .All(d => days.TryGetValue(d, out var at) && at <= p.ComputedAt))
+            .ToDictionary(p => p.Start, p => p.ComputedAt);
         var firstListed = await dayRows.FirstListedDayAsync(db, cancellationToken);
+
+        var signature = string.Join(",", clean.Select(d => days[d].Ticks)) + "|" + string.Join(",", months.OrderBy(m => m.Key).Select(m => $"{m.Key}:{m.Value.Ticks}"));
+        var key = $"review.closed:{from}:{to}:{firstListed}:{offsetMinutes}:{Hash(signature)}";
+
+        // The whole summary is kept under everything it depends on: the pre-computed days (when computed), and the
+        // versions of the days read from the rows (their rows only grow) and of the change marks. An unchanged state
+        // is answered from memory; any change computes the rows' part again (and the pre-computed part only if it moved).
+        var runs = Runs(fromRows).ToList();
+        var versions = new List<string>();
+        foreach (var (start, end) in runs) versions.Add($"{start}-{end}:{await dayRows.VersionAsync(db, start, end, cancellationToken)}");
+        var marks = await db.ReviewChangedDays.CountAsync(c => c.Day >= from && c.Day <= to, cancellationToken);
+        var summaryKey = $"review.summary:{key}:{string.Join(";", versions)}:{marks}:{names.Ticks}";
+        if (cache.TryGetValue(summaryKey, out ReviewSummary? known) && known is not null)
+        {
+            await snapshot.CommitAsync(cancellationToken);
+            return known;
+        }
+        var closed = clean.Count == 0 ? new ClosedPart([], [])
+            : (await cache.GetOrCreateAsync(key, async entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = ClosedPartLifetime;
+                return await ClosedPartAsync(db, filter, clean, months.Keys.ToList(), firstListed, cancellationToken);
+            }))!;
+
+        var facts = new List<FactRow>(closed.Facts);
+        var alerts = new List<AlertFact>(closed.Alerts);
+        foreach (var (start, end) in runs)
+        {
+            facts.AddRange(await dayRows.BuildAsync(db, start, end, cancellationToken));
+            var (startUtc, endUtc) = dayRows.Utc(start, end);
+            alerts.AddRange(await AlertFactsAsync(db, startUtc, endUtc, null, cancellationToken));
+        }
         await snapshot.CommitAsync(cancellationToken);
 
         var figures = ReviewFigures.Compute(facts, from, to, firstListed, label);
-        return new ReviewSummary(
+        var summary = new ReviewSummary(
             figures.RecognitionRate, figures.DialogRate, figures.Decisions, figures.DialogRate.Denominator - figures.DialogRate.Numerator,
             figures.DeclineRateByItem, figures.DeclineRateByDoctor, figures.DeclineRateByDepartment, figures.DeclinesByReason,
             figures.NotChecked, figures.Reconciled, new Ratio(figures.NotChecked, figures.Checks),
-            figures.Institutions, figures.CostAvoided, figures.Weekly, figures.Monthly, critical)
+            figures.Institutions, figures.CostAvoided, figures.Weekly, figures.Monthly,
+            ReviewMetrics.CriticalValues(alerts, options.Value.LimitOf))
         {
             ApproximateUntil = figures.ApproximateUntil,
             PrecomputedAt = clean.Count > 0 ? clean.Min(d => days[d]) : null,
             PrecomputedDays = clean.Count,
         };
+        cache.Set(summaryKey, summary, ClosedPartLifetime);
+        return summary;
     }
+
+    /// <summary>The pre-computed days' facts, summed in the database, and their critical values.</summary>
+    private sealed record ClosedPart(IReadOnlyList<FactRow> Facts, IReadOnlyList<AlertFact> Alerts);
+
+    /// <summary>Sums the clean days' facts in the database: the hospital's per day (the trends), groups from the month
+    /// sums where a whole month is clean, and the link measures already reduced to what counts in [from, to] (each
+    /// returned with a day and link that <see cref="ReviewFigures"/> counts).</summary>
+    private async Task<ClosedPart> ClosedPartAsync(PortalDbContext db, ResolvedFilter filter, List<DateOnly> clean, List<DateOnly> months,
+        DateOnly? firstListed, CancellationToken cancellationToken)
+    {
+        var (from, to) = (filter.Filter.From!.Value, filter.Filter.To!.Value);
+        var exactFrom = firstListed is { } f && f > from ? f : from;
+        var approximateUntil = firstListed is { } s && s <= to ? s.AddDays(-1) : to;
+        string[] linked = [FactMeasures.Listed, FactMeasures.ListedRecognised, FactMeasures.PairsRecognised, FactMeasures.CostFen,
+            FactMeasures.ApproxPairs, FactMeasures.ApproxRecognised];
+        var facts = new List<FactRow>();
+
+        var hospital = db.ReviewFacts.AsNoTracking().Where(x => x.Dim == FactDims.Hospital && clean.Contains(x.Day));
+        facts.AddRange(await hospital.Where(x => !linked.Contains(x.Measure))
+            .Select(x => new FactRow(x.Day, x.Dim, x.Key, x.Measure, x.Link, x.Value)).ToListAsync(cancellationToken));
+        var listed = await hospital.Where(x => (x.Measure == FactMeasures.Listed || x.Measure == FactMeasures.ListedRecognised) && x.Day >= exactFrom && x.Link < exactFrom)
+            .GroupBy(x => x.Measure).Select(g => new { Measure = g.Key, Value = g.Sum(x => x.Value) }).ToListAsync(cancellationToken);
+        facts.AddRange(listed.Select(x => new FactRow(exactFrom, FactDims.Hospital, "", x.Measure, FactMeasures.NoLink, x.Value)));
+        var approximate = await hospital.Where(x => (x.Measure == FactMeasures.ApproxPairs || x.Measure == FactMeasures.ApproxRecognised) && x.Day <= approximateUntil && x.Link > approximateUntil)
+            .GroupBy(x => x.Measure).Select(g => new { Measure = g.Key, Value = g.Sum(x => x.Value) }).ToListAsync(cancellationToken);
+        facts.AddRange(approximate.Select(x => new FactRow(from, FactDims.Hospital, "", x.Measure, FactMeasures.Never, x.Value)));
+        var pairs = await hospital.Where(x => (x.Measure == FactMeasures.PairsRecognised || x.Measure == FactMeasures.CostFen) && x.Link > to)
+            .GroupBy(x => x.Measure).Select(g => new { Measure = g.Key, Value = g.Sum(x => x.Value) }).ToListAsync(cancellationToken);
+        facts.AddRange(pairs.Select(x => new FactRow(from, FactDims.Hospital, "", x.Measure, FactMeasures.Never, x.Value)));
+
+        // Groups: month sums for whole clean months, day facts for the other clean days; institutions only where they count.
+        var monthDays = clean.Where(d => months.Contains(new DateOnly(d.Year, d.Month, 1))).ToHashSet();
+        var otherDays = clean.Where(d => !monthDays.Contains(d)).ToList();
+        var groups = await db.ReviewMonthFacts.AsNoTracking().Where(x => months.Contains(x.Month) && (x.Dim != FactDims.Institution || x.Link > to))
+            .GroupBy(x => new { x.Dim, x.Key, x.Measure }).Select(g => new { g.Key.Dim, g.Key.Key, g.Key.Measure, Value = g.Sum(x => x.Value) })
+            .ToListAsync(cancellationToken);
+        groups.AddRange(await db.ReviewFacts.AsNoTracking()
+            .Where(x => x.Dim != FactDims.Hospital && otherDays.Contains(x.Day) && (x.Dim != FactDims.Institution || x.Link > to))
+            .GroupBy(x => new { x.Dim, x.Key, x.Measure }).Select(g => new { g.Key.Dim, g.Key.Key, g.Key.Measure, Value = g.Sum(x => x.Value) })
+            .ToListAsync(cancellationToken));
+        facts.AddRange(groups.Select(x => new FactRow(from, x.Dim, x.Key, x.Measure, x.Dim == FactDims.Institution ? FactMeasures.Never : FactMeasures.NoLink, x.Value)));
+
+        var cleanSet = clean.ToHashSet();
+        var alerts = (await AlertFactsAsync(db, filter.FromUtc, filter.ToUtc, null, cancellationToken))
+            .Where(a => cleanSet.Contains(dayRows.LocalDay(a.ReportedAt))).ToList();
+        return new ClosedPart(facts, alerts);
+    }
+
+    private static string Hash(string value) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)))[..32];
 
     /// <summary>Runs of consecutive days.</summary>
     private static IEnumerable<(DateOnly From, DateOnly To)> Runs(IEnumerable<DateOnly> days)
@@ -204,11 +270,12 @@ public sealed class ReviewSummaryService(
 
     /// <summary>Labels of the groups: item names from the catalogue, department and doctor names from the (briefly
     /// cached) directories — reading them for every row costs more than the figures.</summary>
-    private async Task<Func<string, string, string>> LabelsAsync(CancellationToken cancellationToken)
+    private async Task<(Func<string, string, string> Label, DateTimeOffset ReadAt)> LabelsAsync(CancellationToken cancellationToken)
     {
-        var departments = (await explorer.DepartmentsAsync(cancellationToken)).ToDictionary(d => d.Code, d => d.Name);
-        var doctors = (await explorer.DoctorsAsync(null, cancellationToken)).ToDictionary(d => d.Code, d => d.Name);
-        return (dim, key) =>
+        var snapshot = await directory.GetAsync(cancellationToken);
+        var departments = snapshot.Departments.ToDictionary(d => d.Code, d => d.Name);
+        var doctors = snapshot.Doctors.ToDictionary(d => d.Code, d => d.Name);
+        return ((dim, key) =>
         {
             switch (dim)
             {
@@ -223,7 +290,7 @@ public sealed class ReviewSummaryService(
                 default:
                     return key;
             }
-        };
+        }, snapshot.ReadAt);
     }
 
     private async Task<List<DecisionFact>> DecisionFactsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
@@ -238,8 +305,14 @@ public sealed class ReviewSummaryService(
     private async Task<List<AlertFact>> AlertFactsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var alerts = AlertQueries.Timelines(db).Where(a => a.ReportedAt >= filter.FromUtc && a.ReportedAt < filter.ToUtc);
-        if (filter.Filter.Department is { } dep) alerts = alerts.Where(a => a.DepartmentCode == dep);
+        return await AlertFactsAsync(db, filter.FromUtc, filter.ToUtc, filter.Filter.Department, cancellationToken);
+    }
+
+    private static async Task<List<AlertFact>> AlertFactsAsync(PortalDbContext db, DateTime fromUtc, DateTime toUtc, string? department,
+        CancellationToken cancellationToken)
+    {
+        var alerts = AlertQueries.Timelines(db).Where(a => a.ReportedAt >= fromUtc && a.ReportedAt < toUtc);
+        if (department is { } dep) alerts = alerts.Where(a => a.DepartmentCode == dep);
         return await alerts
             .Select(a => new AlertFact(a.Id, a.DepartmentCode, a.ReportedAt, a.NotifiedAt, a.AcknowledgedAt, a.HandledAt, a.EscalationLevel, a.Specimen, a.Tier))
             .ToListAsync(cancellationToken);

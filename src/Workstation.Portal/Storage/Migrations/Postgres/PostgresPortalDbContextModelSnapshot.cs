@@ -122,6 +122,8 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
 
                     b.HasIndex("AlertId");
 
+                    b.HasIndex("At");
+
                     b.ToTable("alert_steps", (string)null);
                 });
 

@@ -113,6 +113,8 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
 
                     b.HasIndex("AlertId");
 
+                    b.HasIndex("At");
+
                     b.ToTable("alert_steps", (string)null);
                 });
 

@@ -11,7 +11,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261206091125_Initial")]
+    [Migration("20261206094540_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -115,6 +115,8 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId");
+
+                    b.HasIndex("At");
 
                     b.ToTable("alert_steps", (string)null);
                 });

@@ -12,7 +12,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261206091130_Initial")]
+    [Migration("20261206094544_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -124,6 +124,8 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId");
+
+                    b.HasIndex("At");
 
                     b.ToTable("alert_steps", (string)null);
                 });

@@ -580,6 +580,11 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                 column: "AlertId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_alert_steps_At",
+                table: "alert_steps",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_audit_events_At",
                 table: "audit_events",
                 column: "At");

@@ -581,6 +581,11 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 column: "AlertId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_alert_steps_At",
+                table: "alert_steps",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_audit_events_At",
                 table: "audit_events",
                 column: "At");
