@@ -95,6 +95,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
             $"--HealthCard:ApiKey={new SandboxOptions().CardApiKey}",
             "--HealthCard:HospitalCode=441300900",
             "--HealthCard:SyncInterval=01:00:00",
+            "--Review:PrecomputeInterval=01:00:00", // the review bench runs the pass itself, after generating
             $"--BloodUse:HisBaseUrl={env.Sandbox.HisUrl}",
             "--BloodUse:InstitutionCode=441300900",
             $"--BloodUse:Clients:0:Id={BloodUseClient}",

@@ -6,6 +6,7 @@
 //       [--postgres "<conn>"]   the portal on PostgreSQL (a database of its own, dropped afterwards), e.g.
 //                               "Host=127.0.0.1;Port=5432;Username=workstation;Password=…"
 //       [--concurrency 20,50,200] [--latency 0,50] [--path common|duplicates]   orders only: which series
+//   ... -- badge-listing [--launches 200]                          launch→badge with the listing write on vs off (issue 20)
 //   ... -- cards-verify [--runs 5]                                 verify stalls, portal in its own process (issue 18)
 //   ... -- circuits [--circuits 500]                               memory per idle Blazor circuit (Chromium)
 //   ... -- alerts-cluster [--redis host:port] [--clients 5000]     hub delivery, one instance vs two over Redis
@@ -58,6 +59,7 @@ Console.WriteLine(header);
 Console.WriteLine($"portal process {env.PortalProcessId}");
 if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests, concurrency, latency, path);
 if (what is "all" or "launch") await LaunchBench.RunAsync(env, launches: 40);
+if (what is "badge-listing") await LaunchBench.RunListingAsync(env, launches: args.SkipWhile(a => a != "--launches").Skip(1).Select(int.Parse).FirstOrDefault(200));
 if (what is "all" or "alerts") await AlertBench.RunAsync(env, [1000, 5000], alertsPerLevel: 300);
 if (what is "all" or "outbox") await OutboxBench.RunAsync(env, uploads: 10_000);
 if (what is "all" or "cards") await CardsBench.RunAsync(env, requests: what == "cards" ? Math.Max(requests, 20000) : requests);
@@ -76,7 +78,7 @@ bool IsOptionValue(string a)
 {
     var i = Array.IndexOf(args, a);
     return i > 0 && args[i - 1] is "--requests" or "--decisions" or "--postgres" or "--path" or "--concurrency" or "--latency"
-        or "--circuits" or "--redis" or "--clients";
+        or "--circuits" or "--redis" or "--clients" or "--launches";
 }
 
 int[]? List(string name) => args.SkipWhile(a => a != name).Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault();

@@ -60,7 +60,7 @@ public sealed class CriticalValueTests(BrowserFixture browser)
         // The quality officer sees the whole loop, step by step.
         var qc = await browser.NewPageAsync();
         await new PortalPages(qc, browser.Server.PortalUrl).SignInAsync("qc", PortalServer.Password, "alerts");
-        var row = qc.GetByTestId("alert-log").Locator("tbody tr").Filter(new() { HasText = "予降钾处理" });
+        var row = qc.GetByTestId("alert-review-table").Locator("tbody tr").Filter(new() { HasText = "予降钾处理" });
         await Assertions.Expect(row).ToContainTextAsync("已处理");
         foreach (var kind in new[] { "routed", "acknowledged", "handled", "delivered" })
             await Assertions.Expect(row.Locator($"li[data-kind={kind}]")).ToHaveCountAsync(1);

@@ -29,6 +29,7 @@ public sealed class ReviewTests(ReviewBrowserFixture browser) : IClassFixture<Re
         var page = await browser.NewPageAsync(1400, 1000);
         var portal = new PortalPages(page, browser.Server.PortalUrl);
         var review = new ReviewPages(page);
+        var since = DateTime.UtcNow;
         await portal.SignInAsync("qc", PortalServer.Password, "review");
         await portal.WaitInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("fig-goal10")).ToContainTextAsync("%");
@@ -36,7 +37,7 @@ public sealed class ReviewTests(ReviewBrowserFixture browser) : IClassFixture<Re
         await review.FilterDepartmentAsync("心血管内科");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("department=XNK"));
         // The first view was prerendered then made interactive: computed and audited once, not twice.
-        var views = await SummaryViewsAsync(until: v => v.Any(d => d.Contains("department=XNK")));
+        var views = await SummaryViewsAsync(since, until: v => v.Any(d => d.Contains("department=XNK")));
         Assert.Single(views, d => !d.Contains("department=XNK"));
         await Assertions.Expect(review.ReasonBars).Not.ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "review-dashboard-zh");
@@ -84,15 +85,65 @@ public sealed class ReviewTests(ReviewBrowserFixture browser) : IClassFixture<Re
         await BrowserFixture.ScreenshotAsync(page, "review-dashboard-en");
     }
 
-    /// <summary>The details of the dashboard views audited for qc, once <paramref name="until"/> holds.</summary>
-    private async Task<List<string>> SummaryViewsAsync(Func<List<string>, bool> until)
+    [Fact]
+    public async Task The_dashboard_gives_goal_10_by_the_national_definition_marks_the_approximate_period_and_critical_values_have_one_page()
+    {
+        await browser.Server.Factory.Services.GetRequiredService<ReviewPrecomputer>().PrecomputeAsync(CancellationToken.None);
+        var page = await browser.NewPageAsync(1400, 1100);
+        var portal = new PortalPages(page, browser.Server.PortalUrl);
+        await portal.SignInAsync("qc", PortalServer.Password, "review");
+
+        // The default 90 days: listings were stored all along, the national definition printed beside the figure.
+        var goal = page.GetByTestId("fig-goal10");
+        await Assertions.Expect(goal).ToContainTextAsync("%");
+        await Assertions.Expect(goal).ToContainTextAsync("分母：本期内平台列出的");
+        await Assertions.Expect(page.GetByTestId("goal10-exact")).ToContainTextAsync("按国家口径计算");
+        await Assertions.Expect(page.GetByTestId("goal10-approximate")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("review-computed")).ToContainTextAsync("预计算");
+
+        // A year: the months before listings were stored keep the approximation, and the page says until when.
+        var local = DateTime.UtcNow.AddHours(8);
+        await page.GotoAsync(new Uri(browser.Server.PortalUrl, $"review?from={local.AddDays(-364):yyyy-MM-dd}&to={local:yyyy-MM-dd}").ToString());
+        await portal.WaitInteractiveAsync();
+        var approximate = page.GetByTestId("goal10-approximate");
+        await Assertions.Expect(approximate).ToContainTextAsync("含近似口径");
+        await Assertions.Expect(approximate).ToContainTextAsync(local.AddDays(-300).ToString("yyyy-MM"));
+        await Assertions.Expect(page.GetByTestId("fig-critical")).ToContainTextAsync("CL-14");
+        await BrowserFixture.ScreenshotAsync(page, "review-goal10-year-zh");
+
+        // The one critical-value page: CL-14 / CL-15, filters, steps.
+        await page.GotoAsync(new Uri(browser.Server.PortalUrl, $"review/alerts?from={local.AddDays(-364):yyyy-MM-dd}&tier=critical").ToString());
+        await portal.WaitInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("fig-cl15")).ToContainTextAsync("%");
+        await Assertions.Expect(page.GetByTestId("fig-cl14")).ToContainTextAsync("个标本");
+        var rows = page.GetByTestId("alert-review-table").Locator("tbody tr");
+        await Assertions.Expect(rows.First).ToContainTextAsync("危急");
+        Assert.All(await rows.AllInnerTextsAsync(), row => Assert.DoesNotContain("重要", row));
+        await Assertions.Expect(rows.First.Locator("li[data-kind=routed]")).ToHaveCountAsync(1);
+        var all = await page.GetByTestId("review-total").InnerTextAsync();
+        await page.GetByTestId("alerts-late").CheckAsync(); // MudSwitch puts the test id on its input
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("late=true"));
+        await Assertions.Expect(page.GetByTestId("review-total")).Not.ToHaveTextAsync(all);
+        await BrowserFixture.ScreenshotAsync(page, "review-critical-values-zh");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "the critical-value page");
+
+        await portal.ChooseEnglishAsync();
+        await Assertions.Expect(page.GetByTestId("fig-cl15")).ToContainTextAsync("received in time");
+        await BrowserFixture.ScreenshotAsync(page, "review-critical-values-en");
+        await page.GotoAsync(new Uri(browser.Server.PortalUrl, $"review?from={local.AddDays(-364):yyyy-MM-dd}&to={local:yyyy-MM-dd}").ToString());
+        await Assertions.Expect(page.GetByTestId("goal10-approximate")).ToContainTextAsync("Partly approximate");
+        await BrowserFixture.ScreenshotAsync(page, "review-goal10-year-en");
+    }
+
+    /// <summary>The details of the dashboard views audited for qc since <paramref name="since"/>, once <paramref name="until"/> holds.</summary>
+    private async Task<List<string>> SummaryViewsAsync(DateTime since, Func<List<string>, bool> until)
     {
         var factory = browser.Server.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var views = new List<string>();
         await Eventually.UntilAsync(async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
-            views = await db.AuditEvents.Where(a => a.Action == "review.summary.view" && a.Actor == "qc").Select(a => a.Detail ?? "").ToListAsync();
+            views = await db.AuditEvents.Where(a => a.Action == "review.summary.view" && a.Actor == "qc" && a.At >= since).Select(a => a.Detail ?? "").ToListAsync();
             return until(views);
         }, "the dashboard views to be audited");
         return views;

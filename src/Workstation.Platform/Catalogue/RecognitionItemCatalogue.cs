@@ -9,7 +9,11 @@ namespace Workstation.Platform.Catalogue;
 /// <param name="Kind">"lab" or "exam".</param>
 /// <param name="ValidityDays">How long a result stays recognisable.</param>
 /// <param name="Price">Price in CNY; the review pages use it to estimate savings.</param>
-public sealed record RecognitionItem(string Code, string Name, string NameEn, string Kind, int ValidityDays, decimal Price);
+public sealed record RecognitionItem(string Code, string Name, string NameEn, string Kind, int ValidityDays, decimal Price)
+{
+    /// <summary>The LOINC code of the order, where the catalogue knows one (docs/cds-hooks.md lists them and their sources).</summary>
+    public string? Loinc { get; init; }
+}
 
 /// <summary>The seeded catalogue, modelled on the Guangdong recognition item list. Immutable once loaded.</summary>
 public sealed class RecognitionItemCatalogue
@@ -20,7 +24,23 @@ public sealed class RecognitionItemCatalogue
     {
         Items = items.ToList();
         _byCode = Items.ToDictionary(i => i.Code, StringComparer.OrdinalIgnoreCase);
+        _byLoinc = Items.Where(i => i.Loinc is not null).ToDictionary(i => i.Loinc!, StringComparer.Ordinal);
     }
+
+    private readonly Dictionary<string, RecognitionItem> _byLoinc;
+
+    /// <summary>The code system of the catalogue's own codes in FHIR (CDS Hooks draft orders, the FHIR read API).</summary>
+    public const string CodeSystem = "urn:workstation:recognition-item";
+
+    public const string LoincSystem = "http://loinc.org";
+
+    /// <summary>The catalogue item a FHIR coding names: the catalogue's own code system, or LOINC where the catalogue knows it.</summary>
+    public RecognitionItem? FindCoding(string? system, string? code) => system switch
+    {
+        CodeSystem => Find(code),
+        LoincSystem when code is not null => _byLoinc.GetValueOrDefault(code),
+        _ => null,
+    };
 
     public IReadOnlyList<RecognitionItem> Items { get; }
 

@@ -198,6 +198,10 @@ public sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbFac
             await db.SaveChangesAsync(cancellationToken);
             written += count;
             progress?.Report(written);
+            // SQLite: fold the write-ahead log into the database every 100,000 decisions, so that it does not grow to
+            // gigabytes while readers (the pre-computation, the dashboard) keep it from restarting.
+            if (written % 100_000 < Batch && db.Database.IsSqlite())
+                await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
         }
         return new DemoVolume(written, checks, notChecked, alerts, started.Elapsed) { Listings = listings };
     }

@@ -94,7 +94,11 @@ public static class PortalServices
         services.AddAccounts(configuration);
         services.AddPortalLocalization(configuration);
 
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // The circuit's start message carries the state pages hand over from prerendering (a page of explorer rows):
+        // past SignalR's 32 KB default the circuit never starts and the page stays dead. Pages hand over little (the
+        // dashboard only its query); this bound leaves room for a full page of rows without accepting unbounded input.
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = 256 * 1024);
         services.AddMudServices();
         services.AddScoped<Components.DialogHost>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestValidator.CustomizeProblem);

@@ -27,7 +27,7 @@ public sealed class RecognitionOptions
 /// <summary>Records, behind the answer (through the group commit: no wait on the doctor's path, retried until stored),
 /// what the platform listed for an encounter and every view of another hospital's patient data: the list shown, a
 /// report opened, a PDF downloaded — by doctor, patient (ID number masked) and encounter.</summary>
-public sealed class ReportViews(GroupCommitWriter writer, IMemoryCache cache, TimeProvider time, IOptions<RecognitionOptions> options)
+public sealed class ReportViews(GroupCommitWriter writer, IMemoryCache cache, TimeProvider time, IOptionsMonitor<RecognitionOptions> options)
 {
     public const string ListShown = "recognition.list.shown";
     public const string ReportOpened = "recognition.report.opened";
@@ -36,7 +36,7 @@ public sealed class ReportViews(GroupCommitWriter writer, IMemoryCache cache, Ti
     /// <summary>Stores each listed report once per (encounter, report).</summary>
     public void Listed(LaunchContext context, IEnumerable<RecognisableReport> reports, string source)
     {
-        if (!options.Value.RecordListings) return;
+        if (!options.CurrentValue.RecordListings) return;
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var r in reports)
         {
@@ -70,7 +70,7 @@ public sealed class ReportViews(GroupCommitWriter writer, IMemoryCache cache, Ti
     private bool FirstTime(string key)
     {
         if (cache.TryGetValue(key, out _)) return false;
-        cache.Set(key, true, options.Value.RepeatWindow);
+        cache.Set(key, true, options.CurrentValue.RepeatWindow);
         return true;
     }
 

@@ -14,6 +14,18 @@ public partial class AlertReviewPage
     [Inject] private IOptions<ReviewOptions> Options { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> Auth { get; set; } = default!;
 
+    // Declared so that a navigation that changes only the query (a filter, a page) sets the parameters again; the
+    // filter itself is read from the whole address below.
+    [SupplyParameterFromQuery(Name = "from")] private string? From { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] private string? To { get; set; }
+    [SupplyParameterFromQuery(Name = "department")] private string? Department { get; set; }
+    [SupplyParameterFromQuery(Name = "tier")] private string? Tier { get; set; }
+    [SupplyParameterFromQuery(Name = "state")] private string? State { get; set; }
+    [SupplyParameterFromQuery(Name = "escalated")] private string? Escalated { get; set; }
+    [SupplyParameterFromQuery(Name = "late")] private string? Late { get; set; }
+    [SupplyParameterFromQuery(Name = "page")] private string? PageNumber { get; set; }
+    [SupplyParameterFromQuery(Name = "pageSize")] private string? PageSize { get; set; }
+
     private CriticalValueFilter _filter = new(new ReviewFilter());
     private IReadOnlyList<NamedCode> _departments = [];
     private CriticalValuePage? _page;

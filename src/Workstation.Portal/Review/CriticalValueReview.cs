@@ -60,7 +60,8 @@ public sealed record AlertReviewRow(
     DateTime ReportedAt, DateTime? NotifiedAt, DateTime? AcknowledgedAt, DateTime? HandledAt, string AccountableDoctorId, int EscalationLevel,
     bool Timely, IReadOnlyList<AlertStepRow> Steps);
 
-public sealed record AlertStepRow(DateTime At, string Kind, string? To);
+/// <param name="Detail">The handling note of a <c>handled</c> step (other details stay in the alert's own record).</param>
+public sealed record AlertStepRow(DateTime At, string Kind, string? To, string? Detail = null);
 
 /// <summary>One page of critical values and the indicators of everything the filter matches.</summary>
 public sealed record CriticalValuePage(ReviewPage<AlertReviewRow> Rows, CriticalValueSummary Summary);
@@ -100,8 +101,8 @@ public sealed class CriticalValueReview(IDbContextFactory<PortalDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = page.Select(a => a.Id).ToList();
         var steps = (await db.AlertSteps.AsNoTracking().Where(s => ids.Contains(s.AlertId)).OrderBy(s => s.At).ThenBy(s => s.Id)
-                .Select(s => new { s.AlertId, s.At, s.Kind, s.To }).ToListAsync(cancellationToken))
-            .ToLookup(s => s.AlertId, s => new AlertStepRow(s.At, s.Kind, s.To));
+                .Select(s => new { s.AlertId, s.At, s.Kind, s.To, s.Detail }).ToListAsync(cancellationToken))
+            .ToLookup(s => s.AlertId, s => new AlertStepRow(s.At, s.Kind, s.To, s.Kind == AlertStepKinds.Handled ? s.Detail : null));
         AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.alerts.list", null, $"{filter.ToQueryString(withPaging: true)} ({listed.Count})");
         await db.SaveChangesAsync(cancellationToken);
         return new CriticalValuePage(

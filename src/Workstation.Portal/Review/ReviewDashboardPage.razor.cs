@@ -23,8 +23,9 @@ public partial class ReviewDashboardPage
     private ReviewSummary? _summary;
     private FilterProblem? _problem;
 
-    /// <summary>The figures computed while prerendering, handed to the interactive render so that one page view computes
-    /// (and audits) the dashboard once, not twice.</summary>
+    /// <summary>The view prerendering already audited, handed to the interactive render so that one page view is audited
+    /// once, not twice. Only the query travels: the figures (a year's trend and reasons) would outgrow the circuit's
+    /// 32 KB start message, and the interactive render reads them from the summary cache.</summary>
     [PersistentState]
     public PrerenderedDashboard? Prerendered { get; set; }
 
@@ -41,16 +42,15 @@ public partial class ReviewDashboardPage
         if (resolved is null) return;
         _filter = resolved.Filter;
         var key = _filter.ToQueryString();
-        if (Prerendered is { } restored && restored.Query == key)
-        {
-            (_summary, _tallies) = (restored.Summary, restored.Tallies);
-            Prerendered = null; // later navigations compute afresh
-            return;
-        }
         _summary = await Summaries.SummarizeAsync(resolved, CancellationToken.None);
         _tallies = await Decisions.MarkTalliesAsync(_filter.Department, CancellationToken.None);
+        if (Prerendered is { } restored && restored.Query == key)
+        {
+            Prerendered = null; // later navigations are views of their own
+            return;
+        }
         await Audit.RecordSummaryViewAsync((await Auth).User.Identity?.Name ?? "unknown", key, CancellationToken.None);
-        if (!RendererInfo.IsInteractive) Prerendered = new PrerenderedDashboard(key, _summary, _tallies);
+        if (!RendererInfo.IsInteractive) Prerendered = new PrerenderedDashboard(key);
     }
 
     private Task ApplyAsync(ReviewFilter filter)
@@ -62,5 +62,5 @@ public partial class ReviewDashboardPage
     private string Explorer(Func<ReviewFilter, ReviewFilter> change) => ReviewFormat.Explorer(_filter, change);
 }
 
-/// <summary>What the dashboard keeps from prerendering for its interactive render.</summary>
-public sealed record PrerenderedDashboard(string Query, ReviewSummary Summary, IReadOnlyList<MarkTally> Tallies);
+/// <summary>What the dashboard keeps from prerendering for its interactive render: the view already audited.</summary>
+public sealed record PrerenderedDashboard(string Query);

@@ -37,6 +37,14 @@ public sealed class HisState(RecognitionItemCatalogue catalogue)
     /// <summary>The doctor signed in to this HIS workstation.</summary>
     public (string Id, string Name, string DepartmentCode, string DepartmentName) Doctor { get; set; } = ("D001", "李医生", "NK", "内科");
 
+    /// <summary>When true, every opening of a patient is a new visit (its own encounter id), as in a busy clinic; the
+    /// demo keeps one encounter per patient and setting.</summary>
+    public bool NewVisitEachLaunch { get; set; }
+
+    private int _visits;
+
+    internal string Visit(string encounter) => NewVisitEachLaunch ? $"{encounter}-{Interlocked.Increment(ref _visits)}" : encounter;
+
     public IReadOnlyCollection<HisOrder> Orders => _orders.Values.OrderBy(o => o.SavedAt).ToList();
 
     /// <summary>Master data (patients, departments, staff) and the VISIT_STARTED event.</summary>
@@ -107,7 +115,7 @@ public static class HisSimulator
             ["idNumber"] = patient.Identity.IdNumber,
             ["name"] = patient.Identity.Name,
             // Each setting is its own encounter (a visit, an emergency visit, an admission).
-            ["encounter"] = $"{EncounterId(patient)}-{setting[..3].ToUpperInvariant()}",
+            ["encounter"] = state.Visit($"{EncounterId(patient)}-{setting[..3].ToUpperInvariant()}"),
             ["setting"] = setting,
         };
         if (mode == "code")
