@@ -2,7 +2,8 @@
 //   dotnet run -c Release --project bench/Workstation.Bench [-- orders|launch|alerts|reports|outbox|review|cards [--write-behind]|blood-use]
 //       [--requests N] [--decisions N]   review: --decisions 1000000 writes a hospital group's year (50 departments, 1,000 doctors)
 //       [--no-exports]           review only: skip the export series
-//       [--pinned]              orders only: the portal in its own process (taskset -c 0), this process on core 1
+//   cds [--pinned] [--concurrency 50]: CDS Hooks order-select card vs HIS API vs platform directly (50 ms platform)
+//       [--pinned]              orders and cds only: the portal in its own process (taskset -c 0), this process on core 1
 //       [--postgres "<conn>"]   the portal on PostgreSQL (a database of its own, dropped afterwards), e.g.
 //                               "Host=127.0.0.1;Port=5432;Username=workstation;Password=…"
 //       [--concurrency 20,50,200] [--latency 0,50] [--path common|duplicates]   orders only: which series
@@ -28,6 +29,14 @@ var concurrency = List("--concurrency");
 var latency = List("--latency");
 var pinned = args.Contains("--pinned");
 var path = args.SkipWhile(a => a != "--path").Skip(1).FirstOrDefault();
+if (what == "cds")
+{
+    // Its own environment: the EHR's JWK Set starts first (its URL is part of the portal's configuration).
+    Console.WriteLine($"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
+    await CdsBench.RunAsync(requests, new BenchSetup(pinned, postgres), List("--concurrency"));
+    return;
+}
+
 if (pinned && what != "orders")
 {
     Console.Error.WriteLine("--pinned runs the portal in its own process: only the 'orders' bench supports it.");

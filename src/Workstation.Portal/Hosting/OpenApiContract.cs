@@ -19,6 +19,8 @@ public static class OpenApiContract
         ("Catalogue", "The recognition item catalogue (互认项目) with validity windows and prices."),
         ("Webhooks", "Signed events from LIS, PACS and HIS: critical values, report ready / revoked, visits."),
         ("Review", "Quality officers' review of recognition decisions: explorer, summary, exports, review marks, audit trail (staff sign-in)."),
+        ("CDS Hooks", "HL7 CDS Hooks 2.0 service for standards-based EHRs: order-select and order-sign cards, feedback as decisions (client JWT)."),
+        ("FHIR R4", "Read-only FHIR R4 API for the reports retained after 互认 (client JWT or HIS API key; application/fhir+json)."),
     ];
 
     public static void Configure(OpenApiOptions options)

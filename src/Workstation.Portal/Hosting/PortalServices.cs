@@ -1,3 +1,5 @@
+using Workstation.Portal.CdsHooks;
+using Workstation.Portal.Fhir;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
@@ -74,6 +76,8 @@ public static class PortalServices
         services.AddHisPage();
         services.AddLaunch(configuration);
         services.AddOrders(configuration);
+        services.AddCdsHooks(configuration);
+        services.AddFhir();
         services.AddRecognition(configuration);
         services.AddEmbed(configuration);
         // Features publish their own events on Notifier<T>; a feature may register a closed one of its own.
@@ -202,6 +206,8 @@ public static class PortalServices
         app.MapCatalogue();
         app.MapLaunch();
         app.MapOrders();
+        app.MapCdsHooks();
+        app.MapFhir();
         app.MapEmbed();
         app.MapInbound();
         app.MapAlerts();

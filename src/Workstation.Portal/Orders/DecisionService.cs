@@ -64,7 +64,7 @@ public sealed class DecisionService(
                 FreeText = input.Choice == DecisionChoices.Decline && !string.IsNullOrWhiteSpace(input.FreeText) ? input.FreeText.Trim() : null,
                 DoctorId = context.DoctorId, DoctorName = context.DoctorName, DepartmentCode = context.DepartmentCode,
                 DepartmentName = context.DepartmentName, PatientId = context.PatientId, PatientName = context.Patient.Name,
-                Setting = context.Setting, Stage = outcome.Stage,
+                Setting = context.Setting, Stage = outcome.Stage, Channel = outcome.Channel,
                 CheckId = checkId, PresentedAt = outcome.CheckedAt, DecidedAt = now,
                 RetainStatus = input.Choice == DecisionChoices.Recognise ? RetainStatuses.Pending : RetainStatuses.NotApplicable,
             };

@@ -19,6 +19,7 @@ internal sealed class OrderCheckConfiguration : IEntityTypeConfiguration<OrderCh
         e.Property(c => c.DepartmentCode).HasMaxLength(32);
         e.Property(c => c.DoctorId).HasMaxLength(32);
         e.Property(c => c.Setting).HasMaxLength(16);
+        e.Property(c => c.Channel).HasMaxLength(16);
         e.Property(c => c.ItemCodes).HasMaxLength(1000);
         e.HasIndex(c => new { c.ClientId, c.EncounterId, c.DraftOrderId });
         e.HasIndex(c => new { c.Status, c.CreatedAt });

@@ -31,6 +31,9 @@ public sealed record LineCheck(
 /// <summary>Outcome of a check: <see cref="OrderCheckStatus"/>, and the lines.</summary>
 public sealed record OrderCheckOutcome(string CheckId, string DraftOrderId, string Stage, string Status, PlatformFailure? Reason, IReadOnlyList<LineCheck> Lines, DateTime CheckedAt)
 {
+    /// <summary>How the check reached the portal (<see cref="CheckChannels"/>).</summary>
+    public string Channel { get; init; } = CheckChannels.Portal;
+
     /// <summary>One-time launch code of the decision page (<c>decide?check=…</c>), stored with the check; only when asked
     /// for and some line is undecided.</summary>
     public string? DecisionCode { get; init; }
@@ -58,9 +61,11 @@ public sealed class OrderCheckService(
 
     /// <summary>Checks the lines and stores the check (durable before it returns). With <paramref name="issueDecisionCode"/>,
     /// when some line is undecided, also a one-time launch code of the decision page, committed in the same transaction
-    /// as the check (one group commit, no second write that would queue behind it).</summary>
+    /// as the check (one group commit, no second write that would queue behind it); so are the rows
+    /// <paramref name="companions"/> derives from the check's id and lines.</summary>
     public async Task<OrderCheckOutcome> CheckAsync(LaunchContext context, string draftOrderId, string stage,
-        IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken, bool issueDecisionCode = false)
+        IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken, bool issueDecisionCode = false, string channel = CheckChannels.Portal,
+        Func<string, IReadOnlyList<LineCheck>, IReadOnlyList<object>>? companions = null)
     {
         Validate(draftOrderId, stage, lines);
         var now = time.GetUtcNow().UtcDateTime;
@@ -69,6 +74,7 @@ public sealed class OrderCheckService(
             Id = Guid.NewGuid().ToString(), ClientId = context.ClientId, EncounterId = context.EncounterId,
             DraftOrderId = draftOrderId, Stage = stage, ContextJson = JsonSerializer.Serialize(context), CreatedAt = now,
             DepartmentCode = context.DepartmentCode, DoctorId = context.DoctorId, Setting = context.Setting, ItemCodes = ItemCodeList(lines),
+            Channel = channel,
         };
 
         IReadOnlyList<LineCheck> checkedLines;
@@ -95,8 +101,10 @@ public sealed class OrderCheckService(
         LaunchTicket? ticket = null;
         if (issueDecisionCode && checkedLines.Any(l => l.Undecided))
             (code, ticket) = launches.NewCode(context, $"decide?check={check.Id}");
-        await writer.InsertAsync(check, ticket); // durable before HIS gets the answer; batched with concurrent checks
-        return new OrderCheckOutcome(check.Id, draftOrderId, stage, check.Status, reason, checkedLines, now) { DecisionCode = code };
+        // Rows the caller derives from the checked lines (the cards of a CDS Hooks answer) commit with the check.
+        object? together = companions?.Invoke(check.Id, checkedLines) is { Count: > 0 } rows ? rows.Append(ticket).OfType<object>().ToList() : ticket;
+        await writer.InsertAsync(check, together); // durable before HIS gets the answer; batched with concurrent checks
+        return new OrderCheckOutcome(check.Id, draftOrderId, stage, check.Status, reason, checkedLines, now) { DecisionCode = code, Channel = channel };
     }
 
     /// <summary>Loads a stored check with decisions made since; null when it does not belong to this encounter.</summary>
@@ -114,7 +122,10 @@ public sealed class OrderCheckService(
         var matches = stored.ToDictionary(l => l.LineId, l => l.Reports);
         var refreshed = await AttachDecisionsAsync(context, lines, matches, cancellationToken);
         Enum.TryParse<PlatformFailure>(check.Reason, out var reason);
-        return new OrderCheckOutcome(check.Id, check.DraftOrderId, check.Stage, check.Status, check.Reason is null ? null : reason, refreshed, check.CreatedAt);
+        return new OrderCheckOutcome(check.Id, check.DraftOrderId, check.Stage, check.Status, check.Reason is null ? null : reason, refreshed, check.CreatedAt)
+        {
+            Channel = check.Channel,
+        };
     }
 
     /// <summary>The lines' item codes as stored for the review's item filter: ",L001,L002,".</summary>

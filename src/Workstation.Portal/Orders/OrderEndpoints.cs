@@ -102,7 +102,7 @@ public static class OrderEndpoints
         try
         {
             // The decision URL's launch code is committed with the check record (same group commit).
-            outcome = await checks.CheckAsync(context, body.DraftOrderId, body.Stage, body.Items, ct, issueDecisionCode: true);
+            outcome = await checks.CheckAsync(context, body.DraftOrderId, body.Stage, body.Items, ct, issueDecisionCode: true, channel: CheckChannels.HisApi);
         }
         catch (OrderInputException ex)
         {

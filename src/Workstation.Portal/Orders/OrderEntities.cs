@@ -29,6 +29,9 @@ public sealed class OrderCheck
 
     public string Setting { get; set; } = "";
 
+    /// <summary>How the check reached the portal: <see cref="CheckChannels"/>.</summary>
+    public string Channel { get; set; } = CheckChannels.Portal;
+
     /// <summary>The lines' item codes, each between commas (",L001,L002,"): the review's item filter.</summary>
     public string ItemCodes { get; set; } = "";
 
@@ -104,6 +107,9 @@ public sealed class RecognitionDecision
 
     public string Setting { get; set; } = "";
 
+    /// <summary>How the check the decision answers reached the portal: <see cref="CheckChannels"/>.</summary>
+    public string Channel { get; set; } = CheckChannels.Portal;
+
     public string Stage { get; set; } = "";
 
     public string CheckId { get; set; } = "";
@@ -144,4 +150,19 @@ public sealed class RetainedReport
     public byte[] Pdf { get; set; } = [];
 
     public DateTime RetainedAt { get; set; }
+}
+
+/// <summary>How an order check reached the portal; its decisions carry it into the review.</summary>
+public static class CheckChannels
+{
+    /// <summary>The portal's own pages (the embedded badge and list).</summary>
+    public const string Portal = "portal";
+
+    /// <summary>HIS through <c>POST /api/v1/orders/check</c> (the decision made on the decision page it links to).</summary>
+    public const string HisApi = "his-api";
+
+    /// <summary>An EHR through the CDS Hooks service (the decision reported as card feedback).</summary>
+    public const string CdsHooks = "cds-hooks";
+
+    public static readonly IReadOnlyList<string> All = [Portal, HisApi, CdsHooks];
 }

@@ -29,6 +29,7 @@ internal sealed class RecognitionDecisionConfiguration : IEntityTypeConfiguratio
         e.Property(d => d.PatientId).HasMaxLength(32);
         e.Property(d => d.PatientName).HasMaxLength(64);
         e.Property(d => d.Setting).HasMaxLength(16);
+        e.Property(d => d.Channel).HasMaxLength(16);
         e.Property(d => d.Stage).HasMaxLength(8);
         e.Property(d => d.CheckId).HasMaxLength(36);
         e.Property(d => d.RetainStatus).HasMaxLength(16);

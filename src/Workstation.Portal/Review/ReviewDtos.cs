@@ -7,7 +7,11 @@ public sealed record ReviewPage<T>(int Total, int Page, int PageSize, IReadOnlyL
 public sealed record DecisionRow(
     long Id, DateTime DecidedAt, DateTime PresentedAt, string DepartmentCode, string DepartmentName, string DoctorId, string DoctorName,
     string PatientId, string PatientName, string Setting, string ItemCode, string ItemName, string Institution, DateTime ReportDate,
-    string Outcome, IReadOnlyList<string> Reasons, string? FreeText, string RetainStatus, string? LatestMark);
+    string Outcome, IReadOnlyList<string> Reasons, string? FreeText, string RetainStatus, string? LatestMark)
+{
+    /// <summary>How the check reached the portal: portal, his-api or cds-hooks.</summary>
+    public string Channel { get; init; } = Orders.CheckChannels.Portal;
+}
 
 /// <summary>An order check that could not be checked at order time, and whether it was reconciled later.</summary>
 public sealed record NotCheckedRow(

@@ -235,7 +235,10 @@ public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory,
     internal static DecisionRow ToRow(RecognitionDecision d, string? latestMark) => new(
         d.Id, d.DecidedAt, d.PresentedAt, d.DepartmentCode, d.DepartmentName, d.DoctorId, d.DoctorName, d.PatientId, d.PatientName, d.Setting,
         d.ItemCode, d.ItemName, d.ReportInstitution, d.ReportDate, d.Choice,
-        d.ReasonCodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), d.FreeText, d.RetainStatus, latestMark);
+        d.ReasonCodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), d.FreeText, d.RetainStatus, latestMark)
+    {
+        Channel = d.Channel,
+    };
 
     private static List<string> ItemCodes(string linesJson)
     {

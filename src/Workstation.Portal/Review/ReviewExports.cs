@@ -20,6 +20,7 @@ public sealed class DecisionExportRow
     [Name("医生工号"), ExcelColumnName("医生工号")] public string DoctorId { get; set; } = "";
     [Name("医生"), ExcelColumnName("医生")] public string Doctor { get; set; } = "";
     [Name("就诊类型"), ExcelColumnName("就诊类型")] public string Setting { get; set; } = "";
+    [Name("渠道"), ExcelColumnName("渠道")] public string Channel { get; set; } = "";
     [Name("患者ID"), ExcelColumnName("患者ID")] public string PatientId { get; set; } = "";
     [Name("项目代码"), ExcelColumnName("项目代码")] public string ItemCode { get; set; } = "";
     [Name("项目"), ExcelColumnName("项目")] public string Item { get; set; } = "";
@@ -74,7 +75,7 @@ public static class ReviewExportWriter
         DecidedAt = Local(d.DecidedAt, utcOffset, "yyyy-MM-dd HH:mm:ss"),
         PresentedAt = Local(d.PresentedAt, utcOffset, "yyyy-MM-dd HH:mm:ss"),
         DepartmentCode = d.DepartmentCode, Department = d.DepartmentName, DoctorId = d.DoctorId, Doctor = d.DoctorName,
-        Setting = Zh("Setting." + d.Setting), PatientId = d.PatientId, ItemCode = d.ItemCode, Item = d.ItemName, Institution = d.Institution,
+        Setting = Zh("Setting." + d.Setting), Channel = Zh("Channel." + d.Channel), PatientId = d.PatientId, ItemCode = d.ItemCode, Item = d.ItemName, Institution = d.Institution,
         ReportDate = Local(d.ReportDate, utcOffset, "yyyy-MM-dd"),
         Outcome = Zh("Review.Outcome." + d.Outcome),
         Reasons = string.Join("；", d.Reasons.Select(r => Zh("Decline." + r))),

@@ -57,8 +57,8 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     /// <summary>Completes when <paramref name="entity"/> is committed; throws if its batch failed.</summary>
     public Task InsertAsync(object entity) => InsertAsync(entity, null);
 
-    /// <summary>Completes when <paramref name="entity"/> and <paramref name="companion"/> (when not null) are committed,
-    /// both in the same transaction; throws if their batch failed.</summary>
+    /// <summary>Completes when <paramref name="entity"/> and <paramref name="companion"/> (when not null; a sequence of
+    /// rows is added row by row) are committed, all in the same transaction; throws if their batch failed.</summary>
     public Task InsertAsync(object entity, object? companion)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -117,7 +117,14 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         foreach (var (entity, companion, _) in entries)
         {
             Add(db, entity);
-            if (companion is not null) Add(db, companion);
+            if (companion is IEnumerable<object> companions)
+            {
+                foreach (var row in companions) Add(db, row);
+            }
+            else if (companion is not null)
+            {
+                Add(db, companion);
+            }
         }
         db.SaveChanges();
     }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Workstation.IntegrationTests.Portal;
+using Workstation.Testing;
 using Workstation.Platform;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Orders;
@@ -146,7 +147,10 @@ public sealed class RecheckRaceTests(NoRecheckWorkerFixture fixture) : IClassFix
         using var subscription = services.GetRequiredService<RecheckNotifier>().Subscribe(o => { if (o.EncounterId == "E-REC-4") Interlocked.Increment(ref notices); });
         var recheck = fixture.Factory.Services.GetRequiredService<RecheckService>();
         fixture.Sandbox.Platform.Faults = PlatformFaults.None;
-        Assert.True(await services.GetRequiredService<PlatformAvailability>().ProbeAsync(Ct)); // closes the breakers
+        // Closes the breakers. A background probe started while the platform was still down may be in flight, and a probe
+        // that finds one running takes its answer: probe until one of this test's own succeeds.
+        await Eventually.UntilAsync(() => services.GetRequiredService<PlatformAvailability>().ProbeAsync(Ct), "a probe to find the platform back",
+            cancellationToken: Ct);
         // Three passes at once, as three instances would run them; no background worker here, so every pass is awaited.
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => recheck.RunOnceAsync(Ct)));
 

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -8,7 +10,7 @@ using Workstation.Sandbox;
 namespace Workstation.IntegrationTests.Portal;
 
 /// <summary>The portal over a real SQLite file, talking to the simulators over real HTTP on loopback.</summary>
-public class PortalFixture : IAsyncLifetime
+public partial class PortalFixture : IAsyncLifetime
 {
     public const string Password = "Test@2026!";
     public const string HisApiKey = "integration-his-api-key-0001";
@@ -22,7 +24,7 @@ public class PortalFixture : IAsyncLifetime
 
     public static string RepositoryRoot => Workstation.Portal.Hosting.RepositoryLayout.LocateContentRoot();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => Configure(b, Sandbox, DataDirectory, Settings));
@@ -81,11 +83,31 @@ public class PortalFixture : IAsyncLifetime
         foreach (var (key, value) in settings) b.UseSetting(key, value);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await Factory.DisposeAsync();
         await Sandbox.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
+
+    /// <summary>A client of <paramref name="factory"/> signed in as a seeded staff account (qc, admin, lab).</summary>
+    public static async Task<HttpClient> SignedInAsync(WebApplicationFactory<Program> factory, string user)
+    {
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await client.GetStringAsync("/account/login");
+        var token = AntiforgeryField().Match(form).Groups[1].Value;
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token,
+            ["Input.UserName"] = user,
+            ["Input.Password"] = Password,
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in as {user} failed: {response.StatusCode}");
+        return client;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
 }

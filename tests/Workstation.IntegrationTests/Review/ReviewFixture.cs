@@ -85,21 +85,7 @@ public sealed partial class ReviewFixture : IAsyncLifetime
         Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>A client signed in as a seeded staff account (qc, admin, lab).</summary>
-    public async Task<HttpClient> SignedInAsync(string user)
-    {
-        var client = Client();
-        var form = await client.GetStringAsync("/account/login");
-        var token = AntiforgeryField().Match(form).Groups[1].Value;
-        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = token,
-            ["Input.UserName"] = user,
-            ["Input.Password"] = PortalFixture.Password,
-        }));
-        if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in as {user} failed: {response.StatusCode}");
-        return client;
-    }
+    public Task<HttpClient> SignedInAsync(string user) => PortalFixture.SignedInAsync(Factory, user);
 
     public async Task<PortalDbContext> DbAsync() =>
         await Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
@@ -116,6 +102,4 @@ public sealed partial class ReviewFixture : IAsyncLifetime
         try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -58,6 +58,42 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "cds_cards",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Uuid = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ClientId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ServiceId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    HookInstance = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CheckId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    LineId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ReportId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ContextJson = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_cds_cards", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cds_token_uses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Issuer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Jti = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_cds_token_uses", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "critical_value_alerts",
                 columns: table => new
                 {
@@ -296,6 +332,7 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     DepartmentCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     DoctorId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Setting = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     ItemCodes = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     WasNotChecked = table.Column<bool>(type: "boolean", nullable: false),
                     LinesJson = table.Column<string>(type: "text", nullable: false),
@@ -359,6 +396,7 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                     PatientId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     PatientName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Setting = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Stage = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     CheckId = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: false),
                     PresentedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -596,6 +634,23 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_cds_cards_Uuid",
+                table: "cds_cards",
+                column: "Uuid",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cds_token_uses_ExpiresAt",
+                table: "cds_token_uses",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cds_token_uses_Issuer_Jti",
+                table: "cds_token_uses",
+                columns: new[] { "Issuer", "Jti" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_critical_value_alerts_AccountableDoctorId",
                 table: "critical_value_alerts",
                 column: "AccountableDoctorId");
@@ -792,6 +847,12 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "blood_use_tokens");
+
+            migrationBuilder.DropTable(
+                name: "cds_cards");
+
+            migrationBuilder.DropTable(
+                name: "cds_token_uses");
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");

@@ -57,6 +57,42 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "cds_cards",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Uuid = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ClientId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ServiceId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    HookInstance = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CheckId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    LineId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ReportId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ContextJson = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_cds_cards", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cds_token_uses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Issuer = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Jti = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_cds_token_uses", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "critical_value_alerts",
                 columns: table => new
                 {
@@ -295,6 +331,7 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     DepartmentCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     DoctorId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Setting = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     ItemCodes = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     WasNotChecked = table.Column<bool>(type: "INTEGER", nullable: false),
                     LinesJson = table.Column<string>(type: "TEXT", nullable: false),
@@ -358,6 +395,7 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                     PatientId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     PatientName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Setting = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Stage = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     CheckId = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
                     PresentedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
@@ -595,6 +633,23 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_cds_cards_Uuid",
+                table: "cds_cards",
+                column: "Uuid",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cds_token_uses_ExpiresAt",
+                table: "cds_token_uses",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cds_token_uses_Issuer_Jti",
+                table: "cds_token_uses",
+                columns: new[] { "Issuer", "Jti" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_critical_value_alerts_AccountableDoctorId",
                 table: "critical_value_alerts",
                 column: "AccountableDoctorId");
@@ -791,6 +846,12 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "blood_use_tokens");
+
+            migrationBuilder.DropTable(
+                name: "cds_cards");
+
+            migrationBuilder.DropTable(
+                name: "cds_token_uses");
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Workstation.Sandbox.Demo;
+using Workstation.Sandbox.Platform;
+
+namespace Workstation.Bench;
+
+/// <summary>Issue 21's figure: the CDS Hooks order-select card (client JWT checked, draft ServiceRequests mapped, the same
+/// check record plus the card and its decision link committed before the answer) against the HIS API order check and
+/// the platform's precise query sent directly, in the same run, at 50 concurrent against a 50 ms platform.</summary>
+public static class CdsBench
+{
+    private const string Issuer = "https://bench-ehr.example";
+    private const string PublicBase = "https://workstation.bench.example"; // the aud the EHR signs (behind a proxy in a hospital)
+
+    public static async Task RunAsync(int requests, BenchSetup setup, int[]? concurrencies = null, int latency = 50)
+    {
+        concurrencies ??= [1, 20, 50];
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var jwks = WebApplication.CreateSlimBuilder();
+        jwks.WebHost.UseUrls("http://127.0.0.1:0");
+        jwks.Logging.SetMinimumLevel(LogLevel.Warning);
+        await using var ehr = jwks.Build();
+        using var rsa = RSA.Create(2048);
+        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(key.ExportParameters(false))) { KeyId = "bench-1" });
+        var rsaJwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "bench-rsa" });
+        var set = JsonSerializer.Serialize(new
+        {
+            keys = new object[]
+            {
+                new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid = jwk.Kid, use = "sig", alg = "ES384" },
+                new { kty = rsaJwk.Kty, n = rsaJwk.N, e = rsaJwk.E, kid = rsaJwk.Kid, use = "sig", alg = "RS384" },
+            },
+        });
+        ehr.MapGet("/jwks.json", () => Results.Text(set, "application/json"));
+        await ehr.StartAsync();
+        var jwksUrl = ehr.Urls.First().TrimEnd('/') + "/jwks.json";
+
+        await using var env = await BenchEnvironment.StartAsync(
+        [
+            $"--CdsHooks:PublicBaseUrl={PublicBase}", "--CdsHooks:Clients:0:Id=bench-ehr", "--CdsHooks:Clients:0:Name=Bench EHR",
+            $"--CdsHooks:Clients:0:Issuer={Issuer}", $"--CdsHooks:Clients:0:JwksUrl={jwksUrl}",
+            "--CdsHooks:Clients:0:DepartmentCode=NK", "--CdsHooks:Clients:0:DepartmentName=内科",
+        ], setup);
+        Console.WriteLine($"portal process {env.PortalProcessId}");
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1000 };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var es384 = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = "bench-1" }, SecurityAlgorithms.EcdsaSha384);
+        var rs384 = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = "bench-rsa" }, SecurityAlgorithms.RsaSha384);
+        var credentials = es384;
+        var tokens = new JsonWebTokenHandler();
+        var patient = DemoWorld.FindByHisId("P1001")!;
+        var n = 0;
+
+        string Token() => tokens.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer, Audience = PublicBase + "/cds-services/workstation-order-select", IssuedAt = DateTime.UtcNow,
+            Expires = DateTime.UtcNow.AddMinutes(5), Claims = new Dictionary<string, object> { ["jti"] = Guid.NewGuid().ToString() },
+            SigningCredentials = credentials,
+        });
+        // Tokens are signed ahead (ES384 signing is the EHR's cost, not the portal's), one per request.
+        var signed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Sign(int count)
+        {
+            for (var i = 0; i < count; i++) signed.Enqueue(Token());
+        }
+
+        HttpRequestMessage Cds()
+        {
+            var id = Interlocked.Increment(ref n);
+            var body = JsonSerializer.Serialize(new
+            {
+                hook = "order-select", hookInstance = Guid.NewGuid().ToString(),
+                context = new
+                {
+                    userId = "Practitioner/D001", patientId = patient.HisId, encounterId = "CDS-BENCH-" + (id % 500),
+                    selections = new[] { "ServiceRequest/sr-1" },
+                    draftOrders = new
+                    {
+                        resourceType = "Bundle", type = "collection",
+                        entry = new[]
+                        {
+                            new { resource = new { resourceType = "ServiceRequest", id = "sr-1", status = "draft", intent = "order",
+                                subject = new { reference = "Patient/" + patient.HisId },
+                                code = new { coding = new[] { new { system = "http://loinc.org", code = "58410-2", display = "CBC panel" } } } } },
+                        },
+                    },
+                },
+                prefetch = new
+                {
+                    patient = new
+                    {
+                        resourceType = "Patient", id = patient.HisId,
+                        identifier = new[] { new { system = "urn:oid:2.16.156.10011.1.3", value = patient.Identity.IdNumber } },
+                        name = new[] { new { text = patient.Identity.Name } },
+                    },
+                },
+            });
+            var r = new HttpRequestMessage(HttpMethod.Post, new Uri(env.PortalUrl, "cds-services/workstation-order-select"))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            r.Headers.Authorization = new("Bearer", signed.TryDequeue(out var t) ? t : Token());
+            return r;
+        }
+
+        HttpRequestMessage HisApi()
+        {
+            var id = Interlocked.Increment(ref n);
+            var r = new HttpRequestMessage(HttpMethod.Post, new Uri(env.PortalUrl, "api/v1/orders/check"))
+            {
+                Content = JsonContent.Create(new
+                {
+                    context = new
+                    {
+                        doctorId = "D001", doctorName = "李医生", departmentCode = "NK", departmentName = "内科", patientId = patient.HisId,
+                        idType = patient.Identity.IdType, idNumber = patient.Identity.IdNumber, patientName = patient.Identity.Name,
+                        encounterId = "HIS-BENCH-" + (id % 500), setting = "outpatient",
+                    },
+                    draftOrderId = "D" + id, stage = "add", items = new[] { new { lineId = "1", itemCode = "L001" } },
+                }),
+            };
+            r.Headers.Add("X-Api-Key", BenchEnvironment.ApiKey);
+            return r;
+        }
+
+        var tokenResponse = await http.PostAsJsonAsync(new Uri(env.Sandbox.PlatformUrl, "api/v1/auth/token"),
+            new { username = new Workstation.Sandbox.SandboxOptions().PlatformUsername, password = new Workstation.Sandbox.SandboxOptions().PlatformPassword });
+        var platformToken = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("token").GetString();
+        HttpRequestMessage Direct()
+        {
+            var r = new HttpRequestMessage(HttpMethod.Post, new Uri(env.Sandbox.PlatformUrl, "api/v1/recognition/query"))
+            {
+                Content = JsonContent.Create(new { patient = patient.Identity, itemCode = "L001" }),
+            };
+            r.Headers.Authorization = new("Bearer", platformToken);
+            return r;
+        }
+
+        // The CDS path answers a warning card before it is timed.
+        Sign(1);
+        using (var probe = await http.SendAsync(Cds()))
+        {
+            var text = await probe.Content.ReadAsStringAsync();
+            if (!probe.IsSuccessStatusCode || !text.Contains("\"indicator\":\"warning\"")) throw new InvalidOperationException($"CDS probe: {(int)probe.StatusCode} {text}");
+        }
+
+        env.Sandbox.Platform.Faults = PlatformFaults.None with { LatencyMs = latency };
+        Sign(3000);
+        await SeriesAsync(http, Cds, 3000, 50);
+        await SeriesAsync(http, HisApi, 3000, 50);
+        Console.WriteLine();
+        Console.WriteLine($"CDS Hooks order-select card vs HIS API order check vs the platform directly ({requests} requests per series after 3000 of warm-up; " +
+                          $"platform {latency} ms; P1001 has a recognisable 血常规, so both portal paths store a check and a decision link; {env.Setup.Describe()})");
+        Console.WriteLine("conc | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | errors");
+        foreach (var concurrency in concurrencies)
+        {
+            var direct = await SeriesAsync(http, Direct, requests, concurrency);
+            credentials = es384;
+            Sign(requests);
+            var cds = await SeriesAsync(http, Cds, requests, concurrency);
+            credentials = rs384;
+            Sign(requests);
+            var cdsRsa = await SeriesAsync(http, Cds, requests, concurrency);
+            var his = await SeriesAsync(http, HisApi, requests, concurrency);
+            foreach (var (name, p) in new[] { ("direct", direct), ("cds ES384", cds), ("cds RS384", cdsRsa), ("his-api", his) })
+            {
+                Console.WriteLine($"{concurrency,4} | {name,-9} | {p.P50,6:F1} {p.P95,6:F1} {p.P99,6:F1} {p.Max,6:F1} | " +
+                                  $"{p.P50 - direct.P50,14:F1} {p.P95 - direct.P95,14:F1} | {p.Errors}");
+            }
+        }
+        env.Sandbox.Platform.Faults = PlatformFaults.None;
+    }
+
+    private static async Task<Percentiles> SeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency)
+    {
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var errors = 0;
+        var next = 0;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) <= total && !deadline.IsCancellationRequested)
+            {
+                using var message = request();
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await http.SendAsync(message, deadline.Token);
+                    await response.Content.ReadAsByteArrayAsync(deadline.Token);
+                    if (response.IsSuccessStatusCode) latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    else Interlocked.Increment(ref errors);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+        return Percentiles.Of(latencies, errors);
+    }
+}
