@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -181,31 +180,6 @@ public static class CdsBench
         env.Sandbox.Platform.Faults = PlatformFaults.None;
     }
 
-    private static async Task<Percentiles> SeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency)
-    {
-        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
-        var errors = 0;
-        var next = 0;
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref next) <= total && !deadline.IsCancellationRequested)
-            {
-                using var message = request();
-                var start = Stopwatch.GetTimestamp();
-                try
-                {
-                    using var response = await http.SendAsync(message, deadline.Token);
-                    await response.Content.ReadAsByteArrayAsync(deadline.Token);
-                    if (response.IsSuccessStatusCode) latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                    else Interlocked.Increment(ref errors);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-            }
-        }));
-        return Percentiles.Of(latencies, errors);
-    }
+    private static Task<Percentiles> SeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency) =>
+        OrderCheckBench.RunSeriesAsync(http, request, total, concurrency);
 }

@@ -110,7 +110,7 @@ public static class OrderCheckBench
     }
 
     /// <summary><paramref name="total"/> requests by <paramref name="concurrency"/> workers, at most 120 s.</summary>
-    private static async Task<Percentiles> RunSeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency)
+    internal static async Task<Percentiles> RunSeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency)
     {
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var errors = 0;
