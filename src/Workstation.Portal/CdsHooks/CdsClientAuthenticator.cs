@@ -45,9 +45,8 @@ public sealed class CdsClientAuthenticator(
         if (!caller.Accepted)
         {
             logger.LogWarning("CDS client refused on {Path}: {Refusal}", path, caller.Refusal);
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, "cds-client", "cds.refused", path, caller.Refusal);
-            await db.SaveChangesAsync(CancellationToken.None);
+            // Written behind the answer: a flood of refused calls must not queue writes in front of the real ones.
+            writer.Post(AuditTrail.Entry(time.GetUtcNow().UtcDateTime, "cds-client", "cds.refused", path, caller.Refusal));
         }
         return caller;
     }
@@ -102,7 +101,7 @@ public sealed class CdsClientAuthenticator(
                 expires is { } exp && exp > now - settings.ClockSkew && exp <= now + settings.MaxTokenLifetime + settings.ClockSkew
                 && (notBefore is not { } nbf || nbf <= now + settings.ClockSkew),
         };
-        var result = await _handler.ValidateTokenAsync(raw, parameters);
+        var result = await _handler.ValidateTokenAsync(token, parameters); // the token read above, not parsed again
         if (!result.IsValid) return Refuse($"{client.Id}: {result.Exception?.GetType().Name ?? "invalid"}");
         var issuedAt = token.IssuedAt;
         if (issuedAt > now + settings.ClockSkew || token.ValidTo - issuedAt > settings.MaxTokenLifetime)

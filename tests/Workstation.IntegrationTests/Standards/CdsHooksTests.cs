@@ -13,6 +13,7 @@ using Workstation.Portal.CdsHooks;
 using Workstation.Portal.Orders;
 using Workstation.Portal.Storage;
 using Workstation.Sandbox.Platform;
+using Workstation.Testing;
 
 namespace Workstation.IntegrationTests.Standards;
 
@@ -285,6 +286,7 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
             "missing" => "",
             _ => "not.a.jwt",
         };
+        var sent = DateTime.UtcNow.AddSeconds(-1);
         var response = await PostAsync(Select, HookRequest("order-select", "P1001", encounter), token: token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -293,7 +295,8 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
         Assert.Equal("A valid client JWT is required.", problem.GetProperty("detail").GetString()); // no detail leaked
         await using var db = await fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
         Assert.False(await db.OrderChecks.AnyAsync(c => c.EncounterId == encounter, Ct));
-        Assert.True(await db.AuditEvents.AnyAsync(a => a.Action == "cds.refused" && a.Subject == Select, Ct));
+        await Eventually.UntilAsync(() => db.AuditEvents.AnyAsync(a => a.Action == "cds.refused" && a.Subject == Select && a.At >= sent, Ct),
+            "the refusal to be audited (written behind the answer)", cancellationToken: Ct);
     }
 
     [Fact]
@@ -320,7 +323,8 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
             var response = await PostAsync(Select, HookRequest("order-select", "P1001", "E-CDS-JWKS-SLOW"));
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             await using var db = await fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
-            Assert.True(await db.AuditEvents.AnyAsync(a => a.Action == "cds.refused" && a.Detail!.Contains("timed out"), Ct));
+            await Eventually.UntilAsync(() => db.AuditEvents.AnyAsync(a => a.Action == "cds.refused" && a.Detail!.Contains("timed out"), Ct),
+                "the refusal to be audited with its reason", cancellationToken: Ct);
         }
         finally
         {
