@@ -163,7 +163,9 @@ public sealed class JwksCache(IHttpClientFactory http, IOptionsMonitor<CdsHooksO
 {
     public const string HttpClientName = "cds-jwks";
 
-    private sealed record Entry(JsonWebKeySet Set, DateTimeOffset FetchedAt);
+    /// <summary>A fetched set's signing keys by kid, converted once: converting per call built a new ECDsa/RSA object
+    /// each time, and the signature providers the token handler caches per key were never reused.</summary>
+    private sealed record Entry(ILookup<string, SecurityKey> Keys, DateTimeOffset FetchedAt);
 
     private readonly ConcurrentDictionary<string, Entry> _sets = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
@@ -173,17 +175,18 @@ public sealed class JwksCache(IHttpClientFactory http, IOptionsMonitor<CdsHooksO
         var settings = options.CurrentValue;
         var now = time.GetUtcNow();
         if (_sets.TryGetValue(client.JwksUrl, out var cached) && now - cached.FetchedAt < settings.JwksLifetime
-            && (Has(cached.Set, kid) || now - cached.FetchedAt < settings.JwksRefetchInterval))
-            return Matching(cached.Set, kid);
+            && (cached.Keys.Contains(kid) || now - cached.FetchedAt < settings.JwksRefetchInterval))
+            return [.. cached.Keys[kid]];
 
         var gate = _locks.GetOrAdd(client.JwksUrl, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (_sets.TryGetValue(client.JwksUrl, out cached) && cached.FetchedAt > now) return Matching(cached.Set, kid);
+            if (_sets.TryGetValue(client.JwksUrl, out cached) && cached.FetchedAt > now) return [.. cached.Keys[kid]];
             var set = await FetchAsync(client.JwksUrl, settings.JwksTimeout, cancellationToken);
-            _sets[client.JwksUrl] = new Entry(set, time.GetUtcNow());
-            return Matching(set, kid);
+            var entry = new Entry(set.GetSigningKeys().Where(k => k.KeyId is not null).ToLookup(k => k.KeyId), time.GetUtcNow());
+            _sets[client.JwksUrl] = entry;
+            return [.. entry.Keys[kid]];
         }
         finally
         {
@@ -217,8 +220,4 @@ public sealed class JwksCache(IHttpClientFactory http, IOptionsMonitor<CdsHooksO
         }
     }
 
-    private static bool Has(JsonWebKeySet set, string kid) => set.Keys.Any(k => k.Kid == kid);
-
-    private static IReadOnlyList<SecurityKey> Matching(JsonWebKeySet set, string kid) =>
-        set.GetSigningKeys().Where(k => k.KeyId == kid).ToList();
 }
