@@ -32,16 +32,19 @@ public sealed class OutboxWriter(TimeProvider time, Notifier<OutboxChange> chang
     public static Task<bool> ExistsAsync(PortalDbContext db, string id, CancellationToken cancellationToken) =>
         db.Outbox.AnyAsync(m => m.Id == id, cancellationToken);
 
-    /// <summary>Cancels the messages of <paramref name="orderingKey"/> that have not gone out and are not being sent;
-    /// returns how many. Used when a withdrawal arrives before its upload left.</summary>
+    /// <summary>Marks the messages of <paramref name="orderingKey"/> that have not gone out and are not being sent as
+    /// cancelled in <paramref name="db"/>; returns how many. Nothing is written here: the caller's SaveChanges writes the
+    /// cancellation together with what replaces it (an amended version, a revocation), so a crash in between loses
+    /// nothing, and a dispatcher that claimed one of them meanwhile makes that save fail with a concurrency conflict.</summary>
     public async Task<int> CancelUnsentAsync(PortalDbContext db, string orderingKey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var cancelled = await db.Outbox
+        var unsent = await db.Outbox
             .Where(m => m.OrderingKey == orderingKey && (m.State == OutboxStates.Pending || m.State == OutboxStates.Failed || m.State == OutboxStates.Dead)
                         && (m.LeaseUntil == null || m.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxStates.Cancelled).SetProperty(m => m.Version, m => m.Version + 1), cancellationToken);
-        return cancelled;
+            .ToListAsync(cancellationToken);
+        foreach (var m in unsent) m.State = OutboxStates.Cancelled; // Version moves on at SaveChanges (IVersioned)
+        return unsent.Count;
     }
 
     /// <summary>Puts a failed or dead-lettered message back in line now (a person pressed retry).</summary>

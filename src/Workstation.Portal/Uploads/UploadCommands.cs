@@ -52,9 +52,20 @@ public sealed class UploadCommands(IDbContextFactory<PortalDbContext> dbFactory,
     /// <summary>Lab staff revoke a report with a reason (as a LIS withdrawal would).</summary>
     public async Task RevokeAsync(string reportNumber, string reason, string actor, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await intake.WithdrawAsync(db, reportNumber, reason, actor, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await intake.WithdrawAsync(db, reportNumber, reason, actor, cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // A dispatcher claimed one of its messages meanwhile: decide again on what is now sent.
+            }
+        }
         outbox.Signal();
     }
 }

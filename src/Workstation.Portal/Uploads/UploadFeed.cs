@@ -136,8 +136,9 @@ public sealed class UploadFeed(
             }
             catch (DbUpdateConcurrencyException)
             {
-                // The lease ran out during this pass and another instance moved the cursor: its work stands, ours stops.
-                logger.LogWarning("Upload feed taken over by another instance at event {Event}; this pass stops", e.Id);
+                // Another instance moved the cursor (our lease ran out), or a dispatcher claimed a message this event
+                // cancels: nothing of this event was written; the pass stops and the event is read again.
+                logger.LogWarning("Upload feed met a concurrent change at event {Event}; this pass stops and reads it again", e.Id);
                 break;
             }
             done++;

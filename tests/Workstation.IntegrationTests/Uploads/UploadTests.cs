@@ -175,6 +175,28 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
     }
 
     [Fact]
+    public async Task An_amendment_cancels_nothing_until_its_new_version_is_saved_with_it()
+    {
+        var number = await fixture.ApproveAsync("P1003", selfApproved: true);
+        await fixture.WaitForItemsAsync([number]);
+        await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
+        var lab = fixture.Sandbox.Lis.Reports.Find(number)!;
+        var amended = lab with { Header = lab.Header with { Approver = Workstation.Reports.SampleReports.BloodCount().Header.Approver } };
+
+        // The amendment is read into a context that is never saved: the process dies before its SaveChanges.
+        await using (var db = await fixture.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct))
+        {
+            var item = await fixture.Service<UploadIntake>().ReceiveApprovedAsync(db, new Workstation.Portal.Reports.ApprovedReport(amended), "lis", "JYK", Ct);
+            Assert.Equal(UploadStages.Queued, item.Stage);
+        }
+
+        // Nothing was half-written: the refused version is still what the console shows, not a false "uploaded".
+        var row = (await fixture.Service<UploadStatusView>().ListAsync(null, Ct)).Single(r => r.ReportNumber == number);
+        Assert.Equal(UploadStatuses.Failed, row.Status);
+        Assert.Contains("[E2104]", row.Failure!.Text);
+    }
+
+    [Fact]
     public async Task An_exam_report_from_pacs_goes_up_as_patient_exam_data_and_pdf_in_order()
     {
         var number = await fixture.ApproveExamAsync("P1002");
