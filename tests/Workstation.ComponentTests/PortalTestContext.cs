@@ -40,5 +40,5 @@ public abstract class PortalTestContext : BunitContext
         return parameters is null ? Render<T>() : Render<T>(parameters);
     }
 
-    protected UiCulture Culture => Services.GetRequiredService<UiCulture>();
+    private protected UiCulture Culture => Services.GetRequiredService<UiCulture>();
 }

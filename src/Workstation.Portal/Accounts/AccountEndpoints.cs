@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Workstation.Portal.Accounts;
 
-public static class AccountEndpoints
+internal static class AccountEndpoints
 {
     /// <summary>Sign-out is a POST with an antiforgery token, so a link in another site cannot sign a user out.</summary>
     internal static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)

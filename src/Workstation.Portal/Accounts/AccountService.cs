@@ -8,13 +8,13 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Accounts;
 
 /// <summary>Outcome of a sign-in attempt; the message key is shown to the user as is (never says which part was wrong).</summary>
-public sealed record SignInResult(ClaimsPrincipal? Principal, string? ErrorKey)
+internal sealed record SignInResult(ClaimsPrincipal? Principal, string? ErrorKey)
 {
     public bool Succeeded => Principal is not null;
 }
 
 /// <summary>Password sign-in for staff accounts, with lockout after repeated failures and an audit entry either way.</summary>
-public sealed class AccountService(
+internal sealed class AccountService(
     IDbContextFactory<PortalDbContext> dbFactory,
     IPasswordHasher<UserAccount> hasher,
     TimeProvider time)
@@ -100,7 +100,7 @@ public sealed class AccountService(
 }
 
 /// <summary>Claim types of the portal.</summary>
-public static class PortalClaims
+internal static class PortalClaims
 {
     public const string Department = "workstation:department";
 }

@@ -4,7 +4,7 @@ namespace Workstation.Portal.Accounts;
 
 /// <summary>The staff accounts feature registers itself; Hosting calls <see cref="AddAccounts"/> and
 /// <see cref="AccountEndpoints.MapAccountEndpoints"/>. The cookie scheme itself is security wiring and stays in Hosting.</summary>
-public static class AccountsRegistration
+internal static class AccountsRegistration
 {
     /// <summary>Staff accounts with hashed passwords.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)

@@ -2,7 +2,7 @@ namespace Workstation.Portal.Accounts;
 
 /// <summary>A person who signs in to the portal directly (lab staff, quality officers, administrators).
 /// Doctors arrive through a HIS launch and are not stored here.</summary>
-public sealed class UserAccount
+internal sealed class UserAccount
 {
     public Guid Id { get; set; }
 
@@ -29,7 +29,7 @@ public sealed class UserAccount
 }
 
 /// <summary>The portal's roles.</summary>
-public static class PortalRoles
+internal static class PortalRoles
 {
     public const string Doctor = "Doctor";
     public const string LabStaff = "LabStaff";

@@ -4,7 +4,7 @@ namespace Workstation.Portal.Alerts;
 /// (each once, however often it is replayed or changed), significant results gathered in a banner, result notices.
 /// The component subscribes, shows the dialogs and renders; which alert comes next, and when a dialog must close because
 /// the alert was handled elsewhere, is decided here (with <see cref="AlertRouting.Concerns"/>).</summary>
-public sealed class AlertCenterState(IDoctorAlerts lifecycle)
+internal sealed class AlertCenterState(IDoctorAlerts lifecycle)
 {
     private readonly Queue<CriticalValueAlert> _queue = new();
     private readonly HashSet<long> _seen = [];

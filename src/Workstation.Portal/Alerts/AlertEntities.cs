@@ -1,13 +1,13 @@
 namespace Workstation.Portal.Alerts;
 
 /// <summary>Tier of a critical result (CLSI GP47): critical-risk blocks at once; significant-risk within a window.</summary>
-public static class AlertTiers
+internal static class AlertTiers
 {
     public const string Critical = "critical";
     public const string Significant = "significant";
 }
 
-public static class AlertStatuses
+internal static class AlertStatuses
 {
     public const string Open = "open";
     public const string Acknowledged = "acknowledged";
@@ -87,7 +87,7 @@ public sealed class CriticalValueAlert : Storage.IVersioned
 }
 
 /// <summary>Every routing and escalation step of an alert, visible to quality officers.</summary>
-public sealed class AlertStep
+internal sealed class AlertStep
 {
     public long Id { get; set; }
 
@@ -107,7 +107,7 @@ public sealed class AlertStep
 }
 
 /// <summary>A result-ready or revoked notice for a doctor; read ones never come back as new.</summary>
-public sealed class ResultNotification
+internal sealed class ResultNotification
 {
     public long Id { get; set; }
 

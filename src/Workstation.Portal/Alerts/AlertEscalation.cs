@@ -8,7 +8,7 @@ namespace Workstation.Portal.Alerts;
 /// <summary>Unacknowledged alerts move up when their timer is due (stored with the alert, so timers survive restarts):
 /// the department head, then medical affairs (<see cref="AlertRouting"/>). Each move is claimed by a conditional
 /// update, so with several instances an alert moves up once.</summary>
-public sealed class AlertEscalation(
+internal sealed class AlertEscalation(
     IDbContextFactory<PortalDbContext> dbFactory,
     AlertRouting routing,
     AlertNotifier notifier,

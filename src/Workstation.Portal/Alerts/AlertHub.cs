@@ -5,7 +5,7 @@ using Workstation.Portal.Launch;
 namespace Workstation.Portal.Alerts;
 
 /// <summary>What external clients receive for an alert.</summary>
-public sealed record AlertMessage(long Id, string Tier, string Status, string PatientName, string EncounterId, string ItemName,
+internal sealed record AlertMessage(long Id, string Tier, string Status, string PatientName, string EncounterId, string ItemName,
     string Value, string Unit, string ReferenceRange, DateTime ReportedAt, string AccountableDoctorId, int EscalationLevel)
 {
     public static AlertMessage From(CriticalValueAlert a) => new(a.Id, a.Tier, a.Status, a.PatientName, a.EncounterId, a.ItemName,
@@ -15,7 +15,7 @@ public sealed record AlertMessage(long Id, string Tier, string Status, string Pa
 /// <summary>SignalR hub for external clients (HIS pages through the embed script, other apps); Blazor components use
 /// <see cref="AlertNotifier"/> instead. Connect with <c>/hubs/alerts?s=&lt;launch session token&gt;</c>; on every
 /// (re)connect the open alerts are replayed from the store.</summary>
-public sealed class AlertHub(LaunchService launches, AlertLifecycle alerts, DoctorPresence presence) : Hub
+internal sealed class AlertHub(LaunchService launches, AlertLifecycle alerts, DoctorPresence presence) : Hub
 {
     public const string CorsPolicy = "his-origins";
 

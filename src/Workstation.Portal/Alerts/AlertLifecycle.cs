@@ -8,7 +8,7 @@ namespace Workstation.Portal.Alerts;
 /// <summary>What doctors do with an alert: read back and acknowledge, then handle; the handling goes to LIS/PACS through
 /// the outbox in the same transaction. Each change is one transaction with its step, checked against the alert's version
 /// (two doctors on two instances are recorded once). Also the doctor's open alerts and result notices.</summary>
-public sealed class AlertLifecycle(
+internal sealed class AlertLifecycle(
     IDbContextFactory<PortalDbContext> dbFactory,
     AlertNotifier notifier,
     OutboxWriter outbox,
@@ -114,7 +114,7 @@ public sealed class AlertLifecycle(
 }
 
 /// <summary>Why a doctor's action on an alert was refused.</summary>
-public enum AlertRefusal
+internal enum AlertRefusal
 {
     /// <summary>Only the accountable or the ordering doctor may acknowledge.</summary>
     NotYours,
@@ -123,11 +123,11 @@ public enum AlertRefusal
 }
 
 /// <summary>A doctor's action on an alert that the rules refuse (the page says why in plain words).</summary>
-public sealed class AlertRefusedException(AlertRefusal refusal) : InvalidOperationException($"Alert action refused: {refusal}")
+internal sealed class AlertRefusedException(AlertRefusal refusal) : InvalidOperationException($"Alert action refused: {refusal}")
 {
     public AlertRefusal Refusal { get; } = refusal;
 }
 
 /// <summary>What LIS/PACS receives for a handled critical value (idempotent by <see cref="MessageId"/>).</summary>
-public sealed record LisHandling(string MessageId, string AlertId, string SourceEventId, string DoctorCode, string DoctorName,
+internal sealed record LisHandling(string MessageId, string AlertId, string SourceEventId, string DoctorCode, string DoctorName,
     DateTime AcknowledgedAt, DateTime? HandledAt, string? HandlingNote);

@@ -6,7 +6,7 @@ namespace Workstation.Portal.Alerts;
 /// <summary>Notifications to Blazor circuits (components never connect to their own hub), on this instance and — through
 /// Redis pub/sub when configured — on the others. A subscription ends when it is disposed; a failing listener does not
 /// stop the others.</summary>
-public sealed class AlertNotifier(IClusterBus bus, ILoggerFactory loggers) : IDisposable
+internal sealed class AlertNotifier(IClusterBus bus, ILoggerFactory loggers) : IDisposable
 {
     // Circuits on every instance hear every alert (Redis pub/sub when configured, see ClusterNotifier).
     private readonly ClusterNotifier<CriticalValueAlert> _alerts = new("workstation:alerts", bus, loggers);

@@ -5,7 +5,7 @@ namespace Workstation.Portal.Alerts;
 
 /// <summary>What other features and the staff pages ask about alerts: recent alerts with their timelines, one alert's
 /// steps. The review reads alerts only through here.</summary>
-public sealed class AlertQueries(IDbContextFactory<PortalDbContext> dbFactory)
+internal sealed class AlertQueries(IDbContextFactory<PortalDbContext> dbFactory)
 {
     /// <summary>Every alert as a timeline row, for the caller to filter and page in the database: when it was reported,
     /// when the accountable doctor was told (its "routed" step), acknowledged and handled, and how far it escalated.</summary>
@@ -38,7 +38,7 @@ public sealed class AlertQueries(IDbContextFactory<PortalDbContext> dbFactory)
 }
 
 /// <summary>An alert's timeline as other features read it (not the entity).</summary>
-public sealed class AlertTimeline
+internal sealed class AlertTimeline
 {
     public long Id { get; init; }
     public string Tier { get; init; } = "";

@@ -9,7 +9,7 @@ namespace Workstation.Portal.Alerts;
 /// <summary>A critical value arrives (a signed <c>critical-value</c> event from LIS or PACS): the alert, routed to one
 /// accountable doctor, and its "routed" step are stored in the transaction that stores the event, before 202; then every
 /// instance's circuits and hub connections are told.</summary>
-public sealed class AlertReceipt(
+internal sealed class AlertReceipt(
     RequestValidator validator, DoctorPresence presence, AlertRouting routing, AlertNotifier notifier, TimeProvider time,
     ILogger<AlertReceipt> logger) : IInboundEventHandler
 {
@@ -52,7 +52,7 @@ public sealed class AlertReceipt(
 
 /// <summary>A result became ready or was revoked (<c>report-ready</c> / <c>report-revoked</c>): a notice for its ordering
 /// doctor, stored with the event; badges of that patient refresh on every instance.</summary>
-public sealed class ResultNoticeReceipt(RequestValidator validator, AlertNotifier notifier, TimeProvider time) : IInboundEventHandler
+internal sealed class ResultNoticeReceipt(RequestValidator validator, AlertNotifier notifier, TimeProvider time) : IInboundEventHandler
 {
     public bool Handles(string source, string type) => type is WebhookEventTypes.ReportReady or WebhookEventTypes.ReportRevoked;
 

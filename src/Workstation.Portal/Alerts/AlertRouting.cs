@@ -6,7 +6,7 @@ namespace Workstation.Portal.Alerts;
 /// on-duty doctor, else the department head, else the ordering doctor anyway (the alert waits for them and escalates);
 /// unacknowledged, it moves up to the department head, then to medical affairs. Receipt, escalation and every page that
 /// asks "does this alert concern this doctor?" use this rule.</summary>
-public sealed class AlertRouting(IOptionsMonitor<AlertsOptions> options)
+internal sealed class AlertRouting(IOptionsMonitor<AlertsOptions> options)
 {
     /// <summary>The accountable doctor when the alert arrives, and when its first escalation is due.</summary>
     public (string Accountable, DateTime NextEscalationAt) OnArrival(CriticalValueAlert alert, bool orderingOnline, DateTime now)
@@ -36,7 +36,7 @@ public sealed class AlertRouting(IOptionsMonitor<AlertsOptions> options)
 
 /// <summary>The steps of an alert's timeline (<see cref="AlertStep.Kind"/>), owned here; the review reads them through
 /// <see cref="AlertQueries"/>.</summary>
-public static class AlertStepKinds
+internal static class AlertStepKinds
 {
     public const string Routed = "routed";
     public const string Escalated = "escalated";

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace Workstation.Portal.Alerts;
 
 /// <summary>Pushes alert changes to external clients on the hub (the embed script in HIS pages, other apps).</summary>
-public sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub> hub, ILogger<AlertHubBridge> logger) : IHostedService
+internal sealed class AlertHubBridge(AlertNotifier notifier, IHubContext<AlertHub> hub, ILogger<AlertHubBridge> logger) : IHostedService
 {
     private IDisposable? _subscription;
 

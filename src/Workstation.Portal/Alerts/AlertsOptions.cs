@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Workstation.Portal.Alerts;
 
 /// <summary>Critical-value routing and escalation (section <c>Alerts</c>).</summary>
-public sealed class AlertsOptions
+internal sealed class AlertsOptions
 {
     public const string Section = "Alerts";
 

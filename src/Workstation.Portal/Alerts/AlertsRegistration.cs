@@ -10,7 +10,7 @@ namespace Workstation.Portal.Alerts;
 
 /// <summary>The critical-value alert feature registers itself; Hosting calls <see cref="AddAlerts"/> and
 /// <see cref="MapAlerts"/>.</summary>
-public static class AlertsRegistration
+internal static class AlertsRegistration
 {
     /// <summary>Alerts (section <c>Alerts</c>): their receipt from the signed webhooks (Inbound), routing, lifecycle and
     /// escalation, the LIS sender on the shared outbox, and the hub for external clients with its CORS policy.</summary>

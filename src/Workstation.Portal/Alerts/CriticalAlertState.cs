@@ -1,7 +1,7 @@
 namespace Workstation.Portal.Alerts;
 
 /// <summary>The steps of the critical-value dialog.</summary>
-public enum CriticalAlertStep
+internal enum CriticalAlertStep
 {
     /// <summary>The doctor reads the patient, item, value and unit back, one by one.</summary>
     ReadBack,
@@ -12,7 +12,7 @@ public enum CriticalAlertStep
 }
 
 /// <summary>One read-back item (all four are confirmed before the acknowledgement is possible).</summary>
-public enum ReadBackItem
+internal enum ReadBackItem
 {
     Patient,
     Item,
@@ -24,7 +24,7 @@ public enum ReadBackItem
 /// with quick actions or a note. The rules and the text sent back (the read-back, the handling) are built here; the
 /// dialog renders the step and forwards clicks. A click while a save is in flight does nothing (a double click saves
 /// once).</summary>
-public sealed class CriticalAlertState(IAlertActions actions, ILogger<CriticalAlertState> logger)
+internal sealed class CriticalAlertState(IAlertActions actions, ILogger<CriticalAlertState> logger)
 {
     /// <summary>Quick handling actions (resource keys of their labels).</summary>
     public static readonly string[] QuickActions = ["Alert.Quick1", "Alert.Quick2", "Alert.Quick3"];
@@ -141,7 +141,7 @@ public sealed class CriticalAlertState(IAlertActions actions, ILogger<CriticalAl
 }
 
 /// <summary>A doctor's alerts and result notices as the alert centre reads them (the seam its tests use).</summary>
-public interface IDoctorAlerts
+internal interface IDoctorAlerts
 {
     Task<IReadOnlyList<CriticalValueAlert>> OpenForAsync(string doctorId, CancellationToken cancellationToken);
 
@@ -151,7 +151,7 @@ public interface IDoctorAlerts
 }
 
 /// <summary>What a doctor can do with an alert (the seam the dialog's tests use).</summary>
-public interface IAlertActions
+internal interface IAlertActions
 {
     Task<CriticalValueAlert> AcknowledgeAsync(long alertId, string doctorId, string readBack, CancellationToken cancellationToken);
 

@@ -3,14 +3,14 @@ using Refit;
 namespace Workstation.Portal.Alerts;
 
 /// <summary>The LIS/PACS endpoint that takes critical-value handling back (Refit source-generated client).</summary>
-public interface ILisApi
+internal interface ILisApi
 {
     [Post("/lis/api/critical-values/handling")]
     Task PostHandlingAsync([Body] LisHandling handling, CancellationToken cancellationToken);
 }
 
 /// <summary>Delivers critical-value handling back to LIS/PACS from the shared outbox; LIS de-duplicates by message id.</summary>
-public sealed class LisHandlingSender(ILisApi lis, TimeProvider time) : Outbox.IOutboxSender
+internal sealed class LisHandlingSender(ILisApi lis, TimeProvider time) : Outbox.IOutboxSender
 {
     /// <summary>The outbox destination of handlings for LIS/PACS.</summary>
     public const string Destination = "lis";

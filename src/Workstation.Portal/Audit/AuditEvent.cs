@@ -1,7 +1,7 @@
 namespace Workstation.Portal.Audit;
 
 /// <summary>Something a person or the system did that an auditor may ask about (logins, decisions, uploads...).</summary>
-public sealed class AuditEvent
+internal sealed class AuditEvent
 {
     public long Id { get; set; }
 

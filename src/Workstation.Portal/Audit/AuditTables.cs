@@ -5,7 +5,7 @@ namespace Workstation.Portal.Audit;
 
 /// <summary>The Audit feature's tables on the portal's context (the context itself knows no feature). Code outside this folder asks
 /// this feature's services instead of reading them.</summary>
-public static class AuditTables
+internal static class AuditTables
 {
     extension(PortalDbContext db)
     {

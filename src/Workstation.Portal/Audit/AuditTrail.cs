@@ -5,12 +5,12 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Audit;
 
 /// <summary>Raised when code tries to change or remove an audit entry: the trail is append-only.</summary>
-public sealed class AuditTrailViolationException(string message) : InvalidOperationException(message);
+internal sealed class AuditTrailViolationException(string message) : InvalidOperationException(message);
 
 /// <summary>The one way to write the audit trail: every feature adds its entries here, each field cut to its column's
 /// size, so no entry is lost to a long detail. Entries are only ever added: <see cref="AppendOnlyGuard"/> refuses changes
 /// in every SaveChanges, and database triggers (<see cref="AuditTriggers"/>) refuse bulk statements.</summary>
-public static class AuditTrail
+internal static class AuditTrail
 {
     public const int ActorLength = 64;
     public const int ActionLength = 64;
@@ -62,7 +62,7 @@ internal sealed class AppendOnlyGuard : SaveChangesInterceptor
     }
 }
 
-public static class AuditRegistration
+internal static class AuditRegistration
 {
     /// <summary>The audit trail's guard in every SaveChanges of the portal's contexts.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services)

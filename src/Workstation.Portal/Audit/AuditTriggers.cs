@@ -3,7 +3,7 @@ namespace Workstation.Portal.Audit;
 /// <summary>The database's own guard of the audit trail: triggers that refuse every UPDATE and DELETE of
 /// <c>audit_events</c>, bulk statements and other tools included (the DbContext refuses changes itself too). Written by
 /// hand into the <c>Initial</c> migration of each provider (tools/regenerate-initial-migration.sh).</summary>
-public static class AuditTriggers
+internal static class AuditTriggers
 {
     public const string CreateSqlite =
         "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;\n" +

@@ -3,7 +3,7 @@ namespace Workstation.Portal.Background;
 /// <summary>Waits for the host to have started. A worker whose first pass calls another system waits for it: by then
 /// every hosted service (the demo's in-process simulators included) and Kestrel are up, so the first pass does not fail
 /// only because it ran first.</summary>
-public static class HostStart
+internal static class HostStart
 {
     /// <summary>True once the host has started; false when it is stopping before that.</summary>
     public static async Task<bool> WaitAsync(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)

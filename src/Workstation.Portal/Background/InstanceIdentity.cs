@@ -5,7 +5,7 @@ using System.Text;
 namespace Workstation.Portal.Background;
 
 /// <summary>Which portal instance this is (section <c>Instance</c>).</summary>
-public sealed class InstanceOptions
+internal sealed class InstanceOptions
 {
     public const string Section = "Instance";
 
@@ -22,7 +22,7 @@ public sealed class InstanceOptions
 /// dead, and takes their claims back at once instead of waiting for their leases to run out
 /// (<see cref="IPreviousRunClaims"/>). A run that cannot get it (a second host of the same name in one process, in the
 /// tests) works under a key of its own and takes nothing back.</summary>
-public sealed class InstanceIdentity : IDisposable
+internal sealed class InstanceIdentity : IDisposable
 {
     private FileStream? _lock;
 
@@ -92,7 +92,7 @@ public sealed class InstanceIdentity : IDisposable
 
 /// <summary>Claims a feature or mechanism keeps in the database under <see cref="InstanceIdentity.Owner"/>, which a new
 /// run of the same instance releases at start (their holder is dead).</summary>
-public interface IPreviousRunClaims
+internal interface IPreviousRunClaims
 {
     /// <summary>Releases the claims whose owner starts with <paramref name="instancePrefix"/> but not with
     /// <paramref name="runPrefix"/>; returns how many.</summary>

@@ -5,7 +5,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Background;
 
 /// <summary>Who holds a named background job (the upload feed, the dictionary sync ...) until when.</summary>
-public sealed class JobLease
+internal sealed class JobLease
 {
     public string Name { get; set; } = "";
 
@@ -28,7 +28,7 @@ internal sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLease>
 /// <summary>Runs a job that must not run on two portal instances at once: every instance may try, one holds the
 /// lease row (a conditional UPDATE, or the INSERT that creates it) for the pass and gives it back after; a lease
 /// whose holder died expires and the next instance takes the job over.</summary>
-public sealed class JobLeases(IDbContextFactory<PortalDbContext> dbFactory, InstanceIdentity identity, TimeProvider time, ILogger<JobLeases> logger)
+internal sealed class JobLeases(IDbContextFactory<PortalDbContext> dbFactory, InstanceIdentity identity, TimeProvider time, ILogger<JobLeases> logger)
     : IPreviousRunClaims
 {
     /// <summary>This run's name in lease rows.</summary>
@@ -103,7 +103,7 @@ public sealed class JobLeases(IDbContextFactory<PortalDbContext> dbFactory, Inst
     }
 }
 
-public static class BackgroundServiceCollectionExtensions
+internal static class BackgroundServiceCollectionExtensions
 {
     /// <summary>This instance's identity (claims of an earlier run taken back at start) and leases for background jobs
     /// that run on one instance at a time.</summary>

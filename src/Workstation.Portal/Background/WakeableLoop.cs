@@ -4,7 +4,7 @@ namespace Workstation.Portal.Background;
 /// <see cref="Wake"/> is called (new work was committed, the platform came back); a failing pass is logged with its
 /// exception and the loop goes on. The interval is read before every wait, so a changed option takes effect, and a pass
 /// may choose the next wait itself (a shorter one after a failure).</summary>
-public sealed class WakeableLoop(TimeProvider? time = null)
+internal sealed class WakeableLoop(TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SemaphoreSlim _wake = new(0, 1);

@@ -8,11 +8,11 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.BloodUse;
 
 /// <summary>Outcome of <c>/token</c>: a token, or the message to put in <c>erroMessage</c>.</summary>
-public sealed record TokenResult(string? Token, int ExpiresInSeconds, string? Error);
+internal sealed record TokenResult(string? Token, int ExpiresInSeconds, string? Error);
 
 /// <summary>Accounts of the reduction system's client: password check against the configured hash, lock-out after
 /// repeated wrong passwords, tokens issued and checked. Tokens and passwords are never logged nor audited.</summary>
-public sealed class BloodUseAccounts(
+internal sealed class BloodUseAccounts(
     IDbContextFactory<PortalDbContext> dbFactory,
     IOptionsMonitor<BloodUseOptions> options,
     TimeProvider time)

@@ -6,23 +6,23 @@ namespace Workstation.Portal.BloodUse;
 
 /// <summary>The seed-001 envelope: <c>success</c>, <c>data</c> and <c>erroMessage</c> (spelled as the provincial client
 /// reads it). Every answer of the interface, success or failure, has this shape.</summary>
-public sealed record BloodUseEnvelope<T>(
+internal sealed record BloodUseEnvelope<T>(
     [property: JsonPropertyName("success")] bool Success,
     [property: JsonPropertyName("data")] T? Data,
     [property: JsonPropertyName("erroMessage")] string? ErroMessage) where T : class;
 
 /// <summary><c>data</c> of <c>/token</c>: the token and its lifetime in seconds (a string, as in the seed's sample).</summary>
-public sealed record BloodUseTokenData(
+internal sealed record BloodUseTokenData(
     [property: JsonPropertyName("token")] string Token,
     [property: JsonPropertyName("expires_in")] string ExpiresIn);
 
 /// <summary><c>data</c> of <c>/blduseinfo</c>.</summary>
-public sealed record BloodUseInfo(
+internal sealed record BloodUseInfo(
     [property: JsonPropertyName("bldUser")] BloodUser BldUser,
     [property: JsonPropertyName("chargeBills")] IReadOnlyList<ChargeBill> ChargeBills);
 
 /// <summary>患者信息: birthday <c>yyyy-MM-dd</c>; hisId = organisation code + "_" + inpatient number.</summary>
-public sealed record BloodUser(
+internal sealed record BloodUser(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("identityNumber")] string IdentityNumber,
     [property: JsonPropertyName("birthday")] string Birthday,
@@ -30,7 +30,7 @@ public sealed record BloodUser(
 
 /// <summary>用血票据: one discharge settlement. <c>actualCost</c> is a decimal string ("1380.00") as in the sample;
 /// <c>consumptionDatetime</c> is <c>yyyy-MM-dd</c>.</summary>
-public sealed record ChargeBill(
+internal sealed record ChargeBill(
     [property: JsonPropertyName("serialNumber")] string SerialNumber,
     [property: JsonPropertyName("actualCost")] string ActualCost,
     [property: JsonPropertyName("consumptionDatetime")] string ConsumptionDatetime,
@@ -38,7 +38,7 @@ public sealed record ChargeBill(
 
 /// <summary>血液产品信息 (the sample's <c>"donCode "</c>, <c>"prodCode "</c>, <c>"prodClassCode "</c> without the stray
 /// space: docs/decisions/0011-blood-use-contract.md). <c>volume</c> and <c>money</c> are JSON numbers.</summary>
-public sealed record BloodProductUse(
+internal sealed record BloodProductUse(
     [property: JsonPropertyName("donCode")] string DonCode,
     [property: JsonPropertyName("prodCode")] string ProdCode,
     [property: JsonPropertyName("prodClassCode")] string ProdClassCode,
@@ -48,7 +48,7 @@ public sealed record BloodProductUse(
     [property: JsonPropertyName("money")] decimal Money);
 
 /// <summary>Failure texts shown to the reduction system's operators (plain Chinese, no detail an attacker can use).</summary>
-public static class BloodUseMessages
+internal static class BloodUseMessages
 {
     public const string MissingCredentials = "缺少用户名(id)或密码(password)";
     public const string WrongCredentials = "用户名或密码错误";
@@ -63,7 +63,7 @@ public static class BloodUseMessages
 }
 
 /// <summary>The interface's JSON: nulls written (the envelope always has its three fields), Chinese not escaped.</summary>
-public static class BloodUseJson
+internal static class BloodUseJson
 {
     public static readonly JsonSerializerOptions Options = CreateOptions();
 

@@ -4,7 +4,7 @@ namespace Workstation.Portal.BloodUse;
 
 /// <summary><c>GET {base}/token</c> and <c>GET {base}/blduseinfo</c> exactly as seed 001 writes them. Every answer is
 /// the envelope; nothing here answers a 5xx or an HTML page.</summary>
-public static class BloodUseEndpoints
+internal static class BloodUseEndpoints
 {
     public const string Tag = "BloodUse";
 

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Workstation.Portal.BloodUse;
 
 /// <summary>An issued token, stored only as its SHA-256 (a database reader cannot replay it); shared by all instances.</summary>
-public sealed class BloodUseAccessToken
+internal sealed class BloodUseAccessToken
 {
     public string TokenHash { get; set; } = "";
 
@@ -16,7 +16,7 @@ public sealed class BloodUseAccessToken
 }
 
 /// <summary>Wrong-password count and lock-out of one id tried at /token (a client account or an id nobody has).</summary>
-public sealed class BloodUseLockout
+internal sealed class BloodUseLockout
 {
     public string ClientId { get; set; } = "";
 
@@ -28,7 +28,7 @@ public sealed class BloodUseLockout
     public DateTime? LockedUntil { get; set; }
 }
 
-public sealed class BloodUseAccessTokenConfiguration : IEntityTypeConfiguration<BloodUseAccessToken>
+internal sealed class BloodUseAccessTokenConfiguration : IEntityTypeConfiguration<BloodUseAccessToken>
 {
     public void Configure(EntityTypeBuilder<BloodUseAccessToken> e)
     {
@@ -40,7 +40,7 @@ public sealed class BloodUseAccessTokenConfiguration : IEntityTypeConfiguration<
     }
 }
 
-public sealed class BloodUseLockoutConfiguration : IEntityTypeConfiguration<BloodUseLockout>
+internal sealed class BloodUseLockoutConfiguration : IEntityTypeConfiguration<BloodUseLockout>
 {
     public void Configure(EntityTypeBuilder<BloodUseLockout> e)
     {

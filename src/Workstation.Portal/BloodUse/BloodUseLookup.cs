@@ -12,11 +12,11 @@ using Workstation.Reports;
 namespace Workstation.Portal.BloodUse;
 
 /// <summary>Outcome of <c>/blduseinfo</c>: the data, or the message for <c>erroMessage</c>.</summary>
-public sealed record LookupResult(BloodUseInfo? Info, string? Error);
+internal sealed record LookupResult(BloodUseInfo? Info, string? Error);
 
 /// <summary>Answers the reduction system's lookup by ID number from HIS, and audits every lookup (client, masked ID
 /// number, result count) because an ID-number lookup is personal data.</summary>
-public sealed class BloodUseLookup(
+internal sealed class BloodUseLookup(
     IHisInpatientApi his,
     GroupCommitWriter audit,
     IOptionsMonitor<BloodUseOptions> options,

@@ -5,7 +5,7 @@ namespace Workstation.Portal.BloodUse;
 
 /// <summary>Describes the seed-001 security in the OpenAPI document: <c>/token</c> needs none (it takes the account),
 /// <c>/blduseinfo</c> takes the token in the query string.</summary>
-public static class BloodUseOpenApi
+internal static class BloodUseOpenApi
 {
     public const string TokenScheme = "BloodUseToken";
 

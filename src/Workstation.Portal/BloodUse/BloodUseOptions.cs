@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Workstation.Portal.BloodUse;
 
 /// <summary>The provincial blood-use fee reduction interface (section <c>BloodUse</c>, seed 001).</summary>
-public sealed class BloodUseOptions : IValidatableObject
+internal sealed class BloodUseOptions : IValidatableObject
 {
     public const string Section = "BloodUse";
 
@@ -67,7 +67,7 @@ public sealed class BloodUseOptions : IValidatableObject
 }
 
 /// <summary>One account of the reduction system's client (<c>id</c> and the hash of its <c>password</c>).</summary>
-public sealed class BloodUseClientOptions
+internal sealed class BloodUseClientOptions
 {
     [Required, StringLength(64)]
     public string Id { get; set; } = "";

@@ -6,7 +6,7 @@ namespace Workstation.Portal.BloodUse;
 
 /// <summary>Client passwords are configured only as PBKDF2-HMAC-SHA256 hashes:
 /// <c>pbkdf2-sha256$iterations$salt(base64)$hash(base64)</c> (tools/blood-use-password.py writes one).</summary>
-public static class BloodUsePasswordHash
+internal static class BloodUsePasswordHash
 {
     private const string Prefix = "pbkdf2-sha256";
 

@@ -8,7 +8,7 @@ namespace Workstation.Portal.BloodUse;
 
 /// <summary>The blood-use fee reduction feature (seed 001): options, accounts and tokens, the HIS client, CORS for
 /// the reduction system's client origins, and the log redaction of its query strings.</summary>
-public static class BloodUseRegistration
+internal static class BloodUseRegistration
 {
     public const string CorsPolicy = "blood-use";
 

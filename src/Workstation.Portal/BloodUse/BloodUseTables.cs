@@ -5,7 +5,7 @@ namespace Workstation.Portal.BloodUse;
 
 /// <summary>The BloodUse feature's tables on the portal's context (the context itself knows no feature). Code outside this folder asks
 /// this feature's services instead of reading them.</summary>
-public static class BloodUseTables
+internal static class BloodUseTables
 {
     extension(PortalDbContext db)
     {

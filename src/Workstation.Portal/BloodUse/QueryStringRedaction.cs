@@ -7,7 +7,7 @@ namespace Workstation.Portal.BloodUse;
 /// <summary>Seed 001 puts the password, the token and the patient's ID number in the query string. Whatever logs a
 /// URL (ASP.NET Core's request start/finish lines at Information, HttpClient, a proxy message) goes through this
 /// enricher, which replaces those parameter values with <c>***</c> before any sink sees the event.</summary>
-public sealed partial class QueryStringRedaction : ILogEventEnricher
+internal sealed partial class QueryStringRedaction : ILogEventEnricher
 {
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {

@@ -3,7 +3,7 @@ using Workstation.Portal.Hosting;
 
 namespace Workstation.Portal.Catalogue;
 
-public static class CatalogueEndpoints
+internal static class CatalogueEndpoints
 {
     /// <summary>The recognition item catalogue for HIS, so HIS can map its order items to recognition codes.</summary>
     internal static IEndpointRouteBuilder MapCatalogueEndpoints(this IEndpointRouteBuilder app)

@@ -4,7 +4,7 @@ namespace Workstation.Portal.Catalogue;
 
 /// <summary>The catalogue feature registers itself; Hosting calls <see cref="AddCatalogue"/> and
 /// <see cref="CatalogueEndpoints.MapCatalogueEndpoints"/>.</summary>
-public static class CatalogueRegistration
+internal static class CatalogueRegistration
 {
     /// <summary>The recognition item catalogue shipped with the platform client, loaded once at start.</summary>
     public static IServiceCollection AddCatalogue(this IServiceCollection services, IConfiguration configuration)

@@ -33,7 +33,7 @@ public sealed class CdsCard
 }
 
 /// <summary>A client JWT's <c>jti</c>, used once (replay protection); kept until the token expires.</summary>
-public sealed class CdsTokenUse
+internal sealed class CdsTokenUse
 {
     public long Id { get; set; }
 
@@ -73,7 +73,7 @@ internal sealed class CdsTokenUseConfiguration : IEntityTypeConfiguration<CdsTok
 }
 
 /// <summary>The CDS Hooks feature's tables on the portal's context.</summary>
-public static class CdsTables
+internal static class CdsTables
 {
     extension(PortalDbContext db)
     {

@@ -42,7 +42,7 @@ public sealed record CdsAcceptedSuggestion(string? Id);
 public sealed record CdsOverrideReason(CdsCoding? Reason, string? UserComment);
 
 /// <summary>The services and their hooks.</summary>
-public static class CdsServices
+internal static class CdsServices
 {
     public const string OrderSelect = "workstation-order-select";
     public const string OrderSign = "workstation-order-sign";

@@ -9,7 +9,7 @@ using Workstation.Portal.Hosting;
 namespace Workstation.Portal.Demo;
 
 /// <summary>After start: tells the demo HIS where the portal listens and prints the URLs an evaluator needs.</summary>
-public sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<DemoOptions> demo, IOptions<HisOptions> his,
+internal sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<DemoOptions> demo, IOptions<HisOptions> his,
     IOptions<Inbound.WebhookOptions> webhooks, ILogger<DemoBanner> logger)
 {
     /// <summary>The portal's own base URL as browsers reach it (wildcard hosts shown as localhost).</summary>

@@ -6,7 +6,7 @@ namespace Workstation.Portal.Demo;
 
 /// <summary>Demo mode (section <c>Demo</c>): demo staff accounts and a history for the quality review. Never enable it in
 /// a hospital.</summary>
-public sealed class DemoOptions : IValidatableObject
+internal sealed class DemoOptions : IValidatableObject
 {
     public const string Section = "Demo";
 

@@ -5,7 +5,7 @@ namespace Workstation.Portal.Demo;
 /// <summary>The demo: in-process simulators (section <c>Sandbox</c>), demo staff accounts and review history (section
 /// <c>Demo</c>), and the banner that wires the simulators to the portal and prints the URLs. It depends on the features it
 /// fills; no feature depends on it. Hosting calls <see cref="AddDemo"/> and, after start, <see cref="StartDemo"/>.</summary>
-public static class DemoRegistration
+internal static class DemoRegistration
 {
     public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration)
     {

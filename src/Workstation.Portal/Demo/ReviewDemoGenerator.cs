@@ -13,7 +13,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Demo;
 
 /// <summary>What one generation wrote.</summary>
-public sealed record DemoVolume(int Decisions, int Checks, int NotChecked, int Alerts, TimeSpan Took)
+internal sealed record DemoVolume(int Decisions, int Checks, int NotChecked, int Alerts, TimeSpan Took)
 {
     public int Listings { get; init; }
 }
@@ -25,7 +25,7 @@ public sealed record DemoVolume(int Decisions, int Checks, int NotChecked, int A
 /// <param name="ListingsForDays">Listings (what the platform listed) are written for the last this many days only: the
 /// days before keep the approximate recognition rate, as a hospital's history from before listings were stored.
 /// Null: listings for the whole year.</param>
-public sealed record DemoHistory(int Decisions, int Departments = 20, int DoctorsPerDepartment = 10, int? ListingsForDays = 300)
+internal sealed record DemoHistory(int Decisions, int Departments = 20, int DoctorsPerDepartment = 10, int? ListingsForDays = 300)
 {
     /// <summary>A hospital group's year (issue 20's scale demo): 1,000,000 decisions, 50 departments, 1,000 doctors.</summary>
     public static DemoHistory GroupYear(int decisions = 1_000_000) => new(decisions, 50, 20);
@@ -38,7 +38,7 @@ public sealed record DemoHistory(int Decisions, int Departments = 20, int Doctor
 /// transaction each, marking the closed days it touched for the review's pre-computation), with progress.
 /// Deterministic for a given seed. Generated rows use the HIS client id <see cref="ClientId"/> so they never mix with
 /// real encounters.</summary>
-public sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbFactory, RecognitionItemCatalogue catalogue, TimeProvider time,
+internal sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbFactory, RecognitionItemCatalogue catalogue, TimeProvider time,
     IOptions<Review.ReviewOptions> reviewOptions)
 {
     public const string ClientId = "review-demo";

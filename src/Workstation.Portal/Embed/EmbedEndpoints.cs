@@ -4,7 +4,7 @@ using Workstation.Portal.Recognition;
 
 namespace Workstation.Portal.Embed;
 
-public static class EmbedEndpoints
+internal static class EmbedEndpoints
 {
     /// <summary>The report PDF shown inline in the embedded viewer, authorised by the launch session token.</summary>
     internal static IEndpointRouteBuilder MapEmbedEndpoints(this IEndpointRouteBuilder app)

@@ -7,7 +7,7 @@ using Workstation.Portal.Recognition;
 namespace Workstation.Portal.Embed;
 
 /// <summary>What the embedded page shows under the badge.</summary>
-public enum EmbedView
+internal enum EmbedView
 {
     Badge,
     List,
@@ -15,7 +15,7 @@ public enum EmbedView
 }
 
 /// <summary>What the embedded page reads and hears (the seam its tests use).</summary>
-public interface IEmbedSources
+internal interface IEmbedSources
 {
     Task<BadgeState> LoadBadgeAsync(LaunchContext context, CancellationToken cancellationToken);
 
@@ -37,7 +37,7 @@ public interface IEmbedSources
 /// at once when the platform is back, every minute otherwise), the list and report views, a late duplicate to decide,
 /// and what the HIS page is told of each (<see cref="HisBridge"/>). The page renders it; <c>dispatch</c> runs every
 /// change on the page's renderer.</summary>
-public sealed class EmbedPageState(IEmbedSources sources, HisBridge his, TimeProvider time) : IDisposable
+internal sealed class EmbedPageState(IEmbedSources sources, HisBridge his, TimeProvider time) : IDisposable
 {
     /// <summary>How soon an amber (not checked) badge asks again.</summary>
     public static readonly TimeSpan RetryNotChecked = TimeSpan.FromSeconds(10);

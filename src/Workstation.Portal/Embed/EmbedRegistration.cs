@@ -2,7 +2,7 @@ namespace Workstation.Portal.Embed;
 
 /// <summary>The pages HIS embeds (badge strip, panel) register themselves; Hosting calls <see cref="AddEmbed"/> and
 /// <see cref="MapEmbed"/>.</summary>
-public static class EmbedRegistration
+internal static class EmbedRegistration
 {
     /// <summary>The embedded page's workflow, one per circuit.</summary>
     public static IServiceCollection AddEmbed(this IServiceCollection services, IConfiguration configuration)

@@ -10,7 +10,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Fhir;
 
 /// <summary>The FHIR R4 read API registers itself: Hosting calls <see cref="AddFhir"/> and <see cref="MapFhir"/>.</summary>
-public static class FhirRegistration
+internal static class FhirRegistration
 {
     public const string BasePath = "/fhir/r4";
     public const string ContentType = "application/fhir+json";

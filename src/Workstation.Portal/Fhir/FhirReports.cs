@@ -11,7 +11,7 @@ namespace Workstation.Portal.Fhir;
 
 /// <summary>A retained report with the patient of the decision that recognised it.</summary>
 /// (Init-only members, so that queries can still filter on them after the projection.)
-public sealed record RetainedRow
+internal sealed record RetainedRow
 {
     public long Id { get; init; }
     public string ClientId { get; init; } = "";
@@ -30,7 +30,7 @@ public sealed record RetainedRow
 /// <summary>The reports a hospital retained after 互认, as FHIR R4: a DiagnosticReport per report (id: the retained row's
 /// number), an Observation per lab result (<c>{report}-{n}</c>), a DocumentReference for its PDF and the PDF itself as
 /// Binary (<c>{report}-pdf</c>). Each client sees only what was retained through it.</summary>
-public sealed class FhirReports(IDbContextFactory<PortalDbContext> dbFactory, RecognitionItemCatalogue catalogue)
+internal sealed class FhirReports(IDbContextFactory<PortalDbContext> dbFactory, RecognitionItemCatalogue catalogue)
 {
     public const int MaxResults = 100;
 

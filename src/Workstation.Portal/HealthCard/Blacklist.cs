@@ -1,19 +1,19 @@
 namespace Workstation.Portal.HealthCard;
 
 /// <summary>Why a card is refused: the list it is on (provincial or national) and the reason given there.</summary>
-public sealed record BlacklistHit(string Scope, string Reason)
+internal sealed record BlacklistHit(string Scope, string Reason)
 {
     public string ScopeName => Scope == "national" ? "国家" : "省级";
 }
 
 /// <summary>What the admin page and health show about the blacklist.</summary>
-public sealed record BlacklistStatus(long Version, int Count, DateTime? LastSyncAt, DateTime? LastFullLoadAt, string? LastError,
+internal sealed record BlacklistStatus(long Version, int Count, DateTime? LastSyncAt, DateTime? LastFullLoadAt, string? LastError,
     DateTime? LastErrorAt, int FullLoads, int DeltasApplied);
 
 /// <summary>The blacklist in memory: an immutable card-number dictionary swapped whole on every change, so a lookup
 /// never takes a lock and always sees one version. Reasons are shared instances (a handful of distinct values), so
 /// an entry costs the card-number string and one dictionary slot.</summary>
-public sealed class Blacklist
+internal sealed class Blacklist
 {
     private sealed record Snapshot(long Version, Dictionary<string, BlacklistHit> Cards);
 

@@ -9,7 +9,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.HealthCard;
 
 /// <summary>What one sync pass did.</summary>
-public enum BlacklistSyncOutcome
+internal enum BlacklistSyncOutcome
 {
     NotConfigured,
     FullLoad,
@@ -23,7 +23,7 @@ public enum BlacklistSyncOutcome
 /// answers even when the card system is down), a full load, then versioned deltas every
 /// <see cref="HealthCardOptions.SyncInterval"/>; a delta that does not follow the current version (out of order or
 /// missing) triggers a full resync. Memory is swapped first, the database copy follows.</summary>
-public sealed class BlacklistSync(
+internal sealed class BlacklistSync(
     Blacklist blacklist,
     ICardSystemApi cards,
     IDbContextFactory<PortalDbContext> dbFactory,

@@ -1,7 +1,7 @@
 namespace Workstation.Portal.HealthCard;
 
 /// <summary>Where in the hospital a card is used (seed 004 §接口改造说明), as stable codes.</summary>
-public static class CardScenes
+internal static class CardScenes
 {
     public const string Registration = "registration";
     public const string Triage = "triage";

@@ -4,7 +4,7 @@ using Refit;
 namespace Workstation.Portal.HealthCard;
 
 /// <summary>The city card-management system as the front-end system calls it (Refit source-generated).</summary>
-public interface ICardSystemApi
+internal interface ICardSystemApi
 {
     [Get("/cards/api/blacklist")]
     Task<CardBlacklist> GetBlacklistAsync(CancellationToken cancellationToken);
@@ -16,22 +16,22 @@ public interface ICardSystemApi
     Task PostUsageAsync([Body] CardUsageBatchUpload batch, CancellationToken cancellationToken);
 }
 
-public sealed record CardBlacklistEntry(string CardNumber, string Scope, string Reason);
+internal sealed record CardBlacklistEntry(string CardNumber, string Scope, string Reason);
 
-public sealed record CardBlacklist(long Version, IReadOnlyList<CardBlacklistEntry> Entries);
+internal sealed record CardBlacklist(long Version, IReadOnlyList<CardBlacklistEntry> Entries);
 
-public sealed record CardBlacklistDelta(long Version, IReadOnlyList<CardBlacklistEntry> Added, IReadOnlyList<string> Removed);
+internal sealed record CardBlacklistDelta(long Version, IReadOnlyList<CardBlacklistEntry> Added, IReadOnlyList<string> Removed);
 
-public sealed record CardBlacklistDeltas(long CurrentVersion, IReadOnlyList<CardBlacklistDelta> Deltas);
+internal sealed record CardBlacklistDeltas(long CurrentVersion, IReadOnlyList<CardBlacklistDelta> Deltas);
 
-public sealed record CardUsageUploadEntry(long UsageId, string CardNumber, string Scene, string TerminalId, string OperatorId, DateTime UsedAt,
+internal sealed record CardUsageUploadEntry(long UsageId, string CardNumber, string Scene, string TerminalId, string OperatorId, DateTime UsedAt,
     bool Allowed, string? Reason);
 
 /// <summary>A batch of usage logs; the card system ignores a batch id it already has.</summary>
-public sealed record CardUsageBatchUpload(string BatchId, string HospitalCode, IReadOnlyList<CardUsageUploadEntry> Entries);
+internal sealed record CardUsageBatchUpload(string BatchId, string HospitalCode, IReadOnlyList<CardUsageUploadEntry> Entries);
 
 /// <summary>Adds the front-end system's key to every call (one place, not in callers).</summary>
-public sealed class CardSystemKeyHandler(IOptionsMonitor<HealthCardOptions> options) : DelegatingHandler
+internal sealed class CardSystemKeyHandler(IOptionsMonitor<HealthCardOptions> options) : DelegatingHandler
 {
     public const string Header = "X-Card-Api-Key";
 

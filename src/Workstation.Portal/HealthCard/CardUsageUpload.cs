@@ -13,7 +13,7 @@ namespace Workstation.Portal.HealthCard;
 /// (so two portal instances never put a row in two batches) and adds the message. SQLite's write lock, which every
 /// verify's usage log waits for, is held for that claim only, not while a 500-row batch is read and serialised. The
 /// batch id is the outbox message id, which the card system uses to ignore a batch sent twice.</summary>
-public sealed class CardUsageBatcher(
+internal sealed class CardUsageBatcher(
     IDbContextFactory<PortalDbContext> dbFactory,
     OutboxWriter writer,
     IOptionsMonitor<HealthCardOptions> options,
@@ -73,7 +73,7 @@ public sealed class CardUsageBatcher(
 
 /// <summary>Delivers usage-log batches to the card system from the shared outbox (at least once; the batch id makes a
 /// repeat harmless at the receiver).</summary>
-public sealed class CardSystemUsageSender(ICardSystemApi cards) : IOutboxSender
+internal sealed class CardSystemUsageSender(ICardSystemApi cards) : IOutboxSender
 {
     public string Destination => CardUsageBatcher.Destination;
 

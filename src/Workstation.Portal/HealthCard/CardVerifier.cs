@@ -4,7 +4,7 @@ namespace Workstation.Portal.HealthCard;
 
 /// <summary>Checks a card against the blacklist in memory and writes the usage log (group commit: concurrent checks
 /// share one transaction, and the answer goes out only once the log is on disk).</summary>
-public sealed class CardVerifier(
+internal sealed class CardVerifier(
     Blacklist blacklist,
     GroupCommitWriter writer,
     Microsoft.Extensions.Options.IOptionsMonitor<HealthCardOptions> options,

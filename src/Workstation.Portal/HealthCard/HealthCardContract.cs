@@ -5,7 +5,7 @@ namespace Workstation.Portal.HealthCard;
 
 /// <summary>An 18-digit resident ID number with a valid check digit (GB 11643).</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
-public sealed class ResidentIdNumberAttribute : ValidationAttribute
+internal sealed class ResidentIdNumberAttribute : ValidationAttribute
 {
     public ResidentIdNumberAttribute() : base("The field {0} must be an 18-digit resident ID number with a valid check digit.")
     {
@@ -42,6 +42,6 @@ public sealed class CardVerifyRequest
 
 /// <summary>The answer: allowed, or refused with the blacklist it is on and the reason; the usage log id (null when
 /// the log is written behind the answer); the blacklist version the check used and when it was last synced.</summary>
-public sealed record CardVerifyResponse(bool Allowed, string? ReasonCode, string? Reason, string? BlacklistScope, string? BlacklistReason,
+internal sealed record CardVerifyResponse(bool Allowed, string? ReasonCode, string? Reason, string? BlacklistScope, string? BlacklistReason,
     long? UsageId, long BlacklistVersion, DateTime? BlacklistSyncedAt);
 

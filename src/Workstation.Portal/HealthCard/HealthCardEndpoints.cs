@@ -4,7 +4,7 @@ using Workstation.Portal.Hosting;
 
 namespace Workstation.Portal.HealthCard;
 
-public static class HealthCardEndpoints
+internal static class HealthCardEndpoints
 {
     /// <summary>A verify body is a few hundred bytes; anything much larger is refused before it is read.</summary>
     public const long MaxBodyBytes = 4 * 1024;

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Workstation.Portal.HealthCard;
 
 /// <summary>A persisted blacklist entry (so verify answers from the last synced list after a restart).</summary>
-public sealed class BlacklistedCard
+internal sealed class BlacklistedCard
 {
     /// <summary>A full load writes a new generation beside the current one; <see cref="BlacklistSyncState.Generation"/>
     /// says which is current.</summary>
@@ -19,7 +19,7 @@ public sealed class BlacklistedCard
 }
 
 /// <summary>The single row describing the persisted blacklist: its version and the last sync.</summary>
-public sealed class BlacklistSyncState
+internal sealed class BlacklistSyncState
 {
     public int Id { get; set; } = 1;
 
@@ -39,7 +39,7 @@ public sealed class BlacklistSyncState
 
 /// <summary>One use of a resident health card at a HIS terminal (the usage log, 用卡日志), uploaded to the card
 /// system in a batch (<see cref="BatchId"/> set when it joins one).</summary>
-public sealed class CardUsage
+internal sealed class CardUsage
 {
     public long Id { get; set; }
 
@@ -65,7 +65,7 @@ public sealed class CardUsage
     public string? BatchId { get; set; }
 }
 
-public sealed class BlacklistedCardConfiguration : IEntityTypeConfiguration<BlacklistedCard>
+internal sealed class BlacklistedCardConfiguration : IEntityTypeConfiguration<BlacklistedCard>
 {
     public void Configure(EntityTypeBuilder<BlacklistedCard> e)
     {
@@ -77,7 +77,7 @@ public sealed class BlacklistedCardConfiguration : IEntityTypeConfiguration<Blac
     }
 }
 
-public sealed class BlacklistSyncStateConfiguration : IEntityTypeConfiguration<BlacklistSyncState>
+internal sealed class BlacklistSyncStateConfiguration : IEntityTypeConfiguration<BlacklistSyncState>
 {
     public void Configure(EntityTypeBuilder<BlacklistSyncState> e)
     {
@@ -88,7 +88,7 @@ public sealed class BlacklistSyncStateConfiguration : IEntityTypeConfiguration<B
     }
 }
 
-public sealed class CardUsageConfiguration : IEntityTypeConfiguration<CardUsage>
+internal sealed class CardUsageConfiguration : IEntityTypeConfiguration<CardUsage>
 {
     public void Configure(EntityTypeBuilder<CardUsage> e)
     {

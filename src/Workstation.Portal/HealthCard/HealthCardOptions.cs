@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Workstation.Portal.HealthCard;
 
 /// <summary>The resident health card front-end checks (section <c>HealthCard</c>, seed 004).</summary>
-public sealed class HealthCardOptions : IValidatableObject
+internal sealed class HealthCardOptions : IValidatableObject
 {
     public const string Section = "HealthCard";
 

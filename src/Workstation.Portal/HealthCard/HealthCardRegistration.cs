@@ -8,7 +8,7 @@ namespace Workstation.Portal.HealthCard;
 
 /// <summary>The resident health card feature (seed 004): the blacklist and its sync, verify, the usage logs and their
 /// upload through the shared outbox, the health check and the admin page's statistics.</summary>
-public static class HealthCardRegistration
+internal static class HealthCardRegistration
 {
     public static IServiceCollection AddHealthCard(this IServiceCollection services, IConfiguration configuration)
     {

@@ -5,16 +5,16 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.HealthCard;
 
 /// <summary>Uses per day and scene (with refusals).</summary>
-public sealed record SceneDayUsage(DateOnly Day, string Scene, int Uses, int Refused);
+internal sealed record SceneDayUsage(DateOnly Day, string Scene, int Uses, int Refused);
 
 /// <summary>A refused card use.</summary>
-public sealed record CardRefusal(DateTime UsedAt, string CardNumber, string Scene, string TerminalId, string OperatorId, string? Reason);
+internal sealed record CardRefusal(DateTime UsedAt, string CardNumber, string Scene, string TerminalId, string OperatorId, string? Reason);
 
 /// <summary>Usage-log upload progress.</summary>
-public sealed record UsageUploadStatus(int Pending, int Batched, int BatchesDelivered, int BatchesWaiting, int BatchesDead);
+internal sealed record UsageUploadStatus(int Pending, int Batched, int BatchesDelivered, int BatchesWaiting, int BatchesDead);
 
 /// <summary>The admin page's figures, read from the usage logs and the outbox.</summary>
-public sealed class HealthCardStatistics(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+internal sealed class HealthCardStatistics(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
 {
     public async Task<IReadOnlyList<SceneDayUsage>> UsageByDayAndSceneAsync(int days, CancellationToken cancellationToken)
     {

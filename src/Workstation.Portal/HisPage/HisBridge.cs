@@ -7,7 +7,7 @@ namespace Workstation.Portal.HisPage;
 /// method each, through one circuit-scoped bridge. Messages go only to the exact origins of the HIS client that launched
 /// the session; one that cannot be posted (the page going away) is logged and dropped: HIS asks again with
 /// <c>orders/validate</c>, never relying on a message.</summary>
-public sealed class HisBridge(IJSRuntime js, ILogger<HisBridge> logger)
+internal sealed class HisBridge(IJSRuntime js, ILogger<HisBridge> logger)
 {
     // Versioned: a browser that kept an older bridge (it took the origins as an array) must not drop every message.
     private const string BridgeScript = "/js/portal-bridge.js?v=2";
@@ -52,22 +52,22 @@ public sealed class HisBridge(IJSRuntime js, ILogger<HisBridge> logger)
     }
 }
 
-public sealed record ReadyMessage(string? Session, string Status, int Count);
+internal sealed record ReadyMessage(string? Session, string Status, int Count);
 
-public sealed record BadgeMessage(string Status, int Count);
+internal sealed record BadgeMessage(string Status, int Count);
 
-public sealed record DecisionRequiredMessage(string? Request, string CheckId);
+internal sealed record DecisionRequiredMessage(string? Request, string CheckId);
 
-public sealed record AlertClosedMessage(long Id, string Status);
+internal sealed record AlertClosedMessage(long Id, string Status);
 
 /// <summary><c>status</c>: duplicates | decided | clear | not-checked; <c>reason</c> why not checked.</summary>
-public sealed record CheckResultMessage(string? Request, string Status, string? Reason, string? CheckId, IReadOnlyList<HisLine> Lines);
+internal sealed record CheckResultMessage(string? Request, string Status, string? Reason, string? CheckId, IReadOnlyList<HisLine> Lines);
 
 /// <summary><c>status</c>: duplicates | decided | clear.</summary>
-public sealed record RecheckedMessage(string CheckId, string DraftOrderId, string Stage, string Status, IReadOnlyList<HisLine> Lines);
+internal sealed record RecheckedMessage(string CheckId, string DraftOrderId, string Stage, string Status, IReadOnlyList<HisLine> Lines);
 
 /// <summary>An order line as HIS marks it, the same shape in a check result and in a re-check.</summary>
-public sealed record HisLine(string LineId, string ItemCode, string ItemName, bool Duplicate, HisLineDecision? Decision);
+internal sealed record HisLine(string LineId, string ItemCode, string ItemName, bool Duplicate, HisLineDecision? Decision);
 
 /// <summary>The doctor's decision on a line, as HIS keeps it with the order.</summary>
-public sealed record HisLineDecision(string Choice, IReadOnlyList<string> ReasonCodes, string? FreeText, string DecisionToken, string ReportId);
+internal sealed record HisLineDecision(string Choice, IReadOnlyList<string> ReasonCodes, string? FreeText, string DecisionToken, string ReportId);

@@ -1,6 +1,6 @@
 namespace Workstation.Portal.HisPage;
 
-public static class HisPageRegistration
+internal static class HisPageRegistration
 {
     /// <summary>The bridge to the HIS page around the embedded portal, one per circuit.</summary>
     public static IServiceCollection AddHisPage(this IServiceCollection services)

@@ -5,7 +5,7 @@ namespace Workstation.Portal.Hosting;
 /// <summary>Keeps one logger per category. Serilog's logger factory makes a new logger, with its own caches, on every
 /// <c>CreateLogger</c> call, and the framework calls it for every Blazor circuit (renderer, JS runtime, circuit host)
 /// and every DbContext: about 6 KB kept per open doctor's page. Microsoft's own LoggerFactory caches the same way.</summary>
-public sealed class CachingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+internal sealed class CachingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
 

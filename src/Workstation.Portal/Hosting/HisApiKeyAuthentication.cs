@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Workstation.Portal.Hosting;
 
 /// <summary>Authenticates a HIS client calling <c>/api/v1</c> by its <c>X-Api-Key</c> (compared in constant time).</summary>
-public sealed class HisApiKeyHandler(
+internal sealed class HisApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,

@@ -7,7 +7,7 @@ namespace Workstation.Portal.Hosting;
 /// <summary>Makes the served OpenAPI document the whole contract a HIS integrator generates a client from: the API-key
 /// and webhook-signature schemes, the webhook headers, the ProblemDetails every operation can answer, tag descriptions.
 /// The test command lints it with <c>redocly lint</c>.</summary>
-public static class OpenApiContract
+internal static class OpenApiContract
 {
     public const string HisApiKeyScheme = "HisApiKey";
     public const string StaffCookieScheme = "StaffCookie";
@@ -94,4 +94,4 @@ public static class OpenApiContract
 
 /// <summary>Endpoint metadata: the request is authenticated by a signature a feature documents itself (not by the HIS
 /// API key or a staff cookie), so the common contract adds no security scheme to it.</summary>
-public sealed class SignedRequestMetadata;
+internal sealed class SignedRequestMetadata;

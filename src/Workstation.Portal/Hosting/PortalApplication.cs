@@ -6,7 +6,7 @@ using Workstation.Portal.Demo;
 namespace Workstation.Portal.Hosting;
 
 /// <summary>Builds and runs the portal. Kept apart from <c>Program</c> so tests and the demo host share one wiring.</summary>
-public static partial class PortalApplication
+internal static partial class PortalApplication
 {
     /// <summary>Creates the builder with the repository root (or the published folder) as content root, so the root
     /// <c>appsettings.json</c> and <c>wwwroot/</c> are the portal's own.</summary>
@@ -79,4 +79,4 @@ public static partial class PortalApplication
 }
 
 /// <summary>A configuration problem that options validation cannot express (e.g. an unknown storage provider).</summary>
-public sealed class InvalidConfigurationException(string message) : Exception(message);
+internal sealed class InvalidConfigurationException(string message) : Exception(message);

@@ -68,7 +68,7 @@ public sealed class HisOptions : IValidatableObject
 }
 
 /// <summary>Telemetry export (section <c>Telemetry</c>).</summary>
-public sealed class TelemetryOptions
+internal sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 

@@ -43,7 +43,7 @@ using Workstation.Portal.Demo;
 namespace Workstation.Portal.Hosting;
 
 /// <summary>The portal's wiring, one call per concern.</summary>
-public static class PortalServices
+internal static class PortalServices
 {
     /// <summary>Name of the portal's own ActivitySource and Meter.</summary>
     public const string TelemetryName = "Workstation";

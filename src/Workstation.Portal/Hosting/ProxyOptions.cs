@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Workstation.Portal.Hosting;
 
 /// <summary>The reverse proxies (nginx) in front of the portal (section <c>Proxy</c>).</summary>
-public sealed class ProxyOptions : IValidatableObject
+internal sealed class ProxyOptions : IValidatableObject
 {
     public const string Section = "Proxy";
 
@@ -29,7 +29,7 @@ public sealed class ProxyOptions : IValidatableObject
 }
 
 /// <summary>Forwarded headers from the configured proxies only.</summary>
-public static class PortalForwardedHeaders
+internal static class PortalForwardedHeaders
 {
     public static IServiceCollection AddPortalForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
     {

@@ -2,7 +2,7 @@ namespace Workstation.Portal.Hosting;
 
 /// <summary>Finds the folder that holds <c>appsettings.json</c> and <c>wwwroot/</c>: the repository root when running from
 /// source (beside <c>Workstation.sln</c>), the application folder when published.</summary>
-public static class RepositoryLayout
+internal static class RepositoryLayout
 {
     public static string LocateContentRoot()
     {

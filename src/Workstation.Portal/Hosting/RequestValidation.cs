@@ -8,7 +8,7 @@ namespace Workstation.Portal.Hosting;
 
 /// <summary>A list that must not contain null entries (JSON <c>[null]</c>); the built-in attributes accept them.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
-public sealed class NoNullItemsAttribute : ValidationAttribute
+internal sealed class NoNullItemsAttribute : ValidationAttribute
 {
     public NoNullItemsAttribute() : base("The field {0} must not contain null entries.")
     {

@@ -4,7 +4,7 @@ namespace Workstation.Portal.Hosting;
 
 /// <summary>Security headers on every response. The portal is meant to be framed by HIS, so instead of
 /// X-Frame-Options (which cannot name other origins) CSP frame-ancestors lists exactly the configured HIS origins.</summary>
-public sealed class SecurityHeaders(RequestDelegate next, IOptions<HisOptions> his)
+internal sealed class SecurityHeaders(RequestDelegate next, IOptions<HisOptions> his)
 {
     private readonly string _csp = string.Join("; ",
         "default-src 'self'",

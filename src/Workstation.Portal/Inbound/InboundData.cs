@@ -4,7 +4,7 @@ using Workstation.Portal.Hosting;
 namespace Workstation.Portal.Inbound;
 
 /// <summary>Binds an event's <c>data</c> to a feature's type and validates it like every other request body.</summary>
-public static class InboundData
+internal static class InboundData
 {
     public static async Task<InboundBinding> BindAsync<T>(JsonElement data, RequestValidator validator, CancellationToken cancellationToken)
         where T : class

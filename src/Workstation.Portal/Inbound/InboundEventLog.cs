@@ -4,11 +4,11 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Inbound;
 
 /// <summary>A stored event, as a feed reads it.</summary>
-public sealed record StoredEvent(long Id, string Source, string EventId, string Type, DateTime ReceivedAt, string PayloadJson);
+internal sealed record StoredEvent(long Id, string Source, string EventId, string Type, DateTime ReceivedAt, string PayloadJson);
 
 /// <summary>The stored events in the order they were received, for features that follow them with a cursor of their own
 /// (the upload feed): they read through here, never the table.</summary>
-public sealed class InboundEventLog(IDbContextFactory<PortalDbContext> dbFactory)
+internal sealed class InboundEventLog(IDbContextFactory<PortalDbContext> dbFactory)
 {
     /// <summary>Up to <paramref name="take"/> events after <paramref name="position"/> (an event id) of the given kinds,
     /// oldest first.</summary>
@@ -42,4 +42,4 @@ public sealed class InboundEventLog(IDbContextFactory<PortalDbContext> dbFactory
 }
 
 /// <summary>An event type from one source.</summary>
-public sealed record EventKind(string Source, string Type);
+internal sealed record EventKind(string Source, string Type);

@@ -5,7 +5,7 @@ namespace Workstation.Portal.Inbound;
 
 /// <summary>Signed webhooks from LIS, PACS and HIS register themselves; Hosting calls <see cref="AddInbound"/> and
 /// <see cref="MapInbound"/>.</summary>
-public static class InboundRegistration
+internal static class InboundRegistration
 {
     /// <summary>The sources and their secrets (section <c>Webhooks</c>), the event log and the stored-event notice.
     /// Features that act on event types register an <see cref="IInboundEventHandler"/>.</summary>

@@ -11,7 +11,7 @@ public sealed class WebhookSource
 }
 
 /// <summary>Inbound webhooks (section <c>Webhooks</c>).</summary>
-public sealed class WebhookOptions : IValidatableObject
+internal sealed class WebhookOptions : IValidatableObject
 {
     public const string Section = "Webhooks";
 

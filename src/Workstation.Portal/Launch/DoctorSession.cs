@@ -5,7 +5,7 @@ namespace Workstation.Portal.Launch;
 
 /// <summary>The launch this circuit serves (scoped: one per circuit). Resumed from the opaque session token in the URL,
 /// so a reload or reconnect works without any cookie and without anything clinical in the browser.</summary>
-public sealed class DoctorSession(LaunchService launches, IOptionsMonitor<HisOptions> his, HisPage.HisBridge bridge) : ILaunchSession
+internal sealed class DoctorSession(LaunchService launches, IOptionsMonitor<HisOptions> his, HisPage.HisBridge bridge) : ILaunchSession
 {
 
     public LaunchContext? Context { get; private set; }
@@ -27,7 +27,7 @@ public sealed class DoctorSession(LaunchService launches, IOptionsMonitor<HisOpt
 }
 
 /// <summary>The launch a page serves, resumed from its session token (the seam page workflows' tests use).</summary>
-public interface ILaunchSession
+internal interface ILaunchSession
 {
     LaunchContext? Context { get; }
 

@@ -4,7 +4,7 @@ using Workstation.Platform.Contract;
 namespace Workstation.Portal.Launch;
 
 /// <summary>Where the doctor works: outpatient, emergency or inpatient workstation.</summary>
-public static class CareSettings
+internal static class CareSettings
 {
     public const string Outpatient = "outpatient";
     public const string Emergency = "emergency";

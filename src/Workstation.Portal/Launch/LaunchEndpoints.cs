@@ -15,9 +15,9 @@ public sealed class LaunchCodeRequest
 }
 
 /// <summary>A one-time code and the iframe URL that redeems it.</summary>
-public sealed record LaunchCodeResponse(string Code, string Url, DateTime ExpiresAt);
+internal sealed record LaunchCodeResponse(string Code, string Url, DateTime ExpiresAt);
 
-public static class LaunchEndpoints
+internal static class LaunchEndpoints
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 

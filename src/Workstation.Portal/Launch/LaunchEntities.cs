@@ -1,7 +1,7 @@
 namespace Workstation.Portal.Launch;
 
 /// <summary>A nonce of a signed launch URL already used (replay protection), kept until the URL would have expired.</summary>
-public sealed class LaunchNonce
+internal sealed class LaunchNonce
 {
     public long Id { get; set; }
 

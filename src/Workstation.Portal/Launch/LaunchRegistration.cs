@@ -2,7 +2,7 @@ namespace Workstation.Portal.Launch;
 
 /// <summary>The launch feature registers itself; Hosting calls <see cref="AddLaunch"/> and
 /// <see cref="LaunchEndpoints.MapLaunchEndpoints"/>.</summary>
-public static class LaunchRegistration
+internal static class LaunchRegistration
 {
     /// <summary>Signed launch URLs and one-time codes (section <c>Launch</c>) and the doctor's session per circuit.</summary>
     public static IServiceCollection AddLaunch(this IServiceCollection services, IConfiguration configuration)

@@ -6,7 +6,7 @@ namespace Workstation.Portal.Launch;
 /// <summary>HMAC-SHA256 signature of launch URL parameters, shared by the portal and HIS (see docs/embedding.md).
 /// Canonical form: every parameter except <c>sig</c>, sorted by name (ordinal), as
 /// <c>EscapeDataString(name)=EscapeDataString(value)</c> joined with <c>&amp;</c>; the signature is lowercase hex.</summary>
-public static class LaunchSignature
+internal static class LaunchSignature
 {
     public const string SignatureParameter = "sig";
 

@@ -5,7 +5,7 @@ namespace Workstation.Portal.Launch;
 
 /// <summary>The Launch feature's tables on the portal's context (the context itself knows no feature). Code outside this folder asks
 /// this feature's services instead of reading them.</summary>
-public static class LaunchTables
+internal static class LaunchTables
 {
     extension(PortalDbContext db)
     {

@@ -6,7 +6,7 @@ namespace Workstation.Portal.Localization;
 
 /// <summary>Remembers the language in the browser's local storage, encrypted by the server's data protection
 /// (<see cref="ProtectedLocalStorage"/>; Blazored.LocalStorage is not in our registry, see docs/decisions/0004).</summary>
-public sealed class CulturePersistence(ProtectedLocalStorage storage, UiCulture culture, ILogger<CulturePersistence> logger)
+internal sealed class CulturePersistence(ProtectedLocalStorage storage, UiCulture culture, ILogger<CulturePersistence> logger)
 {
     /// <summary>Applies the stored choice, if any. Call once the circuit is interactive.</summary>
     public async Task RestoreAsync()

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Workstation.Portal.Localization;
 
 /// <summary>The hospital's time (section <c>Localization</c>).</summary>
-public sealed class LocalTimeOptions
+internal sealed class LocalTimeOptions
 {
     public const string Section = "Localization";
 
@@ -18,7 +18,7 @@ public sealed class LocalTimeOptions
 
 /// <summary>Turns stored UTC times into the hospital's local time for people to read: the same clock as the report PDFs.
 /// A <see cref="DateTime"/> of unspecified kind (as EF Core reads it) is taken as UTC.</summary>
-public sealed class LocalTime(IOptions<LocalTimeOptions> options)
+internal sealed class LocalTime(IOptions<LocalTimeOptions> options)
 {
     public TimeSpan Offset => options.Value.UtcOffset;
 

@@ -4,7 +4,7 @@ namespace Workstation.Portal.Localization;
 
 /// <summary>The UI language registers itself; Hosting calls <see cref="AddPortalLocalization"/> (named apart from the
 /// framework's <c>AddLocalization</c>, which this replaces for the portal's strings).</summary>
-public static class LocalizationRegistration
+internal static class LocalizationRegistration
 {
     /// <summary>The UI culture chosen per circuit, kept in the browser, the localizer that reads it, and the hospital's
     /// local time.</summary>

@@ -41,7 +41,7 @@ public sealed class UiCulture
 }
 
 /// <summary><see cref="IStringLocalizer{T}"/> that reads the circuit's <see cref="UiCulture"/>.</summary>
-public sealed class UiStringLocalizer<T>(UiCulture culture) : IStringLocalizer<T>
+internal sealed class UiStringLocalizer<T>(UiCulture culture) : IStringLocalizer<T>
 {
     private static readonly ResourceManager Resources = new(typeof(T));
 

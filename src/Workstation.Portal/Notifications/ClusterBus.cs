@@ -6,7 +6,7 @@ namespace Workstation.Portal.Notifications;
 
 /// <summary>Carries in-process notifications to the other portal instances: Redis pub/sub when
 /// <c>ConnectionStrings:Redis</c> is set, nothing otherwise (one instance). Handlers get only other instances' messages.</summary>
-public interface IClusterBus
+internal interface IClusterBus
 {
     void Publish(string channel, string payload);
 
@@ -92,7 +92,7 @@ internal sealed class RedisClusterBus(IConnectionMultiplexer redis, ILogger<Redi
 
 /// <summary>A <see cref="Notifier{T}"/> whose events also reach the same notifier on every other instance (JSON over
 /// <see cref="IClusterBus"/>).</summary>
-public class ClusterNotifier<T> : IDisposable
+internal class ClusterNotifier<T> : IDisposable
 {
     private readonly Notifier<T> _all;
     private readonly IClusterBus _bus;
@@ -122,7 +122,7 @@ public class ClusterNotifier<T> : IDisposable
     public void Dispose() => _remote.Dispose();
 }
 
-public static class ClusterBusRegistration
+internal static class ClusterBusRegistration
 {
     /// <summary>The in-process notifier machinery, and Redis pub/sub between instances when configured.</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)

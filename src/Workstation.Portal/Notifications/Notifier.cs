@@ -2,7 +2,7 @@ namespace Workstation.Portal.Notifications;
 
 /// <summary>In-process publish/subscribe of one kind of event. Listeners run on the publisher's thread and must not
 /// block (components hop to their renderer with <c>InvokeAsync</c>); a failing listener does not stop the others.</summary>
-public class Notifier<T>(ILogger<Notifier<T>> logger)
+internal class Notifier<T>(ILogger<Notifier<T>> logger)
 {
     private readonly Lock _gate = new();
     private readonly List<Action<T>> _listeners = [];

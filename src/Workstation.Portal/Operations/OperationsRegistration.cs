@@ -4,7 +4,7 @@ namespace Workstation.Portal.Operations;
 
 /// <summary>The operations feature registers itself; Hosting calls <see cref="AddOperations"/> and writes the health
 /// endpoints' responses.</summary>
-public static class OperationsRegistration
+internal static class OperationsRegistration
 {
     /// <summary>The platform's status (shown to staff) and the readiness checks of the database and the platform.</summary>
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)

@@ -5,14 +5,14 @@ using Workstation.Platform;
 namespace Workstation.Portal.Operations;
 
 /// <summary>Last known reachability of the recognition platform.</summary>
-public sealed record PlatformStatusSnapshot(bool? Online, PlatformFailure? Failure, DateTimeOffset? CheckedAt, long? LatencyMs)
+internal sealed record PlatformStatusSnapshot(bool? Online, PlatformFailure? Failure, DateTimeOffset? CheckedAt, long? LatencyMs)
 {
     public static readonly PlatformStatusSnapshot Unknown = new(null, null, null, null);
 }
 
 /// <summary>Probes the platform (token request: reachable and accepts our credentials) and remembers the answer for a
 /// few seconds so that pages and the readiness probe do not hammer it.</summary>
-public sealed class PlatformStatus(IServiceScopeFactory scopes, TimeProvider time, ILogger<PlatformStatus> logger)
+internal sealed class PlatformStatus(IServiceScopeFactory scopes, TimeProvider time, ILogger<PlatformStatus> logger)
 {
     private static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _gate = new(1, 1);

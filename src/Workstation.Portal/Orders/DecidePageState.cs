@@ -26,7 +26,7 @@ public enum DecideStep
 /// <summary>The decide page's workflow: resume the launch, check the order (or load a stored check), show the forced
 /// decision when a line duplicates a recognisable result, and tell the HIS page the outcome with every line. One run
 /// per page, whatever the render sequence.</summary>
-public sealed class DecidePageState(ILaunchSession session, IOrderChecks checks, HisBridge his)
+internal sealed class DecidePageState(ILaunchSession session, IOrderChecks checks, HisBridge his)
 {
     private bool _started;
 
@@ -107,7 +107,7 @@ public sealed class DecidePageState(ILaunchSession session, IOrderChecks checks,
 }
 
 /// <summary>Order checks as the decide page needs them (the seam its tests use).</summary>
-public interface IOrderChecks
+internal interface IOrderChecks
 {
     Task<OrderCheckOutcome?> LoadAsync(LaunchContext context, string checkId, CancellationToken cancellationToken);
 

@@ -10,7 +10,7 @@ namespace Workstation.Portal.Orders;
 public sealed record DecisionInput(string LineId, string Choice, IReadOnlyList<string> ReasonCodes, string? FreeText);
 
 /// <summary>Stores the doctor's decisions (the dialog's only dependency).</summary>
-public interface IDecisionRecorder
+internal interface IDecisionRecorder
 {
     Task<IReadOnlyList<DecisionSummary>> RecordAsync(LaunchContext context, string checkId, IReadOnlyList<DecisionInput> inputs,
         CancellationToken cancellationToken);
@@ -123,7 +123,7 @@ public sealed class DecisionService(
     }
 }
 
-public static class RetainStatuses
+internal static class RetainStatuses
 {
     public const string NotApplicable = "n/a";
     public const string Pending = "pending";

@@ -2,7 +2,7 @@ namespace Workstation.Portal.Orders;
 
 /// <summary>The national list of reasons not to recognise a result (不互认原因). Codes are stable and stored; the
 /// display text comes from resources (<c>Decline.{code}</c>).</summary>
-public static class DeclineReasons
+internal static class DeclineReasons
 {
     /// <summary>病情变化</summary>
     public const string ConditionChanged = "CONDITION_CHANGED";
@@ -42,14 +42,14 @@ public static class DeclineReasons
 }
 
 /// <summary>The two choices of the forced dialog.</summary>
-public static class DecisionChoices
+internal static class DecisionChoices
 {
     public const string Recognise = "recognise";
     public const string Decline = "decline";
 }
 
 /// <summary>When the check ran: adding an item (precise query) or saving the order (save-check).</summary>
-public static class CheckStages
+internal static class CheckStages
 {
     public const string Add = "add";
     public const string Save = "save";

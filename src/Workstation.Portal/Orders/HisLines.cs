@@ -3,7 +3,7 @@ using Workstation.Portal.HisPage;
 namespace Workstation.Portal.Orders;
 
 /// <summary>An order check's lines as the HIS page is told them (<see cref="HisBridge"/>).</summary>
-public static class HisLines
+internal static class HisLines
 {
     public static IReadOnlyList<HisLine> From(OrderCheckOutcome? outcome) =>
         outcome?.Lines.Select(l => new HisLine(l.LineId, l.ItemCode, l.ItemName, l.Duplicate,

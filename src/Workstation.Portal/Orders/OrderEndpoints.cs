@@ -30,14 +30,14 @@ public sealed class OrderCheckApiRequest
 }
 
 /// <summary>A matching report, as HIS shows it.</summary>
-public sealed record MatchedReport(string ReportId, string InstitutionName, DateTime ReportDate, DateTime ValidUntil, string ResultSummary);
+internal sealed record MatchedReport(string ReportId, string InstitutionName, DateTime ReportDate, DateTime ValidUntil, string ResultSummary);
 
-public sealed record LineCheckResponse(string LineId, string ItemCode, string ItemName, bool Duplicate, bool Decided,
+internal sealed record LineCheckResponse(string LineId, string ItemCode, string ItemName, bool Duplicate, bool Decided,
     IReadOnlyList<MatchedReport> Reports, DecisionSummary? Decision);
 
 /// <summary>Answer of the order check. <c>status</c>: clear | duplicates | not-checked. When lines are undecided,
 /// <c>decisionUrl</c> opens the forced dialog for the doctor (one-time, in the HIS overlay).</summary>
-public sealed record OrderCheckResponse(string CheckId, string Status, string? Reason, IReadOnlyList<LineCheckResponse> Lines, string? DecisionUrl);
+internal sealed record OrderCheckResponse(string CheckId, string Status, string? Reason, IReadOnlyList<LineCheckResponse> Lines, string? DecisionUrl);
 
 /// <summary>A line of an order HIS is about to save, with the decision token it received.</summary>
 public sealed record ValidateLine(
@@ -58,12 +58,12 @@ public sealed class OrderValidateRequest
     public List<ValidateLine> Items { get; set; } = [];
 }
 
-public sealed record OrderValidateResponse(string Status, IReadOnlyList<DecisionSummary> Decisions, IReadOnlyList<string> NotCheckedLines);
+internal sealed record OrderValidateResponse(string Status, IReadOnlyList<DecisionSummary> Decisions, IReadOnlyList<string> NotCheckedLines);
 
-public sealed record RetainedReportResponse(string ReportId, string ItemCode, string ItemName, string InstitutionName,
+internal sealed record RetainedReportResponse(string ReportId, string ItemCode, string ItemName, string InstitutionName,
     DateTime ReportDate, DateTime RetainedAt, string PdfUrl, JsonElement Detail);
 
-public static class OrderEndpoints
+internal static class OrderEndpoints
 {
     internal static IEndpointRouteBuilder MapOrderEndpoints(this IEndpointRouteBuilder app)
     {
@@ -208,7 +208,7 @@ public static class OrderEndpoints
 }
 
 /// <summary>A decision as HIS and auditors read it.</summary>
-public sealed record RecognitionDecisionResponse(
+internal sealed record RecognitionDecisionResponse(
     string DecisionToken, string DraftOrderId, string LineId, string ItemCode, string ItemName, string ReportId, string ReportInstitution,
     string Choice, IReadOnlyList<string> ReasonCodes, string? FreeText, string DoctorId, string DoctorName, string DepartmentCode,
     string Setting, string Stage, DateTime PresentedAt, DateTime DecidedAt, string RetainStatus)

@@ -1,7 +1,7 @@
 namespace Workstation.Portal.Orders;
 
 /// <summary>One duplicate check of an order draft, kept whatever its outcome ("not-checked" ones are re-checked later).</summary>
-public sealed class OrderCheck
+internal sealed class OrderCheck
 {
     public string Id { get; set; } = "";
 
@@ -49,7 +49,7 @@ public sealed class OrderCheck
     public DateTime? RecheckClaimedUntil { get; set; }
 }
 
-public static class OrderCheckStatus
+internal static class OrderCheckStatus
 {
     public const string Clear = "clear";
     public const string Duplicates = "duplicates";
@@ -124,7 +124,7 @@ public sealed class RecognitionDecision
 }
 
 /// <summary>A recognised report downloaded from the platform and kept with the encounter (structured data + PDF).</summary>
-public sealed class RetainedReport
+internal sealed class RetainedReport
 {
     public long Id { get; set; }
 
@@ -153,7 +153,7 @@ public sealed class RetainedReport
 }
 
 /// <summary>How an order check reached the portal; its decisions carry it into the review.</summary>
-public static class CheckChannels
+internal static class CheckChannels
 {
     /// <summary>The portal's own pages (the embedded badge and list).</summary>
     public const string Portal = "portal";

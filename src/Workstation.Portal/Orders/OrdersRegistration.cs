@@ -2,7 +2,7 @@ namespace Workstation.Portal.Orders;
 
 /// <summary>The order feature registers itself; Hosting calls <see cref="AddOrders"/> and
 /// <see cref="OrderEndpoints.MapOrderEndpoints"/>.</summary>
-public static class OrdersRegistration
+internal static class OrdersRegistration
 {
     /// <summary>Order checks, the doctor's decisions and the background re-check of unchecked orders (section
     /// <c>Orders</c>).</summary>

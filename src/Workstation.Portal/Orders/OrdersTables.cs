@@ -5,7 +5,7 @@ namespace Workstation.Portal.Orders;
 
 /// <summary>The Orders feature's tables on the portal's context (the context itself knows no feature). Code outside this folder asks
 /// this feature's services instead of reading them.</summary>
-public static class OrdersTables
+internal static class OrdersTables
 {
     extension(PortalDbContext db)
     {

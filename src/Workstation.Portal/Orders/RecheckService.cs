@@ -11,7 +11,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Orders;
 
 /// <summary>Background work of the order feature (section <c>Orders</c>).</summary>
-public sealed class OrdersOptions
+internal sealed class OrdersOptions
 {
     public const string Section = "Orders";
 
@@ -29,16 +29,16 @@ public sealed class OrdersOptions
 }
 
 /// <summary>A check that was "not checked" and has now been re-checked: clear, or late duplicates the doctor must decide.</summary>
-public sealed record RecheckedOrder(string ClientId, string EncounterId, string CheckId, bool LateDuplicates);
+internal sealed record RecheckedOrder(string ClientId, string EncounterId, string CheckId, bool LateDuplicates);
 
 /// <summary>Tells open encounters that their unchecked orders were re-checked, on every instance.</summary>
-public sealed class RecheckNotifier(IClusterBus bus, ILoggerFactory loggers)
+internal sealed class RecheckNotifier(IClusterBus bus, ILoggerFactory loggers)
     : ClusterNotifier<RecheckedOrder>("workstation:rechecked", bus, loggers);
 
 /// <summary>When the platform is back: re-checks orders that could not be checked, marks late duplicates for the
 /// doctor, and retries downloads of recognised reports. Runs every <see cref="OrdersOptions.RecheckInterval"/> and at
 /// once when the platform comes back. State lives in the database, so a restart forgets nothing.</summary>
-public sealed class RecheckService(
+internal sealed class RecheckService(
     IServiceScopeFactory scopes,
     IOptionsMonitor<OrdersOptions> options,
     RecheckNotifier notifier,

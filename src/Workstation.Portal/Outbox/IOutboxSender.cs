@@ -3,7 +3,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Outbox;
 
 /// <summary>What a delivery attempt came to.</summary>
-public sealed record OutboxOutcome(bool Delivered, bool Permanent, string? Error)
+internal sealed record OutboxOutcome(bool Delivered, bool Permanent, string? Error)
 {
     public static readonly OutboxOutcome Ok = new(true, false, null);
 
@@ -15,7 +15,7 @@ public sealed record OutboxOutcome(bool Delivered, bool Permanent, string? Error
 }
 
 /// <summary>Delivers the messages of one destination through that system's typed client.</summary>
-public interface IOutboxSender
+internal interface IOutboxSender
 {
     /// <summary>The <see cref="OutboxMessage.Destination"/> this sender serves.</summary>
     string Destination { get; }

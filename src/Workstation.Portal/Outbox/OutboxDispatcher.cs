@@ -12,7 +12,7 @@ namespace Workstation.Portal.Outbox;
 /// arrives, so a process that dies mid-batch has its deliveries on record and sends none of them again; a new run of the
 /// same instance takes its earlier run's claims back at start (<see cref="InstanceIdentity"/>). State lives in the
 /// database.</summary>
-public sealed class OutboxDispatcher(
+internal sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     OutboxWriter writer,
     InstanceIdentity identity,

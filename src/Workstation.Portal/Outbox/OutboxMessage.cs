@@ -5,7 +5,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Outbox;
 
 /// <summary>States of an outbox message. Final: delivered, cancelled. Dead-lettered messages wait for a person.</summary>
-public static class OutboxStates
+internal static class OutboxStates
 {
     public const string Pending = "pending";
     public const string Sending = "sending";
@@ -22,7 +22,7 @@ public static class OutboxStates
 /// <see cref="IOutboxSender"/> of its destination. Messages with the same <see cref="OrderingKey"/> go out in
 /// <see cref="Sequence"/> order (a patient before their report data, data before the PDF, a revocation last); the
 /// receiver de-duplicates by <see cref="Id"/>, the idempotency key.</summary>
-public sealed class OutboxMessage : IVersioned
+internal sealed class OutboxMessage : IVersioned
 {
     /// <summary>Idempotency key, unique: enqueueing the same id twice stores it once.</summary>
     public string Id { get; set; } = "";

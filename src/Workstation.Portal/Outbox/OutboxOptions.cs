@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Workstation.Portal.Outbox;
 
 /// <summary>Delivery of outbox messages (section <c>Outbox</c>).</summary>
-public sealed class OutboxOptions
+internal sealed class OutboxOptions
 {
     public const string Section = "Outbox";
 

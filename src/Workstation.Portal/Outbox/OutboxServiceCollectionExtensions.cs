@@ -4,7 +4,7 @@ using Workstation.Portal.Notifications;
 
 namespace Workstation.Portal.Outbox;
 
-public static class OutboxServiceCollectionExtensions
+internal static class OutboxServiceCollectionExtensions
 {
     /// <summary>The shared outbox: writer, dispatcher (a hosted service) and change notifications. Features register
     /// an <see cref="IOutboxSender"/> per destination.</summary>

@@ -5,7 +5,7 @@ namespace Workstation.Portal.Outbox;
 
 /// <summary>The shared outbox's table on the portal's context (the context itself knows no feature). Code outside this folder asks
 /// this feature's services instead of reading them.</summary>
-public static class OutboxTables
+internal static class OutboxTables
 {
     extension(PortalDbContext db)
     {

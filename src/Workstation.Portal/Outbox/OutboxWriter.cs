@@ -5,10 +5,10 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Outbox;
 
 /// <summary>A change of an outbox message, for live progress (the upload console) and tests.</summary>
-public sealed record OutboxChange(string Id, string Destination, string Type, string? OrderingKey, string State, int Attempts, string? Error);
+internal sealed record OutboxChange(string Id, string Destination, string Type, string? OrderingKey, string State, int Attempts, string? Error);
 
 /// <summary>Enqueues messages in the caller's transaction and wakes the dispatcher once they are committed.</summary>
-public sealed class OutboxWriter(TimeProvider time, Notifier<OutboxChange> changes)
+internal sealed class OutboxWriter(TimeProvider time, Notifier<OutboxChange> changes)
 {
     private long _lastSequence;
 

@@ -10,7 +10,7 @@ namespace Workstation.Portal.Presence;
 /// <summary>Which doctors have the portal open (a Blazor circuit or a hub connection), across every portal instance:
 /// each instance counts its own connections and publishes them as rows with an expiry, renewed by
 /// <see cref="PresenceHeartbeat"/>; a crashed instance's doctors go offline when their rows expire.</summary>
-public sealed class DoctorPresence(IDbContextFactory<PortalDbContext> dbFactory, IOptionsMonitor<PresenceOptions> options, TimeProvider time,
+internal sealed class DoctorPresence(IDbContextFactory<PortalDbContext> dbFactory, IOptionsMonitor<PresenceOptions> options, TimeProvider time,
     InstanceIdentity identity, ILogger<DoctorPresence> logger) : IPreviousRunClaims
 {
     private readonly ConcurrentDictionary<string, int> _online = new();
@@ -128,7 +128,7 @@ public sealed class DoctorPresence(IDbContextFactory<PortalDbContext> dbFactory,
 }
 
 /// <summary>A doctor online on one instance until <see cref="ExpiresAt"/>.</summary>
-public sealed class PresenceRow
+internal sealed class PresenceRow
 {
     public string InstanceId { get; set; } = "";
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Workstation.Portal.Presence;
 
 /// <summary>Doctor presence across instances (section <c>Presence</c>).</summary>
-public sealed class PresenceOptions
+internal sealed class PresenceOptions
 {
     public const string Section = "Presence";
 
@@ -23,7 +23,7 @@ internal sealed class PresenceHeartbeat(DoctorPresence presence, IOptionsMonitor
         _loop.RunAsync(() => options.CurrentValue.Ttl / 3, _ => presence.RenewAsync(), logger, "Presence heartbeat", stoppingToken);
 }
 
-public static class PresenceRegistration
+internal static class PresenceRegistration
 {
     /// <summary>Doctor presence shared through the database, with expiry.</summary>
     public static IServiceCollection AddPresence(this IServiceCollection services, IConfiguration configuration)

@@ -5,7 +5,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Recognition;
 
 /// <summary>Where a listing was seen: the badge's list, or the reports an order check matched.</summary>
-public static class ListingSources
+internal static class ListingSources
 {
     public const string Badge = "badge";
     public const string Check = "check";
@@ -13,7 +13,7 @@ public static class ListingSources
 
 /// <summary>A recognisable report the platform listed for a patient in an encounter, stored once per (encounter, report):
 /// the denominator of national goal 10 (docs/review-definitions.md). Written behind the answer, never edited.</summary>
-public sealed class ListedReport
+internal sealed class ListedReport
 {
     public long Id { get; set; }
 
@@ -72,7 +72,7 @@ internal sealed class ListedReportConfiguration : IEntityTypeConfiguration<Liste
 }
 
 /// <summary>The recognition feature's table on the portal's context.</summary>
-public static class RecognitionTables
+internal static class RecognitionTables
 {
     extension(PortalDbContext db)
     {

@@ -1,7 +1,7 @@
 namespace Workstation.Portal.Recognition;
 
 /// <summary>The recognition feature registers itself; Hosting calls <see cref="AddRecognition"/>.</summary>
-public static class RecognitionRegistration
+internal static class RecognitionRegistration
 {
     /// <summary>Recognisable reports of an encounter, cached briefly in memory; what was listed and viewed, recorded behind the answer.</summary>
     public static IServiceCollection AddRecognition(this IServiceCollection services, IConfiguration configuration)

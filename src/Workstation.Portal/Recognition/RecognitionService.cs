@@ -26,7 +26,7 @@ public sealed record BadgeState(BadgeStatus Status, int Count, IReadOnlyList<Rec
 }
 
 /// <summary>The recognition list of the launched patient, and their reports, through the platform client.</summary>
-public sealed class RecognitionService(
+internal sealed class RecognitionService(
     IRecognitionPlatform platform,
     IDbContextFactory<PortalDbContext> dbFactory,
     IMemoryCache cache,

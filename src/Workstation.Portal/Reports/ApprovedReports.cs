@@ -3,7 +3,7 @@ using Workstation.Reports;
 namespace Workstation.Portal.Reports;
 
 /// <summary>One approved report of this hospital: a lab or an exam report.</summary>
-public sealed record ApprovedReport
+internal sealed record ApprovedReport
 {
     public ApprovedReport(LabReport lab) => Lab = lab;
 
@@ -19,7 +19,7 @@ public sealed record ApprovedReport
 }
 
 /// <summary>This hospital's approved reports, as the lab console lists them.</summary>
-public interface IApprovedReports
+internal interface IApprovedReports
 {
     IReadOnlyList<ApprovedReport> List();
 
@@ -28,7 +28,7 @@ public interface IApprovedReports
 
 /// <summary>Demo data until the LIS/PACS feed arrives (the upload console's issue): a 10-analyte 血常规, a 60-analyte
 /// panel over two pages and a chest CT.</summary>
-public sealed class SampleApprovedReports : IApprovedReports
+internal sealed class SampleApprovedReports : IApprovedReports
 {
     private readonly IReadOnlyList<ApprovedReport> _reports =
         [new(SampleReports.BloodCount()), new(SampleReports.Panel(60)), new(SampleReports.ChestCt())];

@@ -6,7 +6,7 @@ namespace Workstation.Portal.Reports;
 /// <summary>The report as the platform will receive it: PDF bytes, and each page as a PNG for browsers without a PDF
 /// viewer (headless Chromium, many HIS embedded browsers). Input is the report model, so the upload console can preview
 /// exactly what it is about to send.</summary>
-public sealed class ReportPreviewService(ReportRenderer renderer, IMemoryCache cache)
+internal sealed class ReportPreviewService(ReportRenderer renderer, IMemoryCache cache)
 {
     /// <summary>Resolution of preview pages: sharp on a laptop screen at full width, ~150 KB a page.</summary>
     public const float PreviewDpi = 110;

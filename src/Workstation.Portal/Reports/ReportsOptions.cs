@@ -4,7 +4,7 @@ using Workstation.Reports;
 namespace Workstation.Portal.Reports;
 
 /// <summary>Report PDFs (section <c>Reports</c>).</summary>
-public sealed class ReportsOptions : IValidatableObject
+internal sealed class ReportsOptions : IValidatableObject
 {
     public const string Section = "Reports";
 

@@ -6,7 +6,7 @@ using Workstation.Reports;
 namespace Workstation.Portal.Reports;
 
 /// <summary>The report templates feature: options (the font, checked at start), the renderer, the preview and its endpoints.</summary>
-public static class ReportsRegistration
+internal static class ReportsRegistration
 {
     /// <summary>Who may see this hospital's reports before upload.</summary>
     public const string Roles = PortalRoles.LabStaff + "," + PortalRoles.Admin;

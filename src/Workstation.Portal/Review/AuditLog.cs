@@ -8,7 +8,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Review;
 
 /// <summary>Reads the audit trail (reading it is itself audited). There is no update or delete here, nor anywhere.</summary>
-public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time, GroupCommitWriter writer)
+internal sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time, GroupCommitWriter writer)
 {
     public (DateTime FromUtc, DateTime ToUtc, FilterProblem? Problem) Resolve(AuditFilter filter)
     {

@@ -55,19 +55,19 @@ public sealed record CriticalValueFilter(ReviewFilter Review, string? Tier = nul
 
 /// <summary>A critical value as the page lists it (times UTC).</summary>
 /// <param name="Timely">Received (read-back) within its tier's limit of its appearance.</param>
-public sealed record AlertReviewRow(
+internal sealed record AlertReviewRow(
     long Id, string DepartmentCode, string Tier, string Status, string PatientName, string ItemName, string Value, string Unit, string Specimen,
     DateTime ReportedAt, DateTime? NotifiedAt, DateTime? AcknowledgedAt, DateTime? HandledAt, string AccountableDoctorId, int EscalationLevel,
     bool Timely, IReadOnlyList<AlertStepRow> Steps);
 
 /// <param name="Detail">The handling note of a <c>handled</c> step (other details stay in the alert's own record).</param>
-public sealed record AlertStepRow(DateTime At, string Kind, string? To, string? Detail = null);
+internal sealed record AlertStepRow(DateTime At, string Kind, string? To, string? Detail = null);
 
 /// <summary>One page of critical values and the indicators of everything the filter matches.</summary>
-public sealed record CriticalValuePage(ReviewPage<AlertReviewRow> Rows, CriticalValueSummary Summary);
+internal sealed record CriticalValuePage(ReviewPage<AlertReviewRow> Rows, CriticalValueSummary Summary);
 
 /// <summary>One exported critical value, with Chinese headers.</summary>
-public sealed class CriticalValueExportRow
+internal sealed class CriticalValueExportRow
 {
     [Name("编号"), ExcelColumnName("编号")] public long Id { get; set; }
     [Name("报告时间"), ExcelColumnName("报告时间")] public string ReportedAt { get; set; } = "";
@@ -87,7 +87,7 @@ public sealed class CriticalValueExportRow
 
 /// <summary>The one critical-value page for staff (<c>/review/alerts</c>) and its API: filtered list with each alert's
 /// steps, CL-14 / CL-15 over everything the filter matches, and exports. Every read is audited.</summary>
-public sealed class CriticalValueReview(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time)
+internal sealed class CriticalValueReview(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time)
 {
     /// <summary>The most critical values one query reads.</summary>
     public const int ScanLimit = 50_000;

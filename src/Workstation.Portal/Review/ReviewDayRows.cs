@@ -9,7 +9,7 @@ namespace Workstation.Portal.Review;
 
 /// <summary>Reads the rows of local days and computes their facts (<see cref="ReviewFactBuilder"/>): the pre-computation
 /// of closed days, and the days a summary must read from the rows (today, changed days).</summary>
-public sealed class ReviewDayRows(RecognitionItemCatalogue catalogue, IOptions<ReviewOptions> options)
+internal sealed class ReviewDayRows(RecognitionItemCatalogue catalogue, IOptions<ReviewOptions> options)
 {
     /// <summary>The UTC bounds of local days <paramref name="from"/>..<paramref name="to"/> (end exclusive).</summary>
     public (DateTime From, DateTime To) Utc(DateOnly from, DateOnly to)

@@ -8,7 +8,7 @@ namespace Workstation.Portal.Review;
 /// <summary>The departments and doctors that appear in the decisions and critical values, with their names (filter lists,
 /// labels). Read once, then refreshed in the background when older than two minutes: a request never waits for the
 /// refresh (reading them costs more than the figures on a large history), and only one refresh runs at a time.</summary>
-public sealed class ReviewDirectory(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<ReviewDirectory> logger)
+internal sealed class ReviewDirectory(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<ReviewDirectory> logger)
 {
     private static readonly TimeSpan Fresh = TimeSpan.FromMinutes(2);
     private readonly Lock _gate = new();

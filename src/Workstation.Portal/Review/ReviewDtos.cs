@@ -31,7 +31,7 @@ public sealed record DecisionDetail(
     IReadOnlyList<TimelineStep> Timeline, IReadOnlyList<MarkRow> Marks);
 
 /// <summary>Body of <c>POST /api/v1/review/decisions/{id}/marks</c>.</summary>
-public sealed class MarkRequest
+internal sealed class MarkRequest
 {
     /// <summary>appropriate | questionable.</summary>
     public string Kind { get; set; } = "";
@@ -45,10 +45,10 @@ public sealed record MarkTally(string DepartmentCode, string DoctorId, string Do
 
 /// <summary>One line of the audit trail.</summary>
 /// <param name="Source">"audit" (an audit event) or "decision" (a doctor's decision, id negated).</param>
-public sealed record AuditRow(long Id, DateTime At, string Actor, string Action, string? Subject, string? Detail, string Source);
+internal sealed record AuditRow(long Id, DateTime At, string Actor, string Action, string? Subject, string? Detail, string Source);
 
 /// <summary>Filter of the audit trail (dates are local days, <c>To</c> inclusive).</summary>
-public sealed record AuditFilter(DateOnly? From, DateOnly? To, string? Actor, string? Action, int Page = 1, int PageSize = ReviewFilter.DefaultPageSize);
+internal sealed record AuditFilter(DateOnly? From, DateOnly? To, string? Actor, string? Action, int Page = 1, int PageSize = ReviewFilter.DefaultPageSize);
 
 /// <summary>A department or doctor that appears in the decisions (for the filter lists).</summary>
 public sealed record NamedCode(string Code, string Name);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Workstation.Portal.Review;
 
 /// <summary>The quality-review API (<c>/api/v1/review</c>): staff cookie, QualityOfficer or Admin; ProblemDetails on error.</summary>
-public static class ReviewEndpoints
+internal static class ReviewEndpoints
 {
     internal static IEndpointRouteBuilder MapReviewEndpoints(this IEndpointRouteBuilder app)
     {

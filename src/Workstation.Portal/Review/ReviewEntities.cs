@@ -2,7 +2,7 @@ namespace Workstation.Portal.Review;
 
 /// <summary>A quality officer's judgement of one recognition decision (the decision itself is never edited).
 /// Marks are append-only: a later mark on the same decision supersedes the earlier one for display, both are kept.</summary>
-public sealed class ReviewMark
+internal sealed class ReviewMark
 {
     public long Id { get; set; }
 
@@ -26,7 +26,7 @@ public sealed class ReviewMark
     public string DoctorName { get; set; } = "";
 }
 
-public static class ReviewMarkKinds
+internal static class ReviewMarkKinds
 {
     public const string Appropriate = "appropriate";
     public const string Questionable = "questionable";

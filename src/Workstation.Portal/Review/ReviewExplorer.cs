@@ -12,7 +12,7 @@ namespace Workstation.Portal.Review;
 
 /// <summary>Bounded queries over the doctors' decisions and the not-checked events, with the review marks. Every read of
 /// patient data is audited with the reader's name.</summary>
-public sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time, ReviewDirectory directory)
+internal sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReviewOptions> options, TimeProvider time, ReviewDirectory directory)
 {
     /// <summary>The most not-checked events one query reads (their department sits in JSON and is filtered in memory).</summary>
     public const int NotCheckedScanLimit = 50_000;

@@ -10,7 +10,7 @@ using Workstation.Portal.Localization;
 namespace Workstation.Portal.Review;
 
 /// <summary>One exported decision, with Chinese headers (inspectors read the files as they are).</summary>
-public sealed class DecisionExportRow
+internal sealed class DecisionExportRow
 {
     [Name("编号"), ExcelColumnName("编号")] public long Id { get; set; }
     [Name("决定时间"), ExcelColumnName("决定时间")] public string DecidedAt { get; set; } = "";
@@ -33,7 +33,7 @@ public sealed class DecisionExportRow
 }
 
 /// <summary>One month of the summary export.</summary>
-public sealed class MonthlySummaryRow
+internal sealed class MonthlySummaryRow
 {
     [Name("月份"), ExcelColumnName("月份")] public string Month { get; set; } = "";
     [Name("决定数"), ExcelColumnName("决定数")] public int Decisions { get; set; }
@@ -53,7 +53,7 @@ public sealed class MonthlySummaryRow
     [Name("升级数"), ExcelColumnName("升级数")] public int Escalated { get; set; }
 }
 
-public static class ExportFormats
+internal static class ExportFormats
 {
     public const string Csv = "csv";
     public const string Xlsx = "xlsx";
@@ -65,7 +65,7 @@ public static class ExportFormats
 
 /// <summary>Writes exports row by row: CSV straight to the response, XLSX to a temporary file first (a zip needs its
 /// central directory at the end) and then copied; neither holds the rows in memory.</summary>
-public static class ReviewExportWriter
+internal static class ReviewExportWriter
 {
     private static readonly ResourceManager Resources = new(typeof(SharedResource));
 

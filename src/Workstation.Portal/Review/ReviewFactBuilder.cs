@@ -4,19 +4,19 @@ using Workstation.Portal.Orders;
 namespace Workstation.Portal.Review;
 
 /// <summary>A report the platform listed for a patient (goal 10's denominator).</summary>
-public sealed record ListingFact(string PatientId, string ReportId, string ItemCode, DateTime ListedAt, bool Recognisable);
+internal sealed record ListingFact(string PatientId, string ReportId, string ItemCode, DateTime ListedAt, bool Recognisable);
 
 /// <summary>An order check as the figures see it.</summary>
-public sealed record CheckFact(DateTime CreatedAt, bool WasNotChecked, bool Reconciled);
+internal sealed record CheckFact(DateTime CreatedAt, bool WasNotChecked, bool Reconciled);
 
 /// <summary>One fact: a measure of a local day (or month) for the hospital or one group, with its link day.</summary>
-public sealed record FactRow(DateOnly Day, string Dim, string Key, string Measure, DateOnly Link, long Value);
+internal sealed record FactRow(DateOnly Day, string Dim, string Key, string Measure, DateOnly Link, long Value);
 
 /// <summary>Computes the facts of local days from rows (docs/review-definitions.md, "Pre-computed days"). The same
 /// code serves the pre-computation of closed days and the days that must be read from the rows (today, changed days),
 /// so both give the same figures by construction; the review's row path (<see cref="ReviewMetrics"/>) is written
 /// independently and checked against it.</summary>
-public static class ReviewFactBuilder
+internal static class ReviewFactBuilder
 {
     /// <summary>Facts of the days <paramref name="from"/>..<paramref name="to"/> (local, inclusive).</summary>
     /// <param name="decisions">Every decision in the range, and every decision (any time) of the pairs decided or listed in it.</param>

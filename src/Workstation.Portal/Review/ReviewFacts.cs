@@ -5,7 +5,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Review;
 
 /// <summary>What a fact is counted by: the whole hospital, or one department, doctor, item or institution.</summary>
-public static class FactDims
+internal static class FactDims
 {
     public const string Hospital = "H";
     public const string Department = "D";
@@ -18,7 +18,7 @@ public static class FactDims
 /// (patient, report) pairs carry a link day so that distinct counts add up over any range: a pair counts once in
 /// [from, to] at its first event in the range (link = its previous event day, before <c>from</c>) or at its last
 /// decision in the range (link = its next decision day, after <c>to</c>).</summary>
-public static class FactMeasures
+internal static class FactMeasures
 {
     public const string Decisions = "dec";
     public const string Recognised = "rec";
@@ -60,7 +60,7 @@ public static class FactMeasures
 }
 
 /// <summary>One pre-computed figure of a closed local day (or, in <c>review_month_facts</c>, a closed month).</summary>
-public sealed class ReviewFact
+internal sealed class ReviewFact
 {
     public DateOnly Day { get; set; }
 
@@ -77,7 +77,7 @@ public sealed class ReviewFact
 
 /// <summary>A month's facts, summed from its days once they are all computed (departments, doctors, items,
 /// institutions: the hospital's own figures stay per day for the trends).</summary>
-public sealed class ReviewMonthFact
+internal sealed class ReviewMonthFact
 {
     public DateOnly Month { get; set; }
 
@@ -93,7 +93,7 @@ public sealed class ReviewMonthFact
 }
 
 /// <summary>A computed day (or month): its facts replace the rows for every figure, unless the day changed since.</summary>
-public sealed class ReviewPeriod
+internal sealed class ReviewPeriod
 {
     /// <summary>"D" day or "M" month.</summary>
     public string Grain { get; set; } = "";
@@ -109,7 +109,7 @@ public sealed class ReviewPeriod
 /// <summary>A closed day whose rows changed after it may have been computed (a late decision, a re-check, a row
 /// written for a past day): its figures come from the rows until it is computed again. Written in the transaction of
 /// the change (<see cref="ReviewChangeMarks"/>), removed by the pass that recomputes the day.</summary>
-public sealed class ReviewChangedDay
+internal sealed class ReviewChangedDay
 {
     public long Id { get; set; }
 
@@ -162,7 +162,7 @@ internal sealed class ReviewChangedDayConfiguration : IEntityTypeConfiguration<R
 }
 
 /// <summary>The pre-computed figures' tables on the portal's context.</summary>
-public static class ReviewFactTables
+internal static class ReviewFactTables
 {
     extension(PortalDbContext db)
     {

@@ -3,7 +3,7 @@ using Workstation.Portal.Orders;
 namespace Workstation.Portal.Review;
 
 /// <summary>The dashboard's decision figures of a range, from facts (pre-computed days, and days computed from the rows).</summary>
-public sealed record FactFigures(
+internal sealed record FactFigures(
     Ratio RecognitionRate, DateOnly? ApproximateUntil, Ratio DialogRate, int Decisions,
     IReadOnlyList<GroupRate> DeclineRateByItem, IReadOnlyList<GroupRate> DeclineRateByDoctor, IReadOnlyList<GroupRate> DeclineRateByDepartment,
     IReadOnlyList<CountByKey> DeclinesByReason, int NotChecked, int Reconciled, int Checks,
@@ -11,7 +11,7 @@ public sealed record FactFigures(
 
 /// <summary>Turns facts into figures (docs/review-definitions.md, "Pre-computed days"): sums, and distinct pair counts
 /// through their link days.</summary>
-public static class ReviewFigures
+internal static class ReviewFigures
 {
     /// <param name="facts">Facts of the range's days; facts of other dimensions than the hospital may be month sums.</param>
     /// <param name="firstListedDay">The local day of the first stored listing (goal 10 exact from it); null: none yet.</param>

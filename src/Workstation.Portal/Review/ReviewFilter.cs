@@ -4,7 +4,7 @@ using Workstation.Portal.Orders;
 namespace Workstation.Portal.Review;
 
 /// <summary>Outcomes the explorer lists: the two decisions, and the order checks that could not be checked.</summary>
-public static class ReviewOutcomes
+internal static class ReviewOutcomes
 {
     public const string Recognised = DecisionChoices.Recognise;
     public const string Declined = DecisionChoices.Decline;
@@ -100,13 +100,13 @@ public sealed record ReviewFilter
 public sealed record FilterProblem(string Key, string Message);
 
 /// <summary>A filter after validation: UTC bounds (end exclusive) and known values only.</summary>
-public sealed record ResolvedFilter(ReviewFilter Filter, DateTime FromUtc, DateTime ToUtc)
+internal sealed record ResolvedFilter(ReviewFilter Filter, DateTime FromUtc, DateTime ToUtc)
 {
     public int Skip => (Filter.Page - 1) * Filter.PageSize;
 }
 
 /// <summary>Checks a filter before any query runs, so that every query is bounded and bad input gets a plain message.</summary>
-public static class ReviewFilterValidator
+internal static class ReviewFilterValidator
 {
     /// <summary>Default range when none is given: the last 90 days up to today.</summary>
     public const int DefaultDays = 90;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Workstation.Portal.Review;
 
 /// <summary>How review figures are shown: a ratio always with its counts, durations in minutes, times local.</summary>
-public static class ReviewFormat
+internal static class ReviewFormat
 {
     public static string Percent(Ratio? ratio) =>
         ratio?.Value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";

@@ -3,23 +3,23 @@ using Workstation.Portal.Orders;
 namespace Workstation.Portal.Review;
 
 /// <summary>The fields of one decision the figures need.</summary>
-public sealed record DecisionFact(
+internal sealed record DecisionFact(
     long Id, DateTime DecidedAt, string Choice, string ReasonCodes, string ItemCode, string ItemName, string DoctorId, string DoctorName,
     string DepartmentCode, string DepartmentName, string PatientId, string ReportId, string Institution, DateTime ReportDate);
 
 /// <summary>An order check that could not be checked at order time; <see cref="RecheckedAt"/> when reconciled later.</summary>
-public sealed record NotCheckedFact(string CheckId, DateTime CreatedAt, DateTime? RecheckedAt, string Status);
+internal sealed record NotCheckedFact(string CheckId, DateTime CreatedAt, DateTime? RecheckedAt, string Status);
 
 /// <summary>A critical value with the times of its steps: notified = routed to the accountable clinician (the portal
 /// showed it), acknowledged = the clinical department received it (read-back confirmed).</summary>
 /// <param name="Specimen">Repeat results of one specimen share this key (source + specimen number; the result's own
 /// record id when the reporting system gives no specimen number): the national indicators count them once.</param>
 /// <param name="Tier">critical | significant (CLSI GP47 tiers; each has its own time limit).</param>
-public sealed record AlertFact(long Id, string DepartmentCode, DateTime ReportedAt, DateTime? NotifiedAt, DateTime? AcknowledgedAt, DateTime? HandledAt,
+internal sealed record AlertFact(long Id, string DepartmentCode, DateTime ReportedAt, DateTime? NotifiedAt, DateTime? AcknowledgedAt, DateTime? HandledAt,
     int EscalationLevel, string Specimen = "", string Tier = "critical");
 
 /// <summary>A critical value counted once per specimen (<see cref="ReviewMetrics.Specimens"/>).</summary>
-public sealed record SpecimenFact(string Key, string DepartmentCode, string Tier, DateTime AppearedAt, DateTime? NotifiedAt, DateTime? ReceivedAt,
+internal sealed record SpecimenFact(string Key, string DepartmentCode, string Tier, DateTime AppearedAt, DateTime? NotifiedAt, DateTime? ReceivedAt,
     DateTime? HandledAt, int EscalationLevel, int Results);
 
 /// <summary>A ratio with what it counts: never a bare percentage.</summary>
@@ -48,7 +48,7 @@ public sealed record CriticalValueSummary(
 public sealed record InstitutionUse(string Institution, int Recognised);
 
 /// <summary>Every figure of the dashboard for one filter.</summary>
-public sealed record ReviewSummary(
+internal sealed record ReviewSummary(
     Ratio RecognitionRate, Ratio DialogRate, int Decisions, int Declines,
     IReadOnlyList<GroupRate> DeclineRateByItem, IReadOnlyList<GroupRate> DeclineRateByDoctor, IReadOnlyList<GroupRate> DeclineRateByDepartment,
     IReadOnlyList<CountByKey> DeclinesByReason, int NotChecked, int NotCheckedReconciled, Ratio? NotCheckedShare,
@@ -69,7 +69,7 @@ public sealed record ReviewSummary(
 
 /// <summary>The rate definitions (docs/review-definitions.md), as pure functions over facts so that each can be checked
 /// against hand-computed fixtures.</summary>
-public static class ReviewMetrics
+internal static class ReviewMetrics
 {
     /// <summary>The approximation of goal 10 used for days before the portal stored what the platform listed.
     /// Numerator: distinct (patient, report) whose latest decision in the period is 互认. Denominator: distinct

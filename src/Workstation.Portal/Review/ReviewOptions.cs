@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Workstation.Portal.Review;
 
 /// <summary>Section <c>Review</c>: quality review settings.</summary>
-public sealed class ReviewOptions
+internal sealed class ReviewOptions
 {
     public const string Section = "Review";
 

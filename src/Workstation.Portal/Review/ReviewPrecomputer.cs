@@ -8,14 +8,14 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Review;
 
 /// <summary>What one pre-computation pass did.</summary>
-public sealed record PrecomputePass(int Days, int Months, int Facts, TimeSpan Took);
+internal sealed record PrecomputePass(int Days, int Months, int Facts, TimeSpan Took);
 
 /// <summary>Pre-computes closed local days (docs/review-definitions.md, "Pre-computed days"): every day before today
 /// that has no facts yet, or whose rows changed since (<see cref="ReviewChangedDay"/>), in chunks of up to a month, each
 /// replaced in one transaction (a reader sees a day's old facts or its new ones, never half); then the months whose
 /// days are all computed. One instance at a time (a job lease); woken after start and every
 /// <see cref="ReviewOptions.PrecomputeInterval"/>.</summary>
-public sealed class ReviewPrecomputer(
+internal sealed class ReviewPrecomputer(
     IDbContextFactory<PortalDbContext> dbFactory, ReviewDayRows rows, JobLeases leases, IOptions<ReviewOptions> options, TimeProvider time,
     IHostApplicationLifetime lifetime, ILogger<ReviewPrecomputer> logger) : BackgroundService
 {

@@ -4,7 +4,7 @@ using Workstation.Portal.Accounts;
 namespace Workstation.Portal.Review;
 
 /// <summary>The quality-review feature registers itself; Hosting only calls these two.</summary>
-public static class ReviewRegistration
+internal static class ReviewRegistration
 {
     /// <summary>Staff cookie with the QualityOfficer or Admin role (doctors' launch sessions carry no cookie).</summary>
     public const string Policy = "Review";

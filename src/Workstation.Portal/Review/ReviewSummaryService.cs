@@ -14,7 +14,7 @@ namespace Workstation.Portal.Review;
 /// doctor, setting, item or institution reads the rows (<see cref="ReviewMetrics"/>). Both give the same figures (an
 /// integration test holds them to it). The outcome and reason filters do not apply here (the figures are about all
 /// outcomes); critical values follow the dates and the department only.</summary>
-public sealed class ReviewSummaryService(
+internal sealed class ReviewSummaryService(
     IDbContextFactory<PortalDbContext> dbFactory, ReviewExplorer explorer, ReviewDayRows dayRows, RecognitionItemCatalogue catalogue,
     IOptions<ReviewOptions> options, TimeProvider time, IMemoryCache cache, ReviewDirectory directory)
 {

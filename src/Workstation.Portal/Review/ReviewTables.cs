@@ -5,7 +5,7 @@ namespace Workstation.Portal.Review;
 
 /// <summary>The Review feature's tables on the portal's context (the context itself knows no feature). Code outside this folder asks
 /// this feature's services instead of reading them.</summary>
-public static class ReviewTables
+internal static class ReviewTables
 {
     extension(PortalDbContext db)
     {

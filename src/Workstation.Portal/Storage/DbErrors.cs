@@ -4,7 +4,7 @@ namespace Workstation.Portal.Storage;
 
 /// <summary>Tells a unique-index violation (a race that another writer won: the row exists) from every other failure
 /// (database unreachable, locked, shutting down), which must not be mistaken for "already there".</summary>
-public static class DbErrors
+internal static class DbErrors
 {
     public static bool IsUniqueViolation(DbUpdateException exception)
     {

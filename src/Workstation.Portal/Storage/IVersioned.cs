@@ -7,7 +7,7 @@ namespace Workstation.Portal.Storage;
 /// concurrency token. Every tracked update increments it (<see cref="PortalDbContext"/>), and every set-based update
 /// must too (<c>SetProperty(x =&gt; x.Version, x =&gt; x.Version + 1)</c>), so a write based on a stale read fails with
 /// <see cref="DbUpdateConcurrencyException"/> instead of silently overwriting another instance's change.</summary>
-public interface IVersioned
+internal interface IVersioned
 {
     int Version { get; set; }
 }

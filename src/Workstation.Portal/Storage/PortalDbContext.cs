@@ -31,7 +31,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
 }
 
 /// <summary>SQLite flavour (the default: one file, no server).</summary>
-public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options) : PortalDbContext(options);
+internal sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options) : PortalDbContext(options);
 
 /// <summary>PostgreSQL flavour, for hospitals running several portal instances.</summary>
-public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options) : PortalDbContext(options);
+internal sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options) : PortalDbContext(options);

@@ -8,7 +8,7 @@ namespace Workstation.Portal.Storage;
 /// <summary>A read-only transaction in which several queries see one state of the database: PostgreSQL's REPEATABLE
 /// READ, SQLite's deferred transaction (in WAL mode a reader's snapshot, taken at its first read, that neither waits
 /// for writers nor holds them up — SQLite's default BEGIN IMMEDIATE would take the write lock).</summary>
-public static class ReadSnapshot
+internal static class ReadSnapshot
 {
     public static async Task<IDbContextTransaction> BeginAsync(PortalDbContext db, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Workstation.Portal.Storage;
 
 /// <summary>Where the portal keeps its data (section <c>Storage</c>).</summary>
-public sealed class StorageOptions
+internal sealed class StorageOptions
 {
     public const string Section = "Storage";
 

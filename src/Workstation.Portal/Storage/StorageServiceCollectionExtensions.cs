@@ -6,7 +6,7 @@ using Workstation.Portal.Hosting;
 
 namespace Workstation.Portal.Storage;
 
-public static class StorageServiceCollectionExtensions
+internal static class StorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="IDbContextFactory{PortalDbContext}"/> for the configured provider. SaveChanges
     /// interceptors registered by features (the audit trail's guard) join every context; Storage knows none of their rules.</summary>

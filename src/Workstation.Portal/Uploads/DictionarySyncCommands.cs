@@ -4,7 +4,7 @@ using Refit;
 namespace Workstation.Portal.Uploads;
 
 /// <summary>Why the HIS dictionaries could not be read, in the terms staff act on.</summary>
-public enum HisReadFailure
+internal enum HisReadFailure
 {
     /// <summary>No answer: HIS is down, unreachable or too slow.</summary>
     Unreachable,
@@ -15,7 +15,7 @@ public enum HisReadFailure
 }
 
 /// <summary>The HIS dictionaries could not be read; <see cref="Failure"/> says how.</summary>
-public sealed class HisReadException(HisReadFailure failure, Exception inner) : Exception($"HIS dictionaries not read ({failure}): {inner.Message}", inner)
+internal sealed class HisReadException(HisReadFailure failure, Exception inner) : Exception($"HIS dictionaries not read ({failure}): {inner.Message}", inner)
 {
     public HisReadFailure Failure { get; } = failure;
 
@@ -32,7 +32,7 @@ public sealed class HisReadException(HisReadFailure failure, Exception inner) : 
 }
 
 /// <summary>The console's dictionary strip: when the dictionaries were last compared, what is still on its way, compare now.</summary>
-public interface IDictionarySync
+internal interface IDictionarySync
 {
     Task<(DateTime? LastSync, int Pending)> StatusAsync(CancellationToken cancellationToken);
 
@@ -42,7 +42,7 @@ public interface IDictionarySync
 }
 
 /// <summary>Runs the comparison for the console through the HIS client (components never hold a Refit client).</summary>
-public sealed class DictionarySyncCommands(MasterDataSync sync, IServiceScopeFactory scopes) : IDictionarySync
+internal sealed class DictionarySyncCommands(MasterDataSync sync, IServiceScopeFactory scopes) : IDictionarySync
 {
     public Task<(DateTime? LastSync, int Pending)> StatusAsync(CancellationToken cancellationToken) => sync.StatusAsync(cancellationToken);
 

@@ -3,7 +3,7 @@ using Refit;
 namespace Workstation.Portal.Uploads;
 
 /// <summary>HIS master data (seed 000), behind the HIS's API key (Refit source-generated).</summary>
-public interface IHisRecordsApi
+internal interface IHisRecordsApi
 {
     [Get("/his/patients/{patientCode}")]
     Task<HisPatientRecord> GetPatientAsync(string patientCode, CancellationToken cancellationToken);
@@ -15,8 +15,8 @@ public interface IHisRecordsApi
     Task<List<HisStaffRecord>> GetStaffAsync(CancellationToken cancellationToken);
 }
 
-public sealed record HisPatientRecord(string PatientCode, string Name, string IdType, string IdNumber, string Sex, DateOnly BirthDate, string? Phone);
+internal sealed record HisPatientRecord(string PatientCode, string Name, string IdType, string IdNumber, string Sex, DateOnly BirthDate, string? Phone);
 
-public sealed record HisDepartmentRecord(string Code, string Name, string? ParentCode, bool Active);
+internal sealed record HisDepartmentRecord(string Code, string Name, string? ParentCode, bool Active);
 
-public sealed record HisStaffRecord(string Code, string Name, string DepartmentCode, string Title, bool Active);
+internal sealed record HisStaffRecord(string Code, string Name, string DepartmentCode, string Title, bool Active);

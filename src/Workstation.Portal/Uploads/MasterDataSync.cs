@@ -12,7 +12,7 @@ namespace Workstation.Portal.Uploads;
 
 /// <summary>What was last sent to the platform for one patient or dictionary entry (a hash of its fields), so that only
 /// new or changed records are uploaded (seed 003 items 1–3).</summary>
-public sealed class SyncedRecord
+internal sealed class SyncedRecord
 {
     /// <summary>patient | department | staff.</summary>
     public string Kind { get; set; } = "";
@@ -37,11 +37,11 @@ internal sealed class SyncedRecordConfiguration : IEntityTypeConfiguration<Synce
 }
 
 /// <summary>Result of a dictionary sync: how many entries were compared and how many queued.</summary>
-public sealed record DictionarySyncResult(int Departments, int Staff, int Queued, DateTime At);
+internal sealed record DictionarySyncResult(int Departments, int Staff, int Queued, DateTime At);
 
 /// <summary>Patients (新建档 or changed) and the department and staff dictionaries, from HIS to the platform through the
 /// shared outbox: a record goes up when it is new or its fields changed; a full resync sends everything again.</summary>
-public sealed class MasterDataSync(IDbContextFactory<PortalDbContext> dbFactory, OutboxWriter outbox, Background.JobLeases leases, TimeProvider time)
+internal sealed class MasterDataSync(IDbContextFactory<PortalDbContext> dbFactory, OutboxWriter outbox, Background.JobLeases leases, TimeProvider time)
 {
     public static class Types
     {

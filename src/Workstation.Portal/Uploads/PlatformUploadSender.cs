@@ -8,7 +8,7 @@ namespace Workstation.Portal.Uploads;
 
 /// <summary>Delivers upload messages to the platform. A business refusal (a field the platform does not accept) is
 /// final and dead-lettered with the platform's words; an outage is retried. Either is kept as an <see cref="UploadFailure"/>.</summary>
-public sealed class PlatformUploadSender(IRecognitionPlatform platform, UploadStatusView uploads, ReportPreviewService renderer) : IOutboxSender
+internal sealed class PlatformUploadSender(IRecognitionPlatform platform, UploadStatusView uploads, ReportPreviewService renderer) : IOutboxSender
 {
     public string Destination => UploadMessages.Destination;
 

@@ -6,7 +6,7 @@ using Workstation.Portal.Storage;
 namespace Workstation.Portal.Uploads;
 
 /// <summary>What lab staff do in the console.</summary>
-public interface IUploadCommands
+internal interface IUploadCommands
 {
     /// <summary>Queues reports waiting for approval; returns how many were queued.</summary>
     Task<int> ApproveAsync(IReadOnlyCollection<long> ids, string actor, CancellationToken cancellationToken);
@@ -19,7 +19,7 @@ public interface IUploadCommands
 }
 
 /// <summary>The console's commands: approve in bulk, retry, revoke; each audited.</summary>
-public sealed class UploadCommands(IDbContextFactory<PortalDbContext> dbFactory, UploadIntake intake, OutboxWriter outbox, TimeProvider time)
+internal sealed class UploadCommands(IDbContextFactory<PortalDbContext> dbFactory, UploadIntake intake, OutboxWriter outbox, TimeProvider time)
     : IUploadCommands
 {
     /// <summary>Lab staff approve reports waiting in the console; returns how many were queued.</summary>

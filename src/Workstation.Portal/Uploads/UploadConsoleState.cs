@@ -6,7 +6,7 @@ namespace Workstation.Portal.Uploads;
 /// <summary>The lab console's state for one signed-in user: the queue, its filters, the reports picked for a bulk
 /// approval, the detail shown, and the live progress of the last approval. The page renders it and forwards clicks and
 /// outbox changes; every rule lives here (and is tested here), not in the component.</summary>
-public sealed class UploadConsoleState(IUploadStatusView view, IUploadCommands commands, LocalTime clock, TimeProvider time)
+internal sealed class UploadConsoleState(IUploadStatusView view, IUploadCommands commands, LocalTime clock, TimeProvider time)
 {
     /// <summary>How often at most the list is read again while outbox changes stream in (the progress moves with every
     /// change in between).</summary>
@@ -128,7 +128,7 @@ public sealed class UploadConsoleState(IUploadStatusView view, IUploadCommands c
 }
 
 /// <summary>Progress of one bulk approval: its reports' messages delivered or dead-lettered so far.</summary>
-public sealed class BatchProgress(IEnumerable<string> keys, int messagesPerReport)
+internal sealed class BatchProgress(IEnumerable<string> keys, int messagesPerReport)
 {
     private readonly HashSet<string> _keys = [.. keys];
     private readonly HashSet<string> _done = [];

@@ -15,7 +15,7 @@ namespace Workstation.Portal.Uploads;
 /// webhook stored them before answering 202), pulls each approved report from the LIS and hands it to
 /// <see cref="UploadIntake"/>. Its position is stored with the items it creates, so a restart neither loses nor
 /// repeats an event; a LIS that does not answer stops the feed at that event until it does.</summary>
-public sealed class UploadFeed(
+internal sealed class UploadFeed(
     IServiceScopeFactory scopes,
     OutboxWriter outbox,
     JobLeases leases,

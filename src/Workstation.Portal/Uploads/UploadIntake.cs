@@ -14,7 +14,7 @@ namespace Workstation.Portal.Uploads;
 /// department uploads automatically, else it waits for approval; an amended one replaces what had not gone out; a
 /// withdrawal cancels what has not left or queues a revocation after it. Queued means ordered outbox messages (patient
 /// → data → PDF) under the report's key.</summary>
-public sealed class UploadIntake(
+internal sealed class UploadIntake(
     OutboxWriter outbox,
     UploadValidator validator,
     IOptionsMonitor<UploadsOptions> options,

@@ -5,7 +5,7 @@ namespace Workstation.Portal.Uploads;
 
 /// <summary>Where a report stands before the outbox takes over. Once queued, its progress is the state of its outbox
 /// messages (ordering key <c>report:{number}</c>), not copied here.</summary>
-public static class UploadStages
+internal static class UploadStages
 {
     /// <summary>Failed validation: never sent; the reason is shown in Chinese.</summary>
     public const string Held = "held";
@@ -24,7 +24,7 @@ public static class UploadStages
 }
 
 /// <summary>One approved report of this hospital on its way to the platform.</summary>
-public sealed class UploadItem
+internal sealed class UploadItem
 {
     public long Id { get; set; }
 
@@ -65,7 +65,7 @@ public sealed class UploadItem
 }
 
 /// <summary>How far the upload feed has read the inbound events.</summary>
-public sealed class FeedCursor : Storage.IVersioned
+internal sealed class FeedCursor : Storage.IVersioned
 {
     public string Name { get; set; } = "";
 

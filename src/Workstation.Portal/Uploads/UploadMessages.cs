@@ -2,7 +2,7 @@ namespace Workstation.Portal.Uploads;
 
 /// <summary>How uploads sit in the shared outbox: destination, message types, and one ordering key per report (patient →
 /// data → PDF → revocation, one after another).</summary>
-public static class UploadMessages
+internal static class UploadMessages
 {
     public const string Destination = "platform";
 

@@ -11,7 +11,7 @@ public sealed record UploadRow(
     string Status, string? Reason, UploadFailure? Failure, int Attempts, DateTime? DeliveredAt);
 
 /// <summary>Statuses the console shows and filters by.</summary>
-public static class UploadStatuses
+internal static class UploadStatuses
 {
     public const string Held = "held";
     public const string Awaiting = "awaiting";
@@ -27,14 +27,14 @@ public static class UploadStatuses
 }
 
 /// <summary>The console's view of the queue.</summary>
-public interface IUploadStatusView
+internal interface IUploadStatusView
 {
     /// <summary>The latest reports (at most 2,000), each with its status; <paramref name="status"/> filters.</summary>
     Task<IReadOnlyList<UploadRow>> ListAsync(string? status, CancellationToken cancellationToken);
 }
 
 /// <summary>Each report with a status derived from its stage and its outbox messages.</summary>
-public sealed class UploadStatusView(IDbContextFactory<PortalDbContext> dbFactory) : IUploadStatusView
+internal sealed class UploadStatusView(IDbContextFactory<PortalDbContext> dbFactory) : IUploadStatusView
 {
     /// <summary>The console's list: every item with its status derived from its outbox messages.</summary>
     public async Task<IReadOnlyList<UploadRow>> ListAsync(string? status, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Workstation.Reports;
 namespace Workstation.Portal.Uploads;
 
 /// <summary>Checks a report before anything is queued; each problem is a plain Chinese sentence lab staff can act on.</summary>
-public sealed class UploadValidator(RecognitionItemCatalogue catalogue, TimeProvider time)
+internal sealed class UploadValidator(RecognitionItemCatalogue catalogue, TimeProvider time)
 {
     public IReadOnlyList<string> Validate(LabReport report)
     {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Workstation.Portal.Uploads;
 
 /// <summary>Uploads of this hospital's approved reports (section <c>Uploads</c>).</summary>
-public sealed class UploadsOptions : IValidatableObject
+internal sealed class UploadsOptions : IValidatableObject
 {
     public const string Section = "Uploads";
 
@@ -47,7 +47,7 @@ public sealed class UploadsOptions : IValidatableObject
     }
 }
 
-public static class UploadModes
+internal static class UploadModes
 {
     public const string Auto = "Auto";
     public const string Approve = "Approve";

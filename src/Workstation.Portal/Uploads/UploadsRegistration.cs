@@ -5,7 +5,7 @@ using Workstation.Portal.Outbox;
 
 namespace Workstation.Portal.Uploads;
 
-public static class UploadsRegistration
+internal static class UploadsRegistration
 {
     /// <summary>Uploads of approved lab reports: the LIS feed, validation, the platform sender on the shared outbox, and
     /// the lab console.</summary>

@@ -16,7 +16,7 @@ public sealed class LaunchTests(PortalFixture fixture) : IClassFixture<PortalFix
     private const string Secret = "integration-launch-secret-0123456789abcdef";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static LaunchRequest Zhang(string encounter = "E1001-IT") => new()
+    internal static LaunchRequest Zhang(string encounter = "E1001-IT") => new()
     {
         DoctorId = "D001", DoctorName = "李医生", DepartmentCode = "NK", DepartmentName = "内科", PatientId = "P1001",
         IdType = "01", IdNumber = Workstation.Sandbox.Demo.DemoWorld.FindByHisId("P1001")!.Identity.IdNumber, PatientName = "张伟",

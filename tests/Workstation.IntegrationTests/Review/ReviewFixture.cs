@@ -87,7 +87,7 @@ public sealed partial class ReviewFixture : IAsyncLifetime
     /// <summary>A client signed in as a seeded staff account (qc, admin, lab).</summary>
     public Task<HttpClient> SignedInAsync(string user) => PortalFixture.SignedInAsync(Factory, user);
 
-    public async Task<PortalDbContext> DbAsync() =>
+    internal async Task<PortalDbContext> DbAsync() =>
         await Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
     public async ValueTask DisposeAsync()

@@ -88,7 +88,7 @@ public sealed class UploadFixture : IAsyncLifetime
     }
 
     /// <summary>Waits until the feed has recorded every report.</summary>
-    public async Task<List<UploadItem>> WaitForItemsAsync(IReadOnlyCollection<string> numbers)
+    internal async Task<List<UploadItem>> WaitForItemsAsync(IReadOnlyCollection<string> numbers)
     {
         var factory = Service<IDbContextFactory<PortalDbContext>>();
         List<UploadItem> items = [];
@@ -118,7 +118,7 @@ public sealed class UploadFixture : IAsyncLifetime
 
     /// <summary>Runs the given dispatchers side by side until no message is left to send (a failed one is tried again
     /// after its back-off, in real time).</summary>
-    public async Task DrainAsync(params OutboxDispatcher[] dispatchers)
+    internal async Task DrainAsync(params OutboxDispatcher[] dispatchers)
     {
         var factory = Service<IDbContextFactory<PortalDbContext>>();
         await Eventually.UntilAsync(async () =>
@@ -131,7 +131,7 @@ public sealed class UploadFixture : IAsyncLifetime
         }, "the outbox to drain", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
     }
 
-    public OutboxDispatcher NewDispatcher() => ActivatorUtilities.CreateInstance<OutboxDispatcher>(Factory.Services);
+    internal OutboxDispatcher NewDispatcher() => ActivatorUtilities.CreateInstance<OutboxDispatcher>(Factory.Services);
 
     public async ValueTask DisposeAsync()
     {

@@ -3,7 +3,7 @@ using MudBlazor;
 namespace Workstation.Portal.Components.Layout;
 
 /// <summary>One theme for every layout: calm clinical blue, system CJK fonts (no web fonts: HIS PCs are often offline).</summary>
-public static class PortalTheme
+internal static class PortalTheme
 {
     public static readonly MudTheme Theme = new()
     {
