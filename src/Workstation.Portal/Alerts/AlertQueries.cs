@@ -20,6 +20,9 @@ internal sealed class AlertQueries(IDbContextFactory<PortalDbContext> dbFactory)
             OrderingDoctorId = a.OrderingDoctorId, EscalationLevel = a.EscalationLevel,
         });
 
+    /// <summary>Every alert's steps, untracked, for the caller to filter in the database.</summary>
+    public static IQueryable<AlertStep> Steps(PortalDbContext db) => db.Set<AlertStep>().AsNoTracking();
+
     /// <summary>Recent alerts with their steps, newest first (quality review).</summary>
     public async Task<IReadOnlyList<(CriticalValueAlert Alert, IReadOnlyList<AlertStep> Steps)>> RecentAsync(int count, CancellationToken cancellationToken)
     {

@@ -297,7 +297,7 @@ internal sealed class ReviewDemoSeeder(
         await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
         {
             // The migrator (a hosted service registered before this one) has run: the table exists.
-            if (o.ReviewHistoryOnlyIfEmpty && await db.Decisions.AnyAsync(stoppingToken)) return;
+            if (o.ReviewHistoryOnlyIfEmpty && await OrderQueries.Decisions(db).AnyAsync(stoppingToken)) return;
         }
         var result = await generator.GenerateAsync(o.ReviewHistory >= 200_000 ? DemoHistory.GroupYear(o.ReviewHistory) : new DemoHistory(o.ReviewHistory),
             seed: Environment.TickCount, new Progress<int>(n => logger.LogInformation("Review demo history: {Written:N0} of {Total:N0} decisions written", n, o.ReviewHistory)),

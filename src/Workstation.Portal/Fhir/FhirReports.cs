@@ -58,12 +58,12 @@ internal sealed class FhirReports(IDbContextFactory<PortalDbContext> dbFactory, 
     public async Task<byte[]?> PdfAsync(string clientId, long id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.RetainedReports.AsNoTracking().Where(r => r.ClientId == clientId && r.Id == id).Select(r => r.Pdf).SingleOrDefaultAsync(cancellationToken);
+        return await OrderQueries.RetainedReports(db).Where(r => r.ClientId == clientId && r.Id == id).Select(r => r.Pdf).SingleOrDefaultAsync(cancellationToken);
     }
 
     private static IQueryable<RetainedRow> Rows(PortalDbContext db) =>
-        from r in db.RetainedReports.AsNoTracking()
-        join d in db.Decisions.AsNoTracking() on r.DecisionId equals d.Id
+        from r in OrderQueries.RetainedReports(db)
+        join d in OrderQueries.Decisions(db) on r.DecisionId equals d.Id
         select new RetainedRow
         {
             Id = r.Id, ClientId = r.ClientId, EncounterId = r.EncounterId, PatientId = d.PatientId, ReportId = r.ReportId, ItemCode = r.ItemCode,

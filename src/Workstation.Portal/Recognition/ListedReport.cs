@@ -79,3 +79,10 @@ internal static class RecognitionTables
         public DbSet<ListedReport> ListedReports => db.Set<ListedReport>();
     }
 }
+
+/// <summary>What other features read of the listings (the review's goal-10 denominator): untracked, for the caller to
+/// filter in the database.</summary>
+internal static class ListingQueries
+{
+    public static IQueryable<ListedReport> Listed(PortalDbContext db) => db.ListedReports.AsNoTracking();
+}

@@ -26,7 +26,7 @@ internal sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, IOp
         // beside the audit events, with negative ids so that the two never collide.
         var events = db.AuditEvents.AsNoTracking()
             .Select(a => new { a.Id, a.At, a.Actor, a.Action, a.Subject, a.Detail, Source = "audit" });
-        var decisions = db.Decisions.AsNoTracking()
+        var decisions = OrderQueries.Decisions(db)
             .Select(d => new
             {
                 Id = -d.Id, At = d.DecidedAt, Actor = d.DoctorId, Action = "decision." + d.Choice, Subject = (string?)("decision/" + d.Id),

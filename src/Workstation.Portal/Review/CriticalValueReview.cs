@@ -100,7 +100,7 @@ internal sealed class CriticalValueReview(IDbContextFactory<PortalDbContext> dbF
         var page = listed.Skip(resolved.Skip).Take(resolved.Filter.PageSize).ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = page.Select(a => a.Id).ToList();
-        var steps = (await db.AlertSteps.AsNoTracking().Where(s => ids.Contains(s.AlertId)).OrderBy(s => s.At).ThenBy(s => s.Id)
+        var steps = (await AlertQueries.Steps(db).Where(s => ids.Contains(s.AlertId)).OrderBy(s => s.At).ThenBy(s => s.Id)
                 .Select(s => new { s.AlertId, s.At, s.Kind, s.To, s.Detail }).ToListAsync(cancellationToken))
             .ToLookup(s => s.AlertId, s => new AlertStepRow(s.At, s.Kind, s.To, s.Kind == AlertStepKinds.Handled ? s.Detail : null));
         AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, actor, "review.alerts.list", null, $"{filter.ToQueryString(withPaging: true)} ({listed.Count})");

@@ -1,3 +1,4 @@
+using Workstation.Portal.Alerts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -65,14 +66,14 @@ internal sealed class ReviewChangeMarks(IServiceProvider services, IOptions<Revi
             using var read = factory.CreateDbContext();
             foreach (var (patient, report) in decisions.Select(d => (d.PatientId, d.ReportId)).Distinct())
             {
-                var listed = read.ListedReports.AsNoTracking().Where(l => l.PatientId == patient && l.ReportId == report).Select(l => l.ListedAt);
-                var decided = read.Decisions.AsNoTracking().Where(d => d.PatientId == patient && d.ReportId == report).Select(d => d.DecidedAt);
+                var listed = ListingQueries.Listed(read).Where(l => l.PatientId == patient && l.ReportId == report).Select(l => l.ListedAt);
+                var decided = OrderQueries.Decisions(read).Where(d => d.PatientId == patient && d.ReportId == report).Select(d => d.DecidedAt);
                 times.AddRange(sync ? listed.ToList() : await listed.ToListAsync(cancellationToken));
                 times.AddRange(sync ? decided.ToList() : await decided.ToListAsync(cancellationToken));
             }
             if (steps.Count > 0)
             {
-                var reported = read.Set<Alerts.CriticalValueAlert>().AsNoTracking().Where(a => steps.Contains(a.Id)).Select(a => a.ReportedAt);
+                var reported = AlertQueries.Timelines(read).Where(a => steps.Contains(a.Id)).Select(a => a.ReportedAt);
                 times.AddRange(sync ? reported.ToList() : await reported.ToListAsync(cancellationToken));
             }
         }

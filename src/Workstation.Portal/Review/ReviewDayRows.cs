@@ -1,3 +1,4 @@
+using Workstation.Portal.Alerts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workstation.Platform.Catalogue;
@@ -26,11 +27,11 @@ internal sealed class ReviewDayRows(RecognitionItemCatalogue catalogue, IOptions
     public async Task<List<FactRow>> BuildAsync(PortalDbContext db, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var (fromUtc, toUtc) = Utc(from, to);
-        var decisions = await db.Decisions.AsNoTracking().Where(d => d.DecidedAt >= fromUtc && d.DecidedAt < toUtc)
+        var decisions = await OrderQueries.Decisions(db).Where(d => d.DecidedAt >= fromUtc && d.DecidedAt < toUtc)
             .Select(d => new DecisionFact(d.Id, d.DecidedAt, d.Choice, d.ReasonCodes, d.ItemCode, "", d.DoctorId, "", d.DepartmentCode, "",
                 d.PatientId, d.ReportId, d.ReportInstitution, d.ReportDate))
             .ToListAsync(cancellationToken);
-        var listings = await db.ListedReports.AsNoTracking().Where(l => l.ListedAt >= fromUtc && l.ListedAt < toUtc)
+        var listings = await ListingQueries.Listed(db).Where(l => l.ListedAt >= fromUtc && l.ListedAt < toUtc)
             .Select(l => new ListingFact(l.PatientId, l.ReportId, l.ItemCode, l.ListedAt, l.Recognisable))
             .ToListAsync(cancellationToken);
         // Every other decision and listing of the pairs seen in the range, at any time (the links and the latest
@@ -39,19 +40,19 @@ internal sealed class ReviewDayRows(RecognitionItemCatalogue catalogue, IOptions
         foreach (var slice in pairs.Select(p => p.PatientId).Distinct().Chunk(2000))
         {
             var patients = slice.ToList();
-            decisions.AddRange((await db.Decisions.AsNoTracking()
+            decisions.AddRange((await OrderQueries.Decisions(db)
                     .Where(d => patients.Contains(d.PatientId) && (d.DecidedAt < fromUtc || d.DecidedAt >= toUtc))
                     .Select(d => new DecisionFact(d.Id, d.DecidedAt, d.Choice, d.ReasonCodes, d.ItemCode, "", d.DoctorId, "", d.DepartmentCode, "",
                         d.PatientId, d.ReportId, d.ReportInstitution, d.ReportDate))
                     .ToListAsync(cancellationToken))
                 .Where(d => pairs.Contains((d.PatientId, d.ReportId))));
-            listings.AddRange((await db.ListedReports.AsNoTracking()
+            listings.AddRange((await ListingQueries.Listed(db)
                     .Where(l => patients.Contains(l.PatientId) && (l.ListedAt < fromUtc || l.ListedAt >= toUtc))
                     .Select(l => new ListingFact(l.PatientId, l.ReportId, l.ItemCode, l.ListedAt, l.Recognisable))
                     .ToListAsync(cancellationToken))
                 .Where(l => pairs.Contains((l.PatientId, l.ReportId))));
         }
-        var checks = await db.OrderChecks.AsNoTracking().Where(c => c.CreatedAt >= fromUtc && c.CreatedAt < toUtc)
+        var checks = await OrderQueries.Checks(db).Where(c => c.CreatedAt >= fromUtc && c.CreatedAt < toUtc)
             .Select(c => new CheckFact(c.CreatedAt, c.WasNotChecked, c.RecheckedAt != null))
             .ToListAsync(cancellationToken);
         return ReviewFactBuilder.Build(from, to, options.Value.UtcOffset, decisions, listings, checks,
@@ -64,16 +65,16 @@ internal sealed class ReviewDayRows(RecognitionItemCatalogue catalogue, IOptions
     public async Task<string> VersionAsync(PortalDbContext db, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var (fromUtc, toUtc) = Utc(from, to);
-        var decisions = await db.Decisions.CountAsync(d => d.DecidedAt >= fromUtc && d.DecidedAt < toUtc, cancellationToken);
-        var listings = await db.ListedReports.CountAsync(l => l.ListedAt >= fromUtc && l.ListedAt < toUtc, cancellationToken);
-        var checks = await db.OrderChecks.CountAsync(c => c.CreatedAt >= fromUtc && c.CreatedAt < toUtc, cancellationToken);
-        var rechecks = await db.OrderChecks.CountAsync(c => c.RecheckedAt >= fromUtc && c.RecheckedAt < toUtc, cancellationToken);
-        var alerts = await db.Set<Alerts.CriticalValueAlert>().CountAsync(a => a.ReportedAt >= fromUtc && a.ReportedAt < toUtc, cancellationToken);
-        var steps = await db.Set<Alerts.AlertStep>().CountAsync(s => s.At >= fromUtc && s.At < toUtc, cancellationToken);
+        var decisions = await OrderQueries.Decisions(db).CountAsync(d => d.DecidedAt >= fromUtc && d.DecidedAt < toUtc, cancellationToken);
+        var listings = await ListingQueries.Listed(db).CountAsync(l => l.ListedAt >= fromUtc && l.ListedAt < toUtc, cancellationToken);
+        var checks = await OrderQueries.Checks(db).CountAsync(c => c.CreatedAt >= fromUtc && c.CreatedAt < toUtc, cancellationToken);
+        var rechecks = await OrderQueries.Checks(db).CountAsync(c => c.RecheckedAt >= fromUtc && c.RecheckedAt < toUtc, cancellationToken);
+        var alerts = await AlertQueries.Timelines(db).CountAsync(a => a.ReportedAt >= fromUtc && a.ReportedAt < toUtc, cancellationToken);
+        var steps = await AlertQueries.Steps(db).CountAsync(s => s.At >= fromUtc && s.At < toUtc, cancellationToken);
         return $"{decisions}.{listings}.{checks}.{rechecks}.{alerts}.{steps}";
     }
 
     /// <summary>The local day of the first stored listing: goal 10 follows the national definition from it.</summary>
     public async Task<DateOnly?> FirstListedDayAsync(PortalDbContext db, CancellationToken cancellationToken) =>
-        await db.ListedReports.MinAsync(l => (DateTime?)l.ListedAt, cancellationToken) is { } first ? LocalDay(first) : null;
+        await ListingQueries.Listed(db).MinAsync(l => (DateTime?)l.ListedAt, cancellationToken) is { } first ? LocalDay(first) : null;
 }

@@ -41,11 +41,11 @@ internal sealed class ReviewDirectory(IDbContextFactory<PortalDbContext> dbFacto
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            var doctors = await db.Decisions.AsNoTracking().GroupBy(d => new { d.DepartmentCode, d.DoctorId })
+            var doctors = await OrderQueries.Decisions(db).GroupBy(d => new { d.DepartmentCode, d.DoctorId })
                 .Select(g => new { g.Key.DepartmentCode, g.Key.DoctorId, DoctorName = g.Max(d => d.DoctorName)!, DepartmentName = g.Max(d => d.DepartmentName)! })
                 .ToListAsync();
             var departments = doctors.GroupBy(d => d.DepartmentCode).Select(g => new NamedCode(g.Key, g.Max(d => d.DepartmentName)!)).ToList();
-            var alertDepartments = await db.Set<CriticalValueAlert>().AsNoTracking().Select(a => a.DepartmentCode).Distinct().ToListAsync();
+            var alertDepartments = await AlertQueries.Timelines(db).Select(a => a.DepartmentCode).Distinct().ToListAsync();
             departments.AddRange(alertDepartments.Where(a => departments.All(r => r.Code != a)).Select(a => new NamedCode(a, a)));
             var snapshot = new Snapshot(
                 departments.OrderBy(d => d.Code, StringComparer.Ordinal).ToList(),

@@ -28,7 +28,7 @@ internal sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactor
     public async Task<ReviewPage<DecisionRow>> DecisionsAsync(ResolvedFilter filter, string actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Apply(db.Decisions.AsNoTracking(), filter);
+        var query = Apply(OrderQueries.Decisions(db), filter);
         var total = await query.CountAsync(cancellationToken);
         var page = await query.OrderByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id)
             .Skip(filter.Skip).Take(filter.Filter.PageSize).ToListAsync(cancellationToken);
@@ -46,7 +46,7 @@ internal sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactor
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Apply(db.Decisions.AsNoTracking(), filter).OrderBy(d => d.DecidedAt).ThenBy(d => d.Id);
+        var query = Apply(OrderQueries.Decisions(db), filter).OrderBy(d => d.DecidedAt).ThenBy(d => d.Id);
         await foreach (var d in query.AsAsyncEnumerable().WithCancellation(cancellationToken)) yield return ToRow(d, null);
     }
 
@@ -54,14 +54,14 @@ internal sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactor
     public IEnumerable<DecisionRow> StreamDecisions(ResolvedFilter filter)
     {
         using var db = dbFactory.CreateDbContext();
-        foreach (var d in Apply(db.Decisions.AsNoTracking(), filter).OrderBy(d => d.DecidedAt).ThenBy(d => d.Id).AsEnumerable())
+        foreach (var d in Apply(OrderQueries.Decisions(db), filter).OrderBy(d => d.DecidedAt).ThenBy(d => d.Id).AsEnumerable())
             yield return ToRow(d, null);
     }
 
     public async Task<int> CountDecisionsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Apply(db.Decisions.AsNoTracking(), filter).CountAsync(cancellationToken);
+        return await Apply(OrderQueries.Decisions(db), filter).CountAsync(cancellationToken);
     }
 
     /// <summary>Order checks that were not checked at order time (still pending or reconciled later), newest first.</summary>
@@ -116,21 +116,21 @@ internal sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactor
     /// <summary>The checks of the filter that could not be checked at order time (still pending or reconciled later),
     /// newest first, at most <see cref="NotCheckedScanLimit"/>.</summary>
     private static IQueryable<OrderCheck> NotCheckedQuery(PortalDbContext db, ResolvedFilter filter) =>
-        ApplyChecks(db.OrderChecks.AsNoTracking().Where(c => c.WasNotChecked), filter)
+        ApplyChecks(OrderQueries.Checks(db).Where(c => c.WasNotChecked), filter)
             .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id).Take(NotCheckedScanLimit);
 
     public async Task<DecisionDetail?> DetailAsync(long id, string actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var d = await db.Decisions.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        var d = await OrderQueries.Decisions(db).SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (d is null) return null;
         var marks = await db.ReviewMarks.AsNoTracking().Where(m => m.DecisionId == id).OrderBy(m => m.MarkedAt).ThenBy(m => m.Id)
             .Select(m => new MarkRow(m.Id, m.DecisionId, m.Kind, m.Comment, m.Reviewer, m.MarkedAt, m.DepartmentCode, m.DoctorId, m.DoctorName))
             .ToListAsync(cancellationToken);
-        var check = await db.OrderChecks.AsNoTracking().Where(c => c.Id == d.CheckId)
+        var check = await OrderQueries.Checks(db).Where(c => c.Id == d.CheckId)
             .Select(c => new { c.CreatedAt, c.Status, c.RecheckedAt, c.WasNotChecked }).SingleOrDefaultAsync(cancellationToken);
-        var retained = await db.RetainedReports.AsNoTracking().Where(r => r.DecisionId == id).Select(r => (DateTime?)r.RetainedAt).FirstOrDefaultAsync(cancellationToken);
-        var others = await db.Decisions.AsNoTracking()
+        var retained = await OrderQueries.RetainedReports(db).Where(r => r.DecisionId == id).Select(r => (DateTime?)r.RetainedAt).FirstOrDefaultAsync(cancellationToken);
+        var others = await OrderQueries.Decisions(db)
             .Where(o => o.PatientId == d.PatientId && o.ReportId == d.ReportId && o.Id != d.Id)
             .Select(o => new { o.Id, o.DecidedAt, o.Choice, o.DoctorName }).ToListAsync(cancellationToken);
 
@@ -163,7 +163,7 @@ internal sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactor
         if (comment is { Length: > ReviewMarkKinds.CommentMaxLength })
             throw new ArgumentException($"The comment is longer than {ReviewMarkKinds.CommentMaxLength} characters.", nameof(comment));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var d = await db.Decisions.AsNoTracking().Where(x => x.Id == decisionId)
+        var d = await OrderQueries.Decisions(db).Where(x => x.Id == decisionId)
             .Select(x => new { x.DepartmentCode, x.DoctorId, x.DoctorName }).SingleOrDefaultAsync(cancellationToken);
         if (d is null) return null;
         var now = time.GetUtcNow().UtcDateTime;
@@ -207,8 +207,8 @@ internal sealed class ReviewExplorer(IDbContextFactory<PortalDbContext> dbFactor
         if ((await DepartmentsAsync(cancellationToken)).Any(d => d.Code == code)) return true;
         // Not in the cached list: ask the database (a department may have appeared since).
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var exists = await db.Decisions.AnyAsync(d => d.DepartmentCode == code, cancellationToken)
-                     || await db.CriticalValueAlerts.AnyAsync(a => a.DepartmentCode == code, cancellationToken);
+        var exists = await OrderQueries.Decisions(db).AnyAsync(d => d.DepartmentCode == code, cancellationToken)
+                     || await AlertQueries.Timelines(db).AnyAsync(a => a.DepartmentCode == code, cancellationToken);
         if (exists) directory.Invalidate(); // read the names again, behind this request
         return exists;
     }

@@ -49,9 +49,9 @@ internal sealed class ReviewPrecomputer(
         {
             var earliest = new[]
             {
-                await db.Decisions.MinAsync(d => (DateTime?)d.DecidedAt, cancellationToken),
-                await db.ListedReports.MinAsync(l => (DateTime?)l.ListedAt, cancellationToken),
-                await db.OrderChecks.MinAsync(c => (DateTime?)c.CreatedAt, cancellationToken),
+                await OrderQueries.Decisions(db).MinAsync(d => (DateTime?)d.DecidedAt, cancellationToken),
+                await ListingQueries.Listed(db).MinAsync(l => (DateTime?)l.ListedAt, cancellationToken),
+                await OrderQueries.Checks(db).MinAsync(c => (DateTime?)c.CreatedAt, cancellationToken),
             }.Where(t => t is not null).Min();
             if (earliest is not { } e) return new PrecomputePass(0, 0, 0, started.Elapsed);
             var day = rows.LocalDay(e);

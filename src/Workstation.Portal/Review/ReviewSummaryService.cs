@@ -51,7 +51,7 @@ internal sealed class ReviewSummaryService(
         {
             // An order line has no producing institution: with that filter there is no share to give.
             if (f.Institution is null)
-                notCheckedShare = new Ratio(notChecked.Count, await ReviewExplorer.ApplyChecks(db.OrderChecks.AsNoTracking(), filter).CountAsync(cancellationToken));
+                notCheckedShare = new Ratio(notChecked.Count, await ReviewExplorer.ApplyChecks(OrderQueries.Checks(db), filter).CountAsync(cancellationToken));
         }
         var decisions = await decisionsTask;
         var (rate, approximateUntil) = await RecognitionRateAsync(filter, decisions, cancellationToken);
@@ -98,12 +98,12 @@ internal sealed class ReviewSummaryService(
     {
         if (firstListed is not { } first || first > filter.Filter.To!.Value) return ([], []);
         var fromUtc = dayRows.Utc(first > filter.Filter.From!.Value ? first : filter.Filter.From.Value, filter.Filter.To.Value).From;
-        var listed = ApplyListings(db.ListedReports.AsNoTracking(), filter).Where(l => l.ListedAt >= fromUtc);
-        var decided = ReviewExplorer.Apply(db.Decisions.AsNoTracking(), filter, withOutcome: false).Where(d => d.DecidedAt >= fromUtc);
+        var listed = ApplyListings(ListingQueries.Listed(db), filter).Where(l => l.ListedAt >= fromUtc);
+        var decided = ReviewExplorer.Apply(OrderQueries.Decisions(db), filter, withOutcome: false).Where(d => d.DecidedAt >= fromUtc);
         var listings = await listed.Select(l => new ListingFact(l.PatientId, l.ReportId, l.ItemCode, l.ListedAt, l.Recognisable)).ToListAsync(cancellationToken);
         var pairs = listed.Select(l => new { l.PatientId, l.ReportId }).Union(decided.Select(d => new { d.PatientId, d.ReportId }));
         var all = await (from p in pairs
-                join d in db.Decisions on new { p.PatientId, p.ReportId } equals new { d.PatientId, d.ReportId }
+                join d in OrderQueries.Decisions(db) on new { p.PatientId, p.ReportId } equals new { d.PatientId, d.ReportId }
                 select new { d.PatientId, d.ReportId, d.DecidedAt, d.Id, d.Choice })
             .ToListAsync(cancellationToken);
         var latest = all.GroupBy(d => (d.PatientId, d.ReportId))
@@ -296,7 +296,7 @@ internal sealed class ReviewSummaryService(
     private async Task<List<DecisionFact>> DecisionFactsAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await ReviewExplorer.Apply(db.Decisions.AsNoTracking(), filter, withOutcome: false)
+        return await ReviewExplorer.Apply(OrderQueries.Decisions(db), filter, withOutcome: false)
             .Select(d => new DecisionFact(d.Id, d.DecidedAt, d.Choice, d.ReasonCodes, d.ItemCode, "", d.DoctorId, "",
                 d.DepartmentCode, "", d.PatientId, d.ReportId, d.ReportInstitution, d.ReportDate))
             .ToListAsync(cancellationToken);
