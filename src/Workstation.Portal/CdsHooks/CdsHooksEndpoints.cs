@@ -6,24 +6,10 @@ using Microsoft.Net.Http.Headers;
 
 namespace Workstation.Portal.CdsHooks;
 
-/// <summary>The CDS Hooks feature registers itself: Hosting calls <see cref="AddCdsHooks"/> and <see cref="MapCdsHooks"/>.</summary>
-public static class CdsHooksRegistration
+/// <summary>The CDS Hooks 2.0 endpoints: discovery, the order-select and order-sign services, card feedback.</summary>
+internal static class CdsHooksEndpoints
 {
-    public static IServiceCollection AddCdsHooks(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<CdsHooksOptions>().Bind(configuration.GetSection(CdsHooksOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart(); // IValidatableObject included: every problem names its key
-        services.AddHttpClient(JwksCache.HttpClientName).ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddHttpClient(CdsHookHandler.FhirHttpClientName).ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", CdsHooksOpenApi.Configure);
-        services.AddSingleton<JwksCache>();
-        services.AddSingleton<CdsClientAuthenticator>();
-        services.AddTransient<CdsHookHandler>();
-        services.AddTransient<CdsFeedbackHandler>();
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapCdsHooksEndpoints(this IEndpointRouteBuilder app)
     {
         var cds = app.MapGroup("/cds-services").WithTags("CDS Hooks").AllowAnonymous(); // each call proves itself with its client JWT
         cds.MapGet("", DiscoveryAsync).WithName("CdsDiscovery")

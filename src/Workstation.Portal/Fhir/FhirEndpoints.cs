@@ -9,19 +9,13 @@ using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.Fhir;
 
-/// <summary>The FHIR R4 read API registers itself: Hosting calls <see cref="AddFhir"/> and <see cref="MapFhir"/>.</summary>
-internal static class FhirRegistration
+/// <summary>The FHIR R4 read API of retained reports: metadata, search and read.</summary>
+internal static class FhirEndpoints
 {
     public const string BasePath = "/fhir/r4";
     public const string ContentType = "application/fhir+json";
 
-    public static IServiceCollection AddFhir(this IServiceCollection services)
-    {
-        services.AddTransient<FhirReports>();
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapFhir(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapFhirEndpoints(this IEndpointRouteBuilder app)
     {
         var fhir = app.MapGroup(BasePath).WithTags("FHIR R4").AllowAnonymous(); // client JWT or HIS API key, checked per call
         fhir.MapGet("/metadata", Metadata).WithName("FhirCapabilityStatement").WithSummary("FHIR R4 CapabilityStatement of the read API")

@@ -61,6 +61,14 @@ public sealed partial class FeatureBoundaryTests
         Assert.True(found.Count == 0, "Shared machinery depends on a feature:\n" + string.Join("\n", found));
     }
 
+    [Fact]
+    public void Every_feature_registers_itself_in_its_own_registration_file()
+    {
+        var features = Directory.GetDirectories(Source).Select(Path.GetFileName).Where(f => f is not ("bin" or "obj") && !Shared.Contains(f)).ToList();
+        var missing = features.Where(f => Directory.GetFiles(Path.Combine(Source, f!), "*Registration.cs").Length != 1).ToList();
+        Assert.True(missing.Count == 0, "Features without exactly one <Feature>Registration.cs: " + string.Join(", ", missing));
+    }
+
     // "public DbSet<OrderCheck> OrderChecks => db.Set<OrderCheck>();" inside a feature's extension block.
     [GeneratedRegex(@"DbSet<(?<entity>\w+)>\s+(?<name>\w+)\s*=>")]
     private static partial Regex TableDeclaration();
