@@ -114,16 +114,20 @@ public sealed class DecisionDialogTests : PortalTestContext
         Assert.Empty(provider.FindAll(".decision-dialog"));
     }
 
-    [Fact]
-    public void A_failed_save_keeps_the_dialog_and_the_choices()
+    [Theory]
+    [InlineData(false, "决定未能保存（系统暂时无法写入）。您的选择仍在，请稍后再点“确认并继续”。")]
+    [InlineData(true, "这张医嘱的核验记录已变化，此决定无法保存。请在 HIS 中重新核验这张医嘱。")]
+    public void A_failed_save_keeps_the_dialog_and_the_choices_and_says_what_to_do_in_plain_words(bool rejected, string said)
     {
-        _recorder.Fail = true;
+        _recorder.Fail = rejected ? new OrderInputException("line '1' is not part of this check.")
+            : new Microsoft.EntityFrameworkCore.DbUpdateException("SQLite Error 5: 'database is locked'.");
         var (provider, result) = Open(Line("1", "L001", "血常规"));
         provider.Find("[data-testid=choose-recognise]").Click();
 
         provider.Find("[data-testid=decision-submit]").Click();
 
-        provider.WaitForAssertion(() => Assert.Contains("保存失败", provider.Find("[data-testid=save-error]").TextContent));
+        provider.WaitForAssertion(() => Assert.Equal(said, provider.Find("[data-testid=save-error]").TextContent.Trim()));
+        Assert.DoesNotContain(_recorder.Fail.Message, provider.Markup); // the exception's words stay in the log
         Assert.Equal("true", provider.Find("[data-testid=choose-recognise]").GetAttribute("aria-pressed"));
         Assert.False(result.IsCompleted);
     }
@@ -134,12 +138,12 @@ public sealed class DecisionDialogTests : PortalTestContext
     {
         public List<IReadOnlyList<DecisionInput>> Calls { get; } = [];
 
-        public bool Fail { get; set; }
+        public Exception? Fail { get; set; }
 
         public Task<IReadOnlyList<DecisionSummary>> RecordAsync(LaunchContext context, string checkId, IReadOnlyList<DecisionInput> inputs,
             CancellationToken cancellationToken)
         {
-            if (Fail) throw new OrderInputException("database unavailable");
+            if (Fail is not null) throw Fail;
             Calls.Add(inputs);
             IReadOnlyList<DecisionSummary> stored = inputs.Select(i => new DecisionSummary(i.LineId, "L", "R-" + i.LineId, i.Choice, i.ReasonCodes,
                 i.FreeText, "dt_" + i.LineId, DateTime.UtcNow, RetainStatuses.Pending)).ToList();

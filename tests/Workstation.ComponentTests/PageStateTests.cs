@@ -106,7 +106,7 @@ public sealed class PageStateTests : PortalTestContext
     {
         var checks = new FakeChecks();
         checks.Stored["c1"] = Outcome("c1", decided: true);
-        var state = new DecidePageState(new FakeSession(Zhang), checks, His());
+        var state = new DecidePageState(new FakeSession(Zhang), checks, His(), Microsoft.Extensions.Logging.Abstractions.NullLogger<DecidePageState>.Instance);
         var steps = new List<DecideStep>();
         var decided = 0;
         Task Decide(LaunchContext _, OrderCheckOutcome __)
@@ -133,7 +133,7 @@ public sealed class PageStateTests : PortalTestContext
     public async Task An_expired_session_or_an_unreadable_order_is_said_on_the_page_and_HIS_proceeds_as_not_checked(
         string? token, string items, DecideStep step, string reason)
     {
-        var state = new DecidePageState(new FakeSession(token is null ? null : Zhang), new FakeChecks(), His());
+        var state = new DecidePageState(new FakeSession(token is null ? null : Zhang), new FakeChecks(), His(), Microsoft.Extensions.Logging.Abstractions.NullLogger<DecidePageState>.Instance);
 
         await state.RunAsync(new DecidePageState.Request(token, null, "D-1", CheckStages.Add, items, "r"), (_, _) => Task.CompletedTask, () => { });
 

@@ -11,7 +11,7 @@ public enum DecideStep
     Checking,
     /// <summary>The launch session is unknown or expired.</summary>
     Expired,
-    /// <summary>HIS sent an order the portal cannot read (<see cref="DecidePageState.Problem"/> says why).</summary>
+    /// <summary>HIS sent an order the portal cannot read (the log says why; HIS proceeds as not checked).</summary>
     Invalid,
     /// <summary>The platform could not be asked: HIS proceeds, the check is recorded and re-checked later.</summary>
     NotChecked,
@@ -26,14 +26,11 @@ public enum DecideStep
 /// <summary>The decide page's workflow: resume the launch, check the order (or load a stored check), show the forced
 /// decision when a line duplicates a recognisable result, and tell the HIS page the outcome with every line. One run
 /// per page, whatever the render sequence.</summary>
-internal sealed class DecidePageState(ILaunchSession session, IOrderChecks checks, HisBridge his)
+internal sealed class DecidePageState(ILaunchSession session, IOrderChecks checks, HisBridge his, ILogger<DecidePageState> logger)
 {
     private bool _started;
 
     public DecideStep Step { get; private set; } = DecideStep.Checking;
-
-    /// <summary>Why the order could not be read (invalid), for the page.</summary>
-    public string? Problem { get; private set; }
 
     /// <summary>What HIS asked: a stored check, or a draft order to check.</summary>
     public sealed record Request(string? Token, string? CheckId, string? DraftOrderId, string? Stage, string? ItemsJson, string? RequestId);
@@ -59,7 +56,7 @@ internal sealed class DecidePageState(ILaunchSession session, IOrderChecks check
         }
         catch (OrderInputException ex)
         {
-            Problem = ex.Message;
+            logger.LogWarning(ex, "HIS sent an order the portal cannot read ({Problem}); HIS was told not-checked", ex.Message);
             await FinishAsync(DecideStep.Invalid, "not-checked", "InvalidOrder", null, request.RequestId, changed);
             return;
         }

@@ -28,6 +28,9 @@ public partial class DecisionDialog
     [CascadingParameter]
     private IMudDialogInstance Dialog { get; set; } = default!;
 
+    [Inject]
+    private ILogger<DecisionDialog> Logger { get; set; } = default!;
+
     /// <summary>The launch (who decides, for which encounter).</summary>
     [Parameter, EditorRequired]
     public LaunchContext Context { get; set; } = default!;
@@ -96,7 +99,9 @@ public partial class DecisionDialog
         }
         catch (Exception ex) when (ex is OrderInputException or PlatformException or Microsoft.EntityFrameworkCore.DbUpdateException)
         {
-            _saveError = ex.Message; // the choices stay on screen; nothing is lost
+            // The choices stay on screen; nothing is lost. The doctor reads what to do, the log keeps why.
+            Logger.LogWarning(ex, "Decisions for check {Check} could not be saved", CheckId);
+            _saveError = ex is OrderInputException ? "Decision.Rejected" : "Decision.SaveFailed";
         }
         finally
         {
