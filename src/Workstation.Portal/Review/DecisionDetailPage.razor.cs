@@ -7,6 +7,7 @@ namespace Workstation.Portal.Review;
 public partial class DecisionDetailPage
 {
     [Inject] private ReviewExplorer Explorer { get; set; } = default!;
+    [Inject] private ReviewMarking Marking { get; set; } = default!;
     [Inject] private IOptions<ReviewOptions> Options { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> Auth { get; set; } = default!;
 
@@ -34,7 +35,7 @@ public partial class DecisionDetailPage
 
     private async Task MarkAsync((string Kind, string? Comment) mark)
     {
-        await Explorer.MarkAsync(Id, mark.Kind, mark.Comment, await ActorAsync(), CancellationToken.None);
+        await Marking.MarkAsync(Id, mark.Kind, mark.Comment, await ActorAsync(), CancellationToken.None);
         _detail = await Explorer.DetailAsync(Id, await ActorAsync(), CancellationToken.None);
     }
 

@@ -7,6 +7,7 @@ namespace Workstation.Portal.Review;
 public partial class ReviewDashboardPage
 {
     [Inject] private ReviewExplorer Decisions { get; set; } = default!;
+    [Inject] private ReviewMarking Marking { get; set; } = default!;
     [Inject] private ReviewSummaryService Summaries { get; set; } = default!;
     [Inject] private AuditLog Audit { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -43,7 +44,7 @@ public partial class ReviewDashboardPage
         _filter = resolved.Filter;
         var key = _filter.ToQueryString();
         _summary = await Summaries.SummarizeAsync(resolved, CancellationToken.None);
-        _tallies = await Decisions.MarkTalliesAsync(_filter.Department, CancellationToken.None);
+        _tallies = await Marking.MarkTalliesAsync(_filter.Department, CancellationToken.None);
         if (Prerendered is { } restored && restored.Query == key)
         {
             Prerendered = null; // later navigations are views of their own

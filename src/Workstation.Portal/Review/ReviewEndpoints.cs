@@ -43,12 +43,12 @@ internal static class ReviewEndpoints
             .WithSummary("One decision with the matched report, the order line, the doctor, its timeline and review marks (audited)")
             .ProducesProblem(404);
 
-        api.MapPost("/decisions/{id:long}/marks", async Task<Results<Created<MarkRow>, ProblemHttpResult>> (long id, MarkRequest body, HttpContext http, ReviewExplorer explorer, CancellationToken ct) =>
+        api.MapPost("/decisions/{id:long}/marks", async Task<Results<Created<MarkRow>, ProblemHttpResult>> (long id, MarkRequest body, HttpContext http, ReviewMarking marking, CancellationToken ct) =>
             {
                 if (!ReviewMarkKinds.IsValid(body.Kind)) return Bad("kind must be 'appropriate' or 'questionable'.");
                 if (body.Comment is { Length: > ReviewMarkKinds.CommentMaxLength })
                     return Bad($"The comment is longer than {ReviewMarkKinds.CommentMaxLength} characters.");
-                var mark = await explorer.MarkAsync(id, body.Kind, body.Comment, Actor(http), ct);
+                var mark = await marking.MarkAsync(id, body.Kind, body.Comment, Actor(http), ct);
                 return mark is null
                     ? TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no decision {id}.")
                     : TypedResults.Created($"/api/v1/review/decisions/{id}", mark);
@@ -57,10 +57,10 @@ internal static class ReviewEndpoints
             .WithSummary("Mark a decision appropriate or questionable, with an optional comment (the decision itself never changes)")
             .ProducesProblem(400).ProducesProblem(404);
 
-        api.MapGet("/marks", async Task<Results<Ok<IReadOnlyList<MarkTally>>, ProblemHttpResult>> (string? department, ReviewExplorer explorer, CancellationToken ct) =>
+        api.MapGet("/marks", async Task<Results<Ok<IReadOnlyList<MarkTally>>, ProblemHttpResult>> (string? department, ReviewMarking marking, CancellationToken ct) =>
                 department is { Length: > 32 }
                     ? Bad("department is at most 32 characters.")
-                    : TypedResults.Ok(await explorer.MarkTalliesAsync(department, ct)))
+                    : TypedResults.Ok(await marking.MarkTalliesAsync(department, ct)))
             .WithName("ListReviewMarks")
             .WithSummary("Review marks per department and doctor (feedback)");
 

@@ -22,6 +22,7 @@ internal static class ReviewRegistration
             .RequireRole(PortalRoles.QualityOfficer, PortalRoles.Admin));
         services.AddSingleton<ReviewDirectory>();
         services.AddTransient<ReviewExplorer>();
+        services.AddTransient<ReviewMarking>();
         services.AddTransient<ReviewSummaryService>();
         services.AddTransient<CriticalValueReview>();
         services.AddTransient<AuditLog>();
