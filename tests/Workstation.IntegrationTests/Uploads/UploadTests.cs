@@ -247,7 +247,10 @@ public sealed class UploadTests(UploadFixture fixture) : IClassFixture<UploadFix
     {
         var sync = fixture.Service<MasterDataSync>();
         var his = fixture.Service<IHisRecordsApi>();
-        // The portal synced at start; a second pass finds nothing new.
+        // The portal compared the dictionaries at start (its audit entry is saved with what it queued; on a busy machine
+        // that can be after this test begins); a second pass finds nothing new.
+        await Eventually.UntilAsync(async () => (await sync.StatusAsync(Ct)).LastSync is not null, "the dictionary comparison at start",
+            cancellationToken: Ct);
         var first = await sync.SyncDictionariesAsync(his, full: false, "test", Ct);
         await fixture.DrainAsync(fixture.Service<OutboxDispatcher>());
         Assert.Equal(0, first.Queued);
