@@ -57,6 +57,26 @@ public sealed class PageStateTests : PortalTestContext
     }
 
     [Fact]
+    public async Task A_report_link_opens_that_report_at_once_and_back_shows_the_list_audited_once()
+    {
+        var report = Outcome("c", decided: false).Lines[0].Reports[0];
+        var sources = new FakeSources { Badges = new Queue<BadgeState>([Available(1) with { Items = [report] }]) };
+        using var state = new EmbedPageState(sources, His(), new FakeTimeProvider());
+
+        await state.StartAsync(Zhang, "s", work => work(), openReport: "R1");
+        Assert.Equal(EmbedView.Report, state.View);
+        Assert.Equal("R1", state.ReportId);
+        Assert.Empty(sources.Viewed);
+
+        state.BackToList();                                       // never listed on this page: the list is shown and audited
+        Assert.Equal(EmbedView.List, state.View);
+        Assert.Equal([1], sources.Viewed);
+        state.OpenReport("R1");
+        state.BackToList();                                       // listed already: not audited again
+        Assert.Equal([1], sources.Viewed);
+    }
+
+    [Fact]
     public async Task A_late_duplicate_of_this_encounter_asks_for_a_decision_and_one_of_another_encounter_is_ignored()
     {
         var sources = new FakeSources { Badges = new Queue<BadgeState>([Available(1)]) };

@@ -24,7 +24,8 @@ public sealed class CdsInputException(string message, int status = StatusCodes.S
 /// <summary>One hook call: reads the 2.0 request, maps the draft ServiceRequests to the recognition catalogue, checks them
 /// like the HIS API does (same check record, same "not checked" when the platform fails) and answers one card per
 /// undecided duplicate. Each card names its ServiceRequest in its suggestion's delete action, carries the national decline
-/// reasons as override reasons and a one-time link to the decision page; it is stored before the answer so that its
+/// reasons as override reasons, and one-time links to the report (the embedded report view) and to the decision page;
+/// it is stored before the answer so that its
 /// feedback is recorded as the decision. <c>order-sign</c> repeats the cards of lines still undecided.</summary>
 public sealed class CdsHookHandler(
     OrderCheckService checks,
@@ -88,13 +89,16 @@ public sealed class CdsHookHandler(
                 var report = line.Reports[0];
                 var uuid = Guid.NewGuid().ToString();
                 var (code, ticket) = launches.NewCode(launch, $"decide?check={Uri.EscapeDataString(checkId)}");
+                var (reportCode, reportTicket) = launches.NewCode(launch, $"embed?report={Uri.EscapeDataString(report.ReportId)}");
                 rows.Add(ticket);
+                rows.Add(reportTicket);
                 rows.Add(new CdsCard
                 {
                     Uuid = uuid, ClientId = client.Id, ServiceId = serviceId, HookInstance = hookInstance, CheckId = checkId,
                     LineId = line.LineId, ReportId = report.ReportId, ContextJson = contextJson, CreatedAt = now,
                 });
-                cards.Add(DuplicateCard(uuid, line, report, $"{baseUrl}/launch?code={Uri.EscapeDataString(code)}"));
+                cards.Add(DuplicateCard(uuid, line, report, $"{baseUrl}/launch?code={Uri.EscapeDataString(code)}",
+                    $"{baseUrl}/launch?code={Uri.EscapeDataString(reportCode)}"));
             }
             return rows;
         }
@@ -234,7 +238,7 @@ public sealed class CdsHookHandler(
         return new PatientIdentity(IdTypes.ResidentIdCard, Cut(id.Value!.Trim(), 32), Cut(string.IsNullOrWhiteSpace(text) ? "—" : text, 64));
     }
 
-    private CdsCardDto DuplicateCard(string uuid, LineCheck line, RecognisableReport report, string decideUrl)
+    private CdsCardDto DuplicateCard(string uuid, LineCheck line, RecognisableReport report, string decideUrl, string reportUrl)
     {
         var date = report.ReportDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var summary = Cut(localizer["Cds.Summary", line.ItemName, report.InstitutionName, date], 139);
@@ -254,7 +258,8 @@ public sealed class CdsHookHandler(
                 [new CdsAction("delete", localizer["Cds.RecogniseAction", line.ItemName], serviceRequest)])],
             "at-most-one",
             DeclineReasons.All.Select(code => new CdsCoding(code, CdsServices.DeclineReasonSystem, localizer["Decline." + code])).ToList(),
-            [new CdsLink(localizer["Cds.DecideLink"], decideUrl, "absolute")]);
+            [new CdsLink(localizer["Cds.ReportLink", line.ItemName, report.InstitutionName], reportUrl, "absolute"),
+                new CdsLink(localizer["Cds.DecideLink"], decideUrl, "absolute")]);
     }
 
     private CdsCardDto NotCheckedCard(OrderCheckOutcome outcome) =>

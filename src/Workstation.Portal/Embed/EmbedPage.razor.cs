@@ -18,6 +18,10 @@ public partial class EmbedPage : IDisposable
     [SupplyParameterFromQuery(Name = "s")]
     private string? Token { get; set; }
 
+    /// <summary>A report to open at once (the report link of a CDS Hooks card).</summary>
+    [SupplyParameterFromQuery(Name = "report")]
+    private string? Report { get; set; }
+
     protected override async Task OnInitializedAsync()
     {
         if (Token is not null && await Session.ResumeAsync(Token, CancellationToken.None)) _context = Session.Context;
@@ -28,7 +32,7 @@ public partial class EmbedPage : IDisposable
         // Not `firstRender`: when the session is not in this instance's memory (it was launched through another
         // instance, or this one restarted), OnInitializedAsync is still reading it from the database at the first
         // render, and the badge would never start. The state starts once, after the first render that has the context.
-        _context is null || !RendererInfo.IsInteractive ? Task.CompletedTask : State.StartAsync(_context, Token, work => InvokeAsync(work));
+        _context is null || !RendererInfo.IsInteractive ? Task.CompletedTask : State.StartAsync(_context, Token, work => InvokeAsync(work), Report);
 
     private string LateText(OrderCheckOutcome check)
     {

@@ -68,8 +68,9 @@ internal sealed class EmbedPageState(IEmbedSources sources, HisBridge his, TimeP
     public event Action? Changed;
 
     /// <summary>Starts once the page has a launch: listens for late duplicates and the platform's return, loads the
-    /// badge, tells HIS the page is ready, and keeps the badge fresh.</summary>
-    public async Task StartAsync(LaunchContext context, string? sessionToken, Func<Func<Task>, Task> dispatch)
+    /// badge, tells HIS the page is ready, and keeps the badge fresh. <paramref name="openReport"/> opens that report
+    /// at once (a CDS Hooks card's report link); the report view checks it is one of the patient's.</summary>
+    public async Task StartAsync(LaunchContext context, string? sessionToken, Func<Func<Task>, Task> dispatch, string? openReport = null)
     {
         if (_started) return;
         _started = true;
@@ -80,6 +81,7 @@ internal sealed class EmbedPageState(IEmbedSources sources, HisBridge his, TimeP
         {
             if (Badge.Status == BadgeStatus.NotChecked) _ = _dispatch(RefreshAsync);
         }));
+        if (!string.IsNullOrWhiteSpace(openReport)) OpenReport(openReport);
         await RefreshAsync();
         await his.ReadyAsync(sessionToken, Status, Badge.Count);
         _ = KeepFreshAsync();
@@ -105,11 +107,19 @@ internal sealed class EmbedPageState(IEmbedSources sources, HisBridge his, TimeP
     {
         View = EmbedView.List;
         if (Context is not null && Badge.Items.Count > 0) sources.ListViewed(Context, Badge.Items);
+        _listed = true;
     }
+
+    private bool _listed;
 
     public void OpenReport(string reportId) => (ReportId, View) = (reportId, EmbedView.Report);
 
-    public void BackToList() => View = EmbedView.List;
+    /// <summary>Back from a report: the list (audited as shown when the page opened straight on the report).</summary>
+    public void BackToList()
+    {
+        if (_listed) View = EmbedView.List;
+        else OpenList();
+    }
 
     public void CloseList() => View = EmbedView.Badge;
 

@@ -148,12 +148,24 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
         Assert.Equal(DeclineReasons.All, reasons.Select(r => r.GetProperty("code").GetString()));
         Assert.All(reasons, r => Assert.Equal(CdsServices.DeclineReasonSystem, r.GetProperty("system").GetString()));
         Assert.Equal("病情变化", reasons[0].GetProperty("display").GetString());
-        var link = Assert.Single(card.GetProperty("links").EnumerateArray());
-        Assert.Equal("absolute", link.GetProperty("type").GetString());
-        Assert.StartsWith("http://localhost/launch?code=", link.GetProperty("url").GetString());
         Assert.False(card.TryGetProperty("systemActions", out _));
 
+        // Two one-time links for the card's doctor and patient: the report (the embedded portal opened on it) and the
+        // decision page for the check; each works once.
         var uuid = card.GetProperty("uuid").GetString()!;
+        var links = card.GetProperty("links").EnumerateArray().ToList();
+        Assert.Equal(["查看报告：血常规（" + CardInstitution(card) + "）", "在互认工作站决定：互认或不互认"], links.Select(l => l.GetProperty("label").GetString()));
+        Assert.All(links, l => Assert.Equal("absolute", l.GetProperty("type").GetString()));
+        string reportId, checkId;
+        await using (var db = await fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct))
+            (reportId, checkId) = await db.CdsCards.Where(c => c.Uuid == uuid).Select(c => ValueTuple.Create(c.ReportId, c.CheckId)).SingleAsync(Ct);
+        var opened = await OpenAsync(links[0].GetProperty("url").GetString()!);
+        Assert.StartsWith($"/embed?report={Uri.EscapeDataString(reportId)}&s=", opened);
+        Assert.StartsWith($"/decide?check={Uri.EscapeDataString(checkId)}&s=", await OpenAsync(links[1].GetProperty("url").GetString()!));
+        var again = await Client().GetAsync(new Uri(links[0].GetProperty("url").GetString()!).PathAndQuery, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("启动链接已被使用过", await again.Content.ReadAsStringAsync(Ct));
+
         var feedback = await PostAsync(Select + "/feedback", Overridden(uuid, DeclineReasons.ConditionChanged));
         Assert.Equal(HttpStatusCode.OK, feedback.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(Select + "/feedback", Overridden(uuid, DeclineReasons.ConditionChanged))).StatusCode); // again: the same
@@ -172,6 +184,18 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
         var qc = await PortalFixture.SignedInAsync(fixture.Factory, "qc");
         var review = await qc.GetFromJsonAsync<JsonElement>($"/api/v1/review/decisions/{decision.Id}", Ct);
         Assert.Contains("\"channel\":\"cds-hooks\"", review.GetRawText());
+    }
+
+    /// <summary>The institution named in the card's detail (its first line: **item** — institution).</summary>
+    private static string CardInstitution(JsonElement card) =>
+        card.GetProperty("detail").GetString()!.Split('\n')[0].Split(" — ")[1];
+
+    /// <summary>Follows a card link (a one-time code) and returns where the portal sends the browser.</summary>
+    private async Task<string> OpenAsync(string url)
+    {
+        var response = await Client().GetAsync(new Uri(url).PathAndQuery, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response.Headers.Location!.OriginalString;
     }
 
     [Fact]
