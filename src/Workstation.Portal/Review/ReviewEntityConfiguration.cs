@@ -32,6 +32,17 @@ internal sealed class DecisionReviewIndexes : IEntityTypeConfiguration<Recogniti
     }
 }
 
+/// <summary>Indexes goal 10 needs on the stored listings when the review is filtered by department or doctor (a
+/// department's year reads its listings, not the hospital's). Only indexes: the mapping stays with Recognition.</summary>
+internal sealed class ListingReviewIndexes : IEntityTypeConfiguration<Recognition.ListedReport>
+{
+    public void Configure(EntityTypeBuilder<Recognition.ListedReport> e)
+    {
+        e.HasIndex(l => new { l.DepartmentCode, l.ListedAt });
+        e.HasIndex(l => new { l.DoctorId, l.ListedAt });
+    }
+}
+
 /// <summary>Indexes the review queries need on order checks: all checks of a period (the not-checked share) and the
 /// ones re-checked later. Only indexes: the mapping stays with the Orders feature.</summary>
 internal sealed class OrderCheckReviewIndexes : IEntityTypeConfiguration<OrderCheck>

@@ -16,7 +16,7 @@ namespace Workstation.Portal.Review;
 /// outcomes); critical values follow the dates and the department only.</summary>
 internal sealed class ReviewSummaryService(
     IDbContextFactory<PortalDbContext> dbFactory, ReviewExplorer explorer, ReviewDayRows dayRows, RecognitionItemCatalogue catalogue,
-    IOptions<ReviewOptions> options, TimeProvider time, IMemoryCache cache, ReviewDirectory directory)
+    IOptions<ReviewOptions> options, TimeProvider time, IMemoryCache cache, ReviewDirectory directory, FreshReads<ReviewSummary?> fresh)
 {
     /// <summary>How long the sums of a range's pre-computed days stay in memory (they are keyed by what was computed
     /// when, so a recomputed or changed day is never served from here).</summary>
@@ -25,7 +25,12 @@ internal sealed class ReviewSummaryService(
     public async Task<ReviewSummary> SummarizeAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         var (label, names) = await LabelsAsync(cancellationToken);
-        if (IsHospitalWide(filter.Filter) && await FromPrecomputedAsync(filter, label, names, cancellationToken) is { } precomputed)
+        // Officers opening the same hospital-wide range at once share one computation that started after each of them
+        // asked (so each sees every decision saved before): while decisions are written, every request would otherwise
+        // compute today's part again, all at once.
+        if (IsHospitalWide(filter.Filter)
+            && await fresh.ReadAsync($"{filter.Filter.From}:{filter.Filter.To}:{names.Ticks}",
+                () => FromPrecomputedAsync(filter, label, names, CancellationToken.None), cancellationToken) is { } precomputed)
             return precomputed;
         var critical = ReviewMetrics.CriticalValues(await AlertFactsAsync(filter, cancellationToken), options.Value.LimitOf);
         return await FromRowsAsync(filter, label, critical, cancellationToken);
@@ -42,8 +47,10 @@ internal sealed class ReviewSummaryService(
     private async Task<ReviewSummary> FromRowsAsync(ResolvedFilter filter, Func<string, string, string> label, CriticalValueSummary critical,
         CancellationToken cancellationToken)
     {
-        // The decisions dominate; the other reads (each on its own context) run beside them.
-        var decisionsTask = DecisionFactsAsync(filter, cancellationToken);
+        // The decisions and goal 10's listings dominate; they and the other reads (each on its own context) run side by
+        // side (on threads of their own: SQLite's "async" reads run on the caller's).
+        var decisionsTask = Task.Run(() => DecisionFactsAsync(filter, cancellationToken), cancellationToken);
+        var listingsTask = Task.Run(() => RateInputsAsync(filter, cancellationToken), cancellationToken);
         var notChecked = await explorer.NotCheckedFactsAsync(filter, cancellationToken);
         var f = filter.Filter;
         Ratio? notCheckedShare = null;
@@ -54,7 +61,9 @@ internal sealed class ReviewSummaryService(
                 notCheckedShare = new Ratio(notChecked.Count, await ReviewExplorer.ApplyChecks(OrderQueries.Checks(db), filter).CountAsync(cancellationToken));
         }
         var decisions = await decisionsTask;
-        var (rate, approximateUntil) = await RecognitionRateAsync(filter, decisions, cancellationToken);
+        var (firstListed, listings, latest) = await listingsTask;
+        var (rate, approximateUntil) = ReviewMetrics.RecognitionRate(f.From!.Value, f.To!.Value, firstListed, options.Value.UtcOffset,
+            listings, decisions, p => latest.GetValueOrDefault(p), code => catalogue.Find(code)?.ValidityDays);
         var o = options.Value;
 
         // Independent passes over the same rows: on two cores, half of them on the other one.
@@ -80,15 +89,15 @@ internal sealed class ReviewSummaryService(
             pairs.Institutions, pairs.Cost, pairs.Weekly, pairs.Monthly, critical) { ApproximateUntil = approximateUntil };
     }
 
-    /// <summary>Goal 10 from the rows: the filter's listings and decisions, and the latest decision of each pair.</summary>
-    private async Task<(Ratio Rate, DateOnly? ApproximateUntil)> RecognitionRateAsync(ResolvedFilter filter, IReadOnlyCollection<DecisionFact> decisions,
-        CancellationToken cancellationToken)
+    /// <summary>What goal 10 needs from the rows besides the filter's decisions: the first listed day, the filter's
+    /// listings, and the latest decision of each pair.</summary>
+    private async Task<(DateOnly? FirstListed, List<ListingFact> Listings, Dictionary<(string, string), string> Latest)> RateInputsAsync(
+        ResolvedFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var firstListed = await dayRows.FirstListedDayAsync(db, cancellationToken);
         var (listings, latest) = await ListingsAsync(db, filter, firstListed, cancellationToken);
-        return ReviewMetrics.RecognitionRate(filter.Filter.From!.Value, filter.Filter.To!.Value, firstListed, options.Value.UtcOffset,
-            listings, decisions, p => latest.GetValueOrDefault(p), code => catalogue.Find(code)?.ValidityDays);
+        return (firstListed, listings, latest);
     }
 
     /// <summary>The filter's listings from the first listed day on, and the latest decision (at any time) of every pair

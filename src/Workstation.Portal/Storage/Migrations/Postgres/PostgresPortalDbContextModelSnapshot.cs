@@ -1204,6 +1204,10 @@ namespace Workstation.Portal.Storage.Migrations.Postgres
 
                     b.HasIndex("ListedAt");
 
+                    b.HasIndex("DepartmentCode", "ListedAt");
+
+                    b.HasIndex("DoctorId", "ListedAt");
+
                     b.HasIndex("ClientId", "EncounterId", "ReportId")
                         .IsUnique();
 

@@ -1173,6 +1173,10 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
 
                     b.HasIndex("ListedAt");
 
+                    b.HasIndex("DepartmentCode", "ListedAt");
+
+                    b.HasIndex("DoctorId", "ListedAt");
+
                     b.HasIndex("ClientId", "EncounterId", "ReportId")
                         .IsUnique();
 

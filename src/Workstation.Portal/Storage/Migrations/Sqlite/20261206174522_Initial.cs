@@ -703,6 +703,16 @@ namespace Workstation.Portal.Storage.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_listed_reports_DepartmentCode_ListedAt",
+                table: "listed_reports",
+                columns: new[] { "DepartmentCode", "ListedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_listed_reports_DoctorId_ListedAt",
+                table: "listed_reports",
+                columns: new[] { "DoctorId", "ListedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_listed_reports_ListedAt",
                 table: "listed_reports",
                 column: "ListedAt");
