@@ -111,6 +111,10 @@ internal sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbF
             var count = Math.Min(Batch, history.Decisions - written);
             var pendingSteps = new List<(CriticalValueAlert Alert, List<AlertStep> Steps)>();
             var touched = new HashSet<DateOnly>();
+            // The bulk of the rows go in with multi-row INSERTs (BulkInsert); the few alerts and their steps through EF.
+            var checkRows = new List<OrderCheck>(count + count / 20);
+            var decisionRows = new List<RecognitionDecision>(count);
+            var listingRows = new List<ListedReport>(count + count / 3);
             for (var i = 0; i < count; i++)
             {
                 var n = written + i;
@@ -126,9 +130,9 @@ internal sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbF
                 var institution = Institutions[Math.Min(Institutions.Length - 1, (int)(random.NextDouble() * random.NextDouble() * Institutions.Length))];
                 var reportId = $"RPT-{run}-{patient}-{item.Code}-{random.Next(3)}";
                 touched.Add(DateOnly.FromDateTime(decidedAt + offset));
-                db.OrderChecks.Add(Check(checkId, context, $"O{n}", CheckStages.Add, OrderCheckStatus.Duplicates, item, presentedAt, duplicate: true));
+                checkRows.Add(Check(checkId, context, $"O{n}", CheckStages.Add, OrderCheckStatus.Duplicates, item, presentedAt, duplicate: true));
                 checks++;
-                db.Decisions.Add(new RecognitionDecision
+                decisionRows.Add(new RecognitionDecision
                 {
                     DecisionToken = Guid.NewGuid().ToString("N"), ClientId = ClientId, EncounterId = context.EncounterId, DraftOrderId = $"O{n}",
                     LineId = "1", ItemCode = item.Code, ItemName = item.Name, ReportId = reportId, ReportInstitution = institution,
@@ -144,13 +148,13 @@ internal sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbF
                     // What the badge listed when the encounter opened: the ordered report, and sometimes one never
                     // ordered (it counts in goal 10's denominator only) or an expired one (it counts nowhere).
                     var listedAt = presentedAt.AddMinutes(-random.Next(1, 30));
-                    db.ListedReports.Add(Listing(context, reportId, item, institution, reportDate, listedAt, recognisable: true));
+                    listingRows.Add(Listing(context, reportId, item, institution, reportDate, listedAt, recognisable: true));
                     listings++;
                     if (random.NextDouble() < 0.25)
                     {
                         var other = items[random.Next(Math.Min(items.Count, 12))];
                         var expired = random.NextDouble() < 0.2;
-                        db.ListedReports.Add(Listing(context, $"RPT-{run}-{patient}-{other.Code}-x{random.Next(3)}", other, institution,
+                        listingRows.Add(Listing(context, $"RPT-{run}-{patient}-{other.Code}-x{random.Next(3)}", other, institution,
                             listedAt.AddDays(-(expired ? other.ValidityDays + 3 : 1)), listedAt, recognisable: !expired));
                         listings++;
                     }
@@ -167,7 +171,7 @@ internal sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbF
                     check.WasNotChecked = true;
                     check.Reason = random.NextDouble() < 0.5 ? "Timeout" : "Unavailable";
                     check.RecheckedAt = reconciled ? at.AddMinutes(random.Next(1, 30)) : null;
-                    db.OrderChecks.Add(check);
+                    checkRows.Add(check);
                     touched.Add(DateOnly.FromDateTime(at + offset));
                     checks++;
                     notChecked++;
@@ -186,6 +190,11 @@ internal sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbF
                 }
             }
             foreach (var day in touched.Where(d => d < today)) db.ReviewChangedDays.Add(new Review.ReviewChangedDay { Day = day, At = now });
+            // One transaction per batch: a batch is there whole or not at all.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await BulkInsert.InsertAsync(db, checkRows, cancellationToken);
+            await BulkInsert.InsertAsync(db, decisionRows, cancellationToken);
+            await BulkInsert.InsertAsync(db, listingRows, cancellationToken);
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
             // Steps need the alert ids the first save assigned.
@@ -196,6 +205,7 @@ internal sealed class ReviewDemoGenerator(IDbContextFactory<PortalDbContext> dbF
             }
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             written += count;
             progress?.Report(written);
             // SQLite: fold the write-ahead log into the database every 100,000 decisions, so that it does not grow to
