@@ -69,6 +69,7 @@ public static partial class ReviewBench
         await SeriesAsync(http, "dashboard, hospital-wide year, a decision written before each request", year, requests, 10, DecideAsync);
         await SeriesAsync(http, "dashboard, default 90 days", "api/v1/review/summary", requests, 1);
         await SeriesAsync(http, "dashboard, one year, one department (rows)", $"api/v1/review/summary?from={yearFrom}&to={today}&department={department}", Math.Min(requests, 50), 1);
+        await SeriesAsync(http, "dashboard, one year, one department (rows)", $"api/v1/review/summary?from={yearFrom}&to={today}&department={department}", Math.Min(requests, 50), 10);
         await SeriesAsync(http, "critical values page, one year", $"api/v1/review/critical-values?from={yearFrom}&to={today}", Math.Min(requests, 50), 1);
         await SeriesAsync(http, "explorer page 3, dept + outcome + year", $"api/v1/review/decisions?from={yearFrom}&to={today}&department={department}&outcome=decline&page=3", Math.Min(requests, 50), 1);
         await SeriesAsync(http, "explorer page 1, no filter, one year", $"api/v1/review/decisions?from={yearFrom}&to={today}", Math.Min(requests, 50), 1);

@@ -24,7 +24,7 @@ internal static class ReviewRegistration
         services.AddTransient<ReviewExplorer>();
         services.AddTransient<ReviewMarking>();
         services.AddTransient<ReviewSummaryService>();
-        services.AddSingleton<FreshReads<ReviewSummary?>>();
+        services.AddSingleton<FreshReads<ReviewSummary>>();
         services.AddTransient<CriticalValueReview>();
         services.AddTransient<AuditLog>();
         // Pre-computed days: the change marks ride on every SaveChanges, the pre-computer runs on one instance at a time.

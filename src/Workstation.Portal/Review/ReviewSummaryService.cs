@@ -16,7 +16,7 @@ namespace Workstation.Portal.Review;
 /// outcomes); critical values follow the dates and the department only.</summary>
 internal sealed class ReviewSummaryService(
     IDbContextFactory<PortalDbContext> dbFactory, ReviewExplorer explorer, ReviewDayRows dayRows, RecognitionItemCatalogue catalogue,
-    IOptions<ReviewOptions> options, TimeProvider time, IMemoryCache cache, ReviewDirectory directory, FreshReads<ReviewSummary?> fresh)
+    IOptions<ReviewOptions> options, TimeProvider time, IMemoryCache cache, ReviewDirectory directory, FreshReads<ReviewSummary> fresh)
 {
     /// <summary>How long the sums of a range's pre-computed days stay in memory (they are keyed by what was computed
     /// when, so a recomputed or changed day is never served from here).</summary>
@@ -25,15 +25,20 @@ internal sealed class ReviewSummaryService(
     public async Task<ReviewSummary> SummarizeAsync(ResolvedFilter filter, CancellationToken cancellationToken)
     {
         var (label, names) = await LabelsAsync(cancellationToken);
-        // Officers opening the same hospital-wide range at once share one computation that started after each of them
-        // asked (so each sees every decision saved before): while decisions are written, every request would otherwise
-        // compute today's part again, all at once.
-        if (IsHospitalWide(filter.Filter)
-            && await fresh.ReadAsync($"{filter.Filter.From}:{filter.Filter.To}:{names.Ticks}",
-                () => FromPrecomputedAsync(filter, label, names, CancellationToken.None), cancellationToken) is { } precomputed)
+        // Officers opening the same figures at once share one computation that started after each of them asked (so each
+        // sees every decision saved before): while decisions are written, every request would otherwise compute today's
+        // part (or a department's rows) again, all at once. The outcome and reason filters do not change the figures.
+        var f = filter.Filter;
+        var key = string.Join('\u001f', f.From, f.To, f.Department, f.Doctor, f.Setting, f.Item, f.Institution, names.Ticks);
+        return await fresh.ReadAsync(key, () => ComputeAsync(filter, label, names), cancellationToken);
+    }
+
+    private async Task<ReviewSummary> ComputeAsync(ResolvedFilter filter, Func<string, string, string> label, DateTimeOffset names)
+    {
+        if (IsHospitalWide(filter.Filter) && await FromPrecomputedAsync(filter, label, names, CancellationToken.None) is { } precomputed)
             return precomputed;
-        var critical = ReviewMetrics.CriticalValues(await AlertFactsAsync(filter, cancellationToken), options.Value.LimitOf);
-        return await FromRowsAsync(filter, label, critical, cancellationToken);
+        var critical = ReviewMetrics.CriticalValues(await AlertFactsAsync(filter, CancellationToken.None), options.Value.LimitOf);
+        return await FromRowsAsync(filter, label, critical, CancellationToken.None);
     }
 
     /// <summary>The same figures, always from the rows (the check of the pre-computed path, and filtered views).</summary>
