@@ -205,6 +205,47 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
         await Assertions.Expect(his.Badge).ToHaveAttributeAsync("data-status", "none"); // 陈明 has only expired results
     }
 
+    [Fact]
+    public async Task A_report_link_from_an_ehr_card_opens_the_portal_on_that_report_and_back_shows_the_list()
+    {
+        // Where a CDS Hooks card's report link leads (tests/…/Standards/CdsHooksTests.cs follows the link's one-time code
+        // to this address): the portal for the card's doctor and patient, opened on the report, in a window of its own.
+        var patient = DemoWorld.FindByHisId("P1001")!;
+        var report = Server.Sandbox.Platform.ReportsFor(patient.Identity, DemoWorld.Home.Code).First(r => r.Recognisable && r.ItemName == "血常规");
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Server.PortalUrl };
+        http.DefaultRequestHeaders.Add("X-Api-Key", PortalServer.ApiKey);
+        var launch = await http.PostAsJsonAsync("/api/v1/launch", new
+        {
+            context = new
+            {
+                doctorId = "D001", doctorName = "李医生", departmentCode = "NK", departmentName = "内科", patientId = "P1001", idType = "01",
+                idNumber = patient.Identity.IdNumber, patientName = "张伟", encounterId = "E-EHR-LINK", setting = "outpatient",
+            },
+        }, TestContext.Current.CancellationToken);
+        launch.EnsureSuccessStatusCode();
+        var code = (await launch.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("url").GetString()!;
+        using var redeemed = await http.GetAsync(code, TestContext.Current.CancellationToken);
+        var embed = new Uri(Server.PortalUrl, redeemed.Headers.Location!) + "&report=" + Uri.EscapeDataString(report.ReportId);
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(embed);
+        await Assertions.Expect(page.GetByTestId("report-title")).ToContainTextAsync("血常规");
+        await Assertions.Expect(page.GetByTestId("lab-results")).ToContainTextAsync("白细胞");
+        await Assertions.Expect(page.GetByTestId("report-view")).ToContainTextAsync(report.InstitutionName);
+        // Headless Chromium, like many HIS browsers, shows no PDF in the frame: the file can be downloaded.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("report-pdf-download").ClickAsync());
+        Assert.Equal($"{report.ReportId}.pdf", download.SuggestedFilename);
+        var file = await File.ReadAllBytesAsync(await download.PathAsync(), TestContext.Current.CancellationToken);
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(file, 0, 4));
+        await BrowserFixture.ScreenshotAsync(page, "ehr-report-link-zh");
+
+        await page.Locator("button[data-testid=lang-en]").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("report-view")).ToContainTextAsync("Back to list");
+        await BrowserFixture.ScreenshotAsync(page, "ehr-report-link-en");
+        await page.GetByTestId("report-view").GetByRole(AriaRole.Button, new() { Name = "Back to list" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("report-row").First).ToBeVisibleAsync();
+    }
+
     private async Task<JsonElement> ApiAsync(string path)
     {
         using var http = new HttpClient { BaseAddress = Server.PortalUrl };
