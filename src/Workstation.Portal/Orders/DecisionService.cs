@@ -82,7 +82,18 @@ public sealed class DecisionService(
         }
         results.AddRange(created.Select(OrderCheckService.ToSummary));
         foreach (var decision in created.Where(d => d.Choice == DecisionChoices.Recognise))
-            await TryRetainAsync(decision.Id, CancellationToken.None);
+        {
+            // The decisions are saved: keeping the report is retried by the re-check pass, so a failure here must not
+            // tell the doctor that the decision was not saved.
+            try
+            {
+                await TryRetainAsync(decision.Id, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
+            {
+                logger.LogWarning(ex, "Report {Report} of decision {Decision} not retained now; the re-check pass retries", decision.ReportId, decision.Id);
+            }
+        }
         await using var reload = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = created.Select(c => c.Id).ToList();
         var fresh = await reload.Decisions.AsNoTracking().Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken);
@@ -113,6 +124,16 @@ public sealed class DecisionService(
             }
             decision.RetainStatus = RetainStatuses.Retained;
             await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            // Kept meanwhile by the other path: a new 互认 decision is retained right after it is saved, and the re-check
+            // pass retains every pending one — both may read "not kept yet" and the second insert loses. The report is
+            // kept; the decision says so.
+            await using var again = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await again.Decisions.Where(d => d.Id == decisionId && d.RetainStatus != RetainStatuses.Retained)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.RetainStatus, RetainStatuses.Retained), cancellationToken);
             return true;
         }
         catch (PlatformException ex)

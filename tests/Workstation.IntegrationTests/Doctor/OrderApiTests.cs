@@ -210,6 +210,48 @@ public sealed class OrderApiTests(PortalFixture fixture) : IClassFixture<PortalF
         Assert.Equal(OrderCheckStatus.LateDuplicates, stored.Status);
     }
 
+    [Fact]
+    public async Task A_new_recognition_retained_by_the_dialog_and_the_recheck_pass_at_once_keeps_one_report_and_fails_neither()
+    {
+        // The dialog retains the report right after saving a 互认 decision while the re-check pass retains every pending
+        // one: both read "not kept yet" (the platform is slow), and the second insert used to throw out of the dialog's
+        // save ("not saved", though it was).
+        var report = fixture.Sandbox.Platform.ReportsFor(Workstation.Sandbox.Demo.DemoWorld.FindByHisId("P1001")!.Identity,
+            Workstation.Sandbox.Demo.DemoWorld.Home.Code).First(r => r.Recognisable);
+        var factory = fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var decision = new RecognitionDecision
+        {
+            DecisionToken = Guid.NewGuid().ToString("N"), ClientId = "test-his", EncounterId = "E-RETAIN-RACE", DraftOrderId = "D-RACE", LineId = "1",
+            ItemCode = report.ItemCode, ItemName = report.ItemName, ReportId = report.ReportId, ReportInstitution = report.InstitutionName,
+            ReportDate = report.ReportDate, Choice = DecisionChoices.Recognise, ReasonCodes = "", DoctorId = "D001", DoctorName = "李医生",
+            DepartmentCode = "NK", DepartmentName = "内科", PatientId = "P1001", PatientName = "张伟", Setting = "outpatient", Stage = "add",
+            CheckId = "race", PresentedAt = DateTime.UtcNow, DecidedAt = DateTime.UtcNow, RetainStatus = RetainStatuses.Pending,
+        };
+        await using (var db = await factory.CreateDbContextAsync(Ct))
+        {
+            db.Decisions.Add(decision);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        fixture.Sandbox.Platform.Faults = PlatformFaults.None with { LatencyMs = 300 };
+        bool[] kept;
+        try
+        {
+            kept = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Service<DecisionService>().TryRetainAsync(decision.Id, Ct), Ct)));
+        }
+        finally
+        {
+            fixture.Sandbox.Platform.Faults = PlatformFaults.None;
+        }
+
+        Assert.All(kept, Assert.True);
+        await using (var db = await factory.CreateDbContextAsync(Ct))
+        {
+            Assert.Equal(1, await db.RetainedReports.CountAsync(r => r.EncounterId == "E-RETAIN-RACE", Ct));
+            Assert.Equal(RetainStatuses.Retained, (await db.Decisions.AsNoTracking().SingleAsync(d => d.Id == decision.Id, Ct)).RetainStatus);
+        }
+    }
+
     private async Task<int> CountChecksAsync()
     {
         var factory = fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
