@@ -115,7 +115,7 @@ public sealed class CdsClientAuthenticator(
         if (!_used.TryAdd((issuer, jti), token.ValidTo)) return Refuse($"{client.Id}: jti replayed");
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            if (await db.CdsTokenUses.AnyAsync(t => t.Issuer == issuer && t.Jti == jti, cancellationToken))
+            if (await JtiUsed.For(db)(db, issuer, jti, cancellationToken))
                 return Refuse($"{client.Id}: jti replayed");
         }
         writer.Post(new CdsTokenUse { Issuer = issuer, Jti = jti, ExpiresAt = token.ValidTo });
@@ -124,6 +124,11 @@ public sealed class CdsClientAuthenticator(
     }
 
     private static CdsCaller Refuse(string why) => new(null, why);
+
+    /// <summary>Compiled once: every hook call asks it.</summary>
+    private static readonly PerModel<Func<PortalDbContext, string, string, CancellationToken, Task<bool>>> JtiUsed =
+        new(() => EF.CompileAsyncQuery((PortalDbContext db, string issuer, string jti, CancellationToken _) =>
+            db.Set<CdsTokenUse>().Any(t => t.Issuer == issuer && t.Jti == jti)));
 
     /// <summary>Drops remembered jtis whose tokens have expired (they can no longer be replayed), at most once a minute.</summary>
     private void ForgetExpired(DateTime now)

@@ -169,11 +169,11 @@ public sealed class OrderCheckService(
     {
         if (lines.All(l => (matches.GetValueOrDefault(l.LineId) ?? []).Count == 0))
             return lines.Select(l => new LineCheck(l.LineId, l.ItemCode, ItemName(l.ItemCode), false, [], null)).ToList();
-        var codes = lines.Select(l => l.ItemCode).Distinct().ToList();
+        var codes = lines.Select(l => l.ItemCode).Distinct().ToArray();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var decisions = await db.Decisions.AsNoTracking()
-            .Where(d => d.ClientId == context.ClientId && d.EncounterId == context.EncounterId && codes.Contains(d.ItemCode))
-            .ToListAsync(cancellationToken);
+        var decisions = new List<RecognitionDecision>();
+        await foreach (var d in EncounterDecisions.For(db)(db, context.ClientId, context.EncounterId, codes).WithCancellation(cancellationToken))
+            decisions.Add(d);
         return lines.Select(l =>
         {
             var reports = matches.GetValueOrDefault(l.LineId) ?? [];
@@ -183,6 +183,12 @@ public sealed class OrderCheckService(
                 decision is null ? null : ToSummary(decision));
         }).ToList();
     }
+
+    /// <summary>Compiled once: every order check with a duplicate asks it (the decisions already made in the encounter).</summary>
+    private static readonly PerModel<Func<PortalDbContext, string, string, string[], IAsyncEnumerable<RecognitionDecision>>> EncounterDecisions =
+        new(() => EF.CompileAsyncQuery((PortalDbContext db, string clientId, string encounterId, string[] codes) =>
+            db.Set<RecognitionDecision>().AsNoTracking()
+                .Where(d => d.ClientId == clientId && d.EncounterId == encounterId && codes.Contains(d.ItemCode))));
 
     private string ItemName(string code) => catalogue.Find(code)?.Name ?? code;
 

@@ -114,6 +114,10 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private void Commit(IReadOnlyList<Entry> entries)
     {
         using var db = _dbFactory.CreateDbContext();
+        // Only new rows, added once and not changed before the save: nothing for DetectChanges to find, and every
+        // Entries<T>() the SaveChanges interceptors ask (review marks, versions, the audit guard) would run it again
+        // over the whole batch.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var (entity, companion, _) in entries)
         {
             Add(db, entity);

@@ -9,7 +9,9 @@ namespace Workstation.Portal.Storage;
 internal static class StorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="IDbContextFactory{PortalDbContext}"/> for the configured provider. SaveChanges
-    /// interceptors registered by features (the audit trail's guard) join every context; Storage knows none of their rules.</summary>
+    /// interceptors registered by features (the audit trail's guard) join every context; Storage knows none of their rules.
+    /// Contexts are pooled: every order check creates two or three, and building one (its internal services resolved,
+    /// options compared) cost about 7 % of the portal's CPU on the order-check path.</summary>
     public static IServiceCollection AddPortalStorage(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         services.AddOptions<StorageOptions>()
@@ -20,13 +22,13 @@ internal static class StorageServiceCollectionExtensions
         switch (options.Provider)
         {
             case "Postgres":
-                services.AddDbContextFactory<PostgresPortalDbContext>((sp, o) => o.UseNpgsql(options.ConnectionString)
+                services.AddPooledDbContextFactory<PostgresPortalDbContext>((sp, o) => o.UseNpgsql(options.ConnectionString)
                     .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor>()));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, ProviderFactory<PostgresPortalDbContext>>();
                 break;
             case "Sqlite":
                 var sqlite = SqliteConnectionString(options.ConnectionString, contentRoot);
-                services.AddDbContextFactory<SqlitePortalDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyTimeout())
+                services.AddPooledDbContextFactory<SqlitePortalDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyTimeout())
                     .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor>()));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, ProviderFactory<SqlitePortalDbContext>>();
                 break;
