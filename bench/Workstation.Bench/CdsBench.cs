@@ -194,7 +194,7 @@ public static class CdsBench
             {
                 var before = PortalCpu(env.PortalProcessId);
                 var p = await SeriesAsync(http, request, requests, concurrency);
-                results.Add((name, p, (PortalCpu(env.PortalProcessId) - before).TotalMicroseconds / requests));
+                results.Add((name, p, (PortalCpu(env.PortalProcessId) - before).TotalMicroseconds / Math.Max(1, p.Count + p.Errors)));
             }
             await Measure("direct", Direct);
             credentials = es384;

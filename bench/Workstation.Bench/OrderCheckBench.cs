@@ -125,13 +125,18 @@ public static class OrderCheckBench
                 try
                 {
                     using var response = await http.SendAsync(message, deadline.Token);
-                    await response.Content.ReadAsByteArrayAsync(deadline.Token);
-                    if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
-                    else latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    var body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
+                    if (response.IsSuccessStatusCode) latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    else if (Interlocked.Increment(ref errors) <= 3)
+                        Console.Error.WriteLine($"error: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 300))}");
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+                {
+                    break; // the series' time is up: the request in flight is not an error (the count shows the series was cut)
                 }
                 catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
                 {
-                    Interlocked.Increment(ref errors);
+                    if (Interlocked.Increment(ref errors) <= 3) Console.Error.WriteLine($"error: {ex.GetType().Name} {ex.Message}");
                 }
             }
         });

@@ -163,14 +163,16 @@ public sealed class JwksUnavailableException(string message) : Exception(message
 
 /// <summary>The registered clients' JWK Sets, fetched from their configured URLs only (never from a URL a token names),
 /// cached for <see cref="CdsHooksOptions.JwksLifetime"/>; a <c>kid</c> not in the cached set fetches the set again (key
-/// rotation), at most once per <see cref="CdsHooksOptions.JwksRefetchInterval"/> per client.</summary>
-public sealed class JwksCache(IHttpClientFactory http, IOptionsMonitor<CdsHooksOptions> options, TimeProvider time)
+/// rotation), at most once per <see cref="CdsHooksOptions.JwksRefetchInterval"/> per client. When a refresh fails, the
+/// last set keeps serving the keys it holds up to <see cref="CdsHooksOptions.JwksStaleLimit"/> after it was fetched
+/// (the next try after another refetch interval, so the calls meanwhile do not each wait for the timeout).</summary>
+public sealed class JwksCache(IHttpClientFactory http, IOptionsMonitor<CdsHooksOptions> options, TimeProvider time, ILogger<JwksCache> logger)
 {
     public const string HttpClientName = "cds-jwks";
 
     /// <summary>A fetched set's signing keys by kid, converted once: converting per call built a new ECDsa/RSA object
     /// each time, and the signature providers the token handler caches per key were never reused.</summary>
-    private sealed record Entry(ILookup<string, SecurityKey> Keys, DateTimeOffset FetchedAt);
+    private sealed record Entry(ILookup<string, SecurityKey> Keys, DateTimeOffset FetchedAt, DateTimeOffset? RefreshFailedAt = null);
 
     private readonly ConcurrentDictionary<string, Entry> _sets = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
@@ -179,16 +181,25 @@ public sealed class JwksCache(IHttpClientFactory http, IOptionsMonitor<CdsHooksO
     {
         var settings = options.CurrentValue;
         var now = time.GetUtcNow();
-        if (_sets.TryGetValue(client.JwksUrl, out var cached) && now - cached.FetchedAt < settings.JwksLifetime
-            && (cached.Keys.Contains(kid) || now - cached.FetchedAt < settings.JwksRefetchInterval))
-            return [.. cached.Keys[kid]];
+        if (_sets.TryGetValue(client.JwksUrl, out var cached) && Usable(cached, kid, now, settings)) return [.. cached.Keys[kid]];
 
         var gate = _locks.GetOrAdd(client.JwksUrl, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (_sets.TryGetValue(client.JwksUrl, out cached) && cached.FetchedAt > now) return [.. cached.Keys[kid]];
-            var set = await FetchAsync(client.JwksUrl, settings.JwksTimeout, cancellationToken);
+            if (_sets.TryGetValue(client.JwksUrl, out cached) && (cached.FetchedAt > now || cached.RefreshFailedAt > now)) return [.. cached.Keys[kid]];
+            JsonWebKeySet set;
+            try
+            {
+                set = await FetchAsync(client.JwksUrl, settings.JwksTimeout, cancellationToken);
+            }
+            catch (JwksUnavailableException ex) when (cached is not null && cached.Keys.Contains(kid) && now - cached.FetchedAt < settings.JwksStaleLimit)
+            {
+                logger.LogWarning("JWK Set of CDS client {Client} not refreshed ({Error}): the set fetched at {FetchedAt:u} keeps verifying its keys",
+                    client.Id, ex.Message, cached.FetchedAt);
+                _sets[client.JwksUrl] = cached with { RefreshFailedAt = time.GetUtcNow() };
+                return [.. cached.Keys[kid]];
+            }
             var entry = new Entry(set.GetSigningKeys().Where(k => k.KeyId is not null).ToLookup(k => k.KeyId), time.GetUtcNow());
             _sets[client.JwksUrl] = entry;
             return [.. entry.Keys[kid]];
@@ -197,6 +208,16 @@ public sealed class JwksCache(IHttpClientFactory http, IOptionsMonitor<CdsHooksO
         {
             gate.Release();
         }
+    }
+
+    /// <summary>Whether the cached set answers without a fetch: fresh (and holding the kid, or fetched too recently to
+    /// fetch again), or stale after a failed refresh that is too recent to try again.</summary>
+    private static bool Usable(Entry cached, string kid, DateTimeOffset now, CdsHooksOptions settings)
+    {
+        var age = now - cached.FetchedAt;
+        if (age < settings.JwksLifetime) return cached.Keys.Contains(kid) || age < settings.JwksRefetchInterval;
+        return cached.RefreshFailedAt is { } failed && now - failed < settings.JwksRefetchInterval
+               && cached.Keys.Contains(kid) && age < settings.JwksStaleLimit;
     }
 
     private async Task<JsonWebKeySet> FetchAsync(string url, TimeSpan timeout, CancellationToken cancellationToken)

@@ -60,6 +60,12 @@ public sealed class CdsHooksOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan JwksLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>When refreshing an expired set fails (the EHR's JWKS URL times out or errs), the last set fetched keeps
+    /// verifying the keys it holds until it is this old (a key it lacks still needs a successful fetch): a slow JWKS
+    /// endpoint does not turn every doctor's card into a 401.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
+    public TimeSpan JwksStaleLimit { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>A token naming a key the cached set lacks fetches the set again (key rotation), at most this often per
     /// client (a stream of made-up kids cannot make the portal hammer the EHR).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
