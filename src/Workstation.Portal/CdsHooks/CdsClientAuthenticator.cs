@@ -211,13 +211,13 @@ public sealed class JwksCache(IHttpClientFactory http, IOptionsMonitor<CdsHooksO
     }
 
     /// <summary>Whether the cached set answers without a fetch: fresh (and holding the kid, or fetched too recently to
-    /// fetch again), or stale after a failed refresh that is too recent to try again.</summary>
+    /// fetch again), or stale after a failed refresh too recent to try again (a kid it lacks then finds no key: refused
+    /// at once, not after waiting for the EHR's timeout again).</summary>
     private static bool Usable(Entry cached, string kid, DateTimeOffset now, CdsHooksOptions settings)
     {
         var age = now - cached.FetchedAt;
         if (age < settings.JwksLifetime) return cached.Keys.Contains(kid) || age < settings.JwksRefetchInterval;
-        return cached.RefreshFailedAt is { } failed && now - failed < settings.JwksRefetchInterval
-               && cached.Keys.Contains(kid) && age < settings.JwksStaleLimit;
+        return cached.RefreshFailedAt is { } failed && now - failed < settings.JwksRefetchInterval && age < settings.JwksStaleLimit;
     }
 
     private async Task<JsonWebKeySet> FetchAsync(string url, TimeSpan timeout, CancellationToken cancellationToken)

@@ -48,8 +48,13 @@ public sealed class JwksCacheTests
         Assert.Single(await cache.KeysAsync(_client, kid, Ct));
         Assert.Equal(3, _ehr.Fetches);
 
-        // A key the old set lacks is never trusted without a successful fetch.
+        // A key the old set lacks is never trusted without a successful fetch: no key for it (refused), and within the
+        // refetch interval no new wait for the unreachable EHR.
+        Assert.Empty(await cache.KeysAsync(_client, "rotated-kid", Ct));
+        Assert.Equal(3, _ehr.Fetches);
+        _time.Advance(TimeSpan.FromSeconds(31));
         await Assert.ThrowsAsync<JwksUnavailableException>(() => cache.KeysAsync(_client, "rotated-kid", Ct));
+        Assert.Equal(4, _ehr.Fetches);
 
         _time.Advance(TimeSpan.FromMinutes(50)); // the set is now over an hour old: refused
         await Assert.ThrowsAsync<JwksUnavailableException>(() => cache.KeysAsync(_client, kid, Ct));
