@@ -185,7 +185,8 @@ public static class CdsBench
         Console.WriteLine($"CDS Hooks order-select card vs HIS API order check vs the platform directly ({requests} requests per series after {warmup} of warm-up; " +
                           $"platform {latency} ms; P1001 has a recognisable 血常规, so both portal paths store a check and a decision link; {env.Setup.Describe()})");
         // The portal's CPU per request (its process's user + system time over the series, from /proc): what a request
-        // costs the core, steadier than latency on a shared machine; "direct" is the portal idle.
+        // costs the core, steadier than latency on a shared machine; "direct" is the portal idle. Only with --pinned: in the
+        // load generator's process the figure would count the generator too.
         Console.WriteLine("conc | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | portal CPU µs/request | errors");
         foreach (var concurrency in concurrencies)
         {
@@ -208,7 +209,7 @@ public static class CdsBench
             foreach (var (name, p, cpu) in results)
             {
                 Console.WriteLine($"{concurrency,4} | {name,-9} | {p.P50,6:F1} {p.P95,6:F1} {p.P99,6:F1} {p.Max,6:F1} | " +
-                                  $"{p.P50 - direct.P50,14:F1} {p.P95 - direct.P95,14:F1} | {cpu,21:F0} | {p.Errors}");
+                                  $"{p.P50 - direct.P50,14:F1} {p.P95 - direct.P95,14:F1} | {(env.Setup.OwnProcess ? cpu.ToString("F0") : "n/a"),21} | {p.Errors}");
             }
         }
         env.Sandbox.Platform.Faults = PlatformFaults.None;
