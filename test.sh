@@ -107,8 +107,15 @@ for layer in "${LAYERS[@]}"; do
   log=$(mktemp)
   timeout 1200 dotnet run --project "$layer" -c "$CONFIG" --no-build >"$log" 2>&1
   code=$?
-  # Show each failure with its message (not the stack).
-  sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '/\[FAIL\]/{n=8} n>0 && !/^ +at |Stack Trace|^ +\/_\//{print; n--}' || true
+  # Show each failure with its message (not the stack), then what the test wrote (a browser test's failure report:
+  # its screenshots, the browser's and the portal's errors while it ran).
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+    /\[FAIL\]/ { n = 8; out = 0 }
+    /^ +Stack Trace:$/ { n = 0 }
+    out > 0 && /^        / { print; out--; next }
+    { out = 0 }
+    /^      Output:$/ { print; out = 40; next }
+    n > 0 && !/^ +at |^ +\/_\// { print; n-- }' || true
   summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -aE "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+, Not Run: [0-9]+" | tail -1)
   if [ -z "$summary" ]; then
     echo "   $name did not report (exit code $code); counted as one failure. Last lines:"

@@ -61,7 +61,30 @@ public class BrowserFixture : IAsyncLifetime
             Locale = locale,
         });
         context.SetDefaultTimeout(Patience);
+        CurrentTrace.Watch(context);
         return await context.NewPageAsync();
+    }
+
+    private (string? Test, BrowserTrace Trace)? _trace;
+
+    /// <summary>The running test's trace (a new one when another test of the class asks).</summary>
+    private BrowserTrace CurrentTrace
+    {
+        get
+        {
+            var test = TestContext.Current.Test?.UniqueID;
+            if (_trace is not { } current || current.Test != test) _trace = (test, new BrowserTrace());
+            return _trace.Value.Trace;
+        }
+    }
+
+    /// <summary>Called by each test class when a test ends: a failed test's report gets screenshots and what the browser
+    /// and the portal logged; the test's browser contexts are closed.</summary>
+    public async ValueTask AfterTestAsync()
+    {
+        if (_trace is not { } current || current.Test != TestContext.Current.Test?.UniqueID) return;
+        _trace = null;
+        await current.Trace.FinishAsync(Server?.Log);
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>

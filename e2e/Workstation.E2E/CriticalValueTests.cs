@@ -12,8 +12,11 @@ namespace Workstation.E2E;
 /// <summary>LIS reports a critical value: the doctor's portal in the HIS page blocks until read-back and handling, and the
 /// handling goes back to LIS.</summary>
 [Collection(DoctorCollection.Name)]
-public sealed class CriticalValueTests(BrowserFixture browser)
+public sealed class CriticalValueTests(BrowserFixture browser) : IAsyncDisposable
 {
+    /// <summary>A failed test's report gets screenshots and what the browser and the portal logged.</summary>
+    public ValueTask DisposeAsync() => browser.AfterTestAsync();
+
     [Fact]
     public async Task A_signed_critical_value_blocks_the_doctor_until_read_back_and_handling_which_reach_the_lis()
     {

@@ -9,8 +9,11 @@ namespace Workstation.E2E;
 
 /// <summary>The doctor's path, in the demo HIS page with the portal in its cross-origin iframe.</summary>
 [Collection(DoctorCollection.Name)]
-public sealed class DoctorWorkflowTests(BrowserFixture browser)
+public sealed class DoctorWorkflowTests(BrowserFixture browser) : IAsyncDisposable
 {
+    /// <summary>A failed test's report gets screenshots and what the browser and the portal logged.</summary>
+    public ValueTask DisposeAsync() => browser.AfterTestAsync();
+
     private PortalServer Server => browser.Server;
 
     private int RecognisableCount(string hisId) =>
@@ -88,10 +91,14 @@ public sealed class DoctorWorkflowTests(BrowserFixture browser)
         await Assertions.Expect(dialog.Locator(".mud-dialog-close, button[aria-label=Close]")).ToHaveCountAsync(0);
 
         // Declining needs a reason.
+        // Each step waits for what the doctor sees before the next click (the page answers over the circuit).
         await dialog.GetByTestId("choose-decline").ClickAsync();
+        await Assertions.Expect(dialog.GetByTestId("choose-decline")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(dialog.GetByTestId("decline-reasons")).ToBeVisibleAsync();
         await dialog.GetByTestId("decision-submit").ClickAsync();
         await Assertions.Expect(dialog.GetByTestId("line-error")).ToContainTextAsync("至少选择一个");
         await dialog.GetByText("患者要求").ClickAsync();
+        await Assertions.Expect(dialog.GetByTestId("line-error")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "doctor-decline-reason-zh");
         await dialog.GetByTestId("decision-submit").ClickAsync();
 

@@ -5,8 +5,11 @@ namespace Workstation.E2E;
 
 /// <summary>Seed 004 in the demo HIS: 刷卡 at 就诊 switches the workstation (and the embedded portal) to the card's
 /// holder; a blacklisted card is refused in the HIS page with the reason.</summary>
-public sealed class HealthCardTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class HealthCardTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncDisposable
 {
+    /// <summary>A failed test's report gets screenshots and what the browser and the portal logged.</summary>
+    public ValueTask DisposeAsync() => browser.AfterTestAsync();
+
     [Fact]
     public async Task Reading_a_card_at_consultation_switches_the_patient_and_the_embedded_portal_follows()
     {

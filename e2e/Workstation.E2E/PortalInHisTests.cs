@@ -3,8 +3,11 @@ using Workstation.E2E.Pages;
 
 namespace Workstation.E2E;
 
-public sealed class PortalInHisTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class PortalInHisTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncDisposable
 {
+    /// <summary>A failed test's report gets screenshots and what the browser and the portal logged.</summary>
+    public ValueTask DisposeAsync() => browser.AfterTestAsync();
+
     [Fact]
     public async Task The_demo_his_page_shows_the_portal_inside_its_cross_origin_iframe()
     {

@@ -20,12 +20,16 @@ public sealed class PortalServer : IAsyncDisposable
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "workstation-e2e-" + Guid.NewGuid().ToString("N"));
 
-    private PortalServer(SandboxHost sandbox, WebApplicationFactory<Program> factory, Uri portalUrl)
+    private PortalServer(SandboxHost sandbox, WebApplicationFactory<Program> factory, Uri portalUrl, PortalLog log)
     {
         Sandbox = sandbox;
         Factory = factory;
         PortalUrl = portalUrl;
+        Log = log;
     }
+
+    /// <summary>The portal's warnings and errors (a failed test prints those logged while it ran).</summary>
+    public PortalLog Log { get; }
 
     public SandboxHost Sandbox { get; }
 
@@ -67,9 +71,11 @@ public sealed class PortalServer : IAsyncDisposable
             ["HealthCard:HospitalCode"] = "441300900",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
+        var log = new PortalLog();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
+            b.ConfigureServices(s => s.AddSingleton<Serilog.Core.ILogEventSink>(log));
             b.UseContentRoot(Workstation.Portal.Hosting.RepositoryLayout.LocateContentRoot());
             foreach (var (key, value) in settings) b.UseSetting(key, value);
         });
@@ -80,7 +86,7 @@ public sealed class PortalServer : IAsyncDisposable
         sandbox.His.PortalUrl = portal.ToString().TrimEnd('/');
         sandbox.His.Registration = new Workstation.Sandbox.His.HisRegistration(ClientId, ApiKey, LaunchSecret);
         sandbox.Lis.Webhook = (portal, LisSecret); // the LIS posts its signed events to this portal
-        return new PortalServer(sandbox, factory, portal);
+        return new PortalServer(sandbox, factory, portal, log);
     }
 
     public async ValueTask DisposeAsync()

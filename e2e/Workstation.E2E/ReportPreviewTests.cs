@@ -3,8 +3,11 @@ using Workstation.E2E.Pages;
 
 namespace Workstation.E2E;
 
-public sealed class ReportPreviewTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class ReportPreviewTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncDisposable
 {
+    /// <summary>A failed test's report gets screenshots and what the browser and the portal logged.</summary>
+    public ValueTask DisposeAsync() => browser.AfterTestAsync();
+
     [Fact]
     public async Task Lab_staff_open_a_report_preview_and_see_its_pages_in_chinese_and_english()
     {

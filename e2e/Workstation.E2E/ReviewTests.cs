@@ -21,8 +21,11 @@ public sealed class ReviewBrowserFixture : BrowserFixture
     }
 }
 
-public sealed class ReviewTests(ReviewBrowserFixture browser) : IClassFixture<ReviewBrowserFixture>
+public sealed class ReviewTests(ReviewBrowserFixture browser) : IClassFixture<ReviewBrowserFixture>, IAsyncDisposable
 {
+    /// <summary>A failed test's report gets screenshots and what the browser and the portal logged.</summary>
+    public ValueTask DisposeAsync() => browser.AfterTestAsync();
+
     [Fact]
     public async Task A_quality_officer_filters_a_department_drills_from_the_reason_chart_marks_a_decision_and_exports_xlsx()
     {

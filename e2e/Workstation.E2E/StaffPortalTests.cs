@@ -3,8 +3,11 @@ using Workstation.E2E.Pages;
 
 namespace Workstation.E2E;
 
-public sealed class StaffPortalTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class StaffPortalTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncDisposable
 {
+    /// <summary>A failed test's report gets screenshots and what the browser and the portal logged.</summary>
+    public ValueTask DisposeAsync() => browser.AfterTestAsync();
+
     [Fact]
     public async Task Lab_staff_signs_in_and_sees_the_platform_connected()
     {

@@ -10,8 +10,11 @@ public sealed class NoThirdPartyCookiesFixture : BrowserFixture
 }
 
 /// <summary>The doctor's path must not depend on cookies in the cross-site iframe.</summary>
-public sealed class ThirdPartyCookiesBlockedTests(NoThirdPartyCookiesFixture browser) : IClassFixture<NoThirdPartyCookiesFixture>
+public sealed class ThirdPartyCookiesBlockedTests(NoThirdPartyCookiesFixture browser) : IClassFixture<NoThirdPartyCookiesFixture>, IAsyncDisposable
 {
+    /// <summary>A failed test's report gets screenshots and what the browser and the portal logged.</summary>
+    public ValueTask DisposeAsync() => browser.AfterTestAsync();
+
     [Fact]
     public async Task Launch_badge_and_forced_decision_work_with_third_party_cookies_blocked()
     {

@@ -7,8 +7,11 @@ namespace Workstation.E2E;
 
 /// <summary>Lab staff upload approved reports: the queue, a bulk approval with progress, a failure with the platform's
 /// words, a retry, a revocation.</summary>
-public sealed class UploadConsoleTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class UploadConsoleTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncDisposable
 {
+    /// <summary>A failed test's report gets screenshots and what the browser and the portal logged.</summary>
+    public ValueTask DisposeAsync() => browser.AfterTestAsync();
+
     private PortalServer Server => browser.Server;
 
     [Fact]
