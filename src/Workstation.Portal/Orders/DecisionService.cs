@@ -23,6 +23,7 @@ public sealed class DecisionService(
     OrderCheckService checks,
     IRecognitionPlatform platform,
     TimeProvider time,
+    RetainFlights retains,
     ILogger<DecisionService> logger) : IDecisionRecorder
 {
     public async Task<IReadOnlyList<DecisionSummary>> RecordAsync(LaunchContext context, string checkId,
@@ -89,8 +90,9 @@ public sealed class DecisionService(
             {
                 await TryRetainAsync(decision.Id, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or OperationCanceledException)
             {
+                // OperationCanceledException: the re-check pass's download this call joined was stopped (shutdown).
                 logger.LogWarning(ex, "Report {Report} of decision {Decision} not retained now; the re-check pass retries", decision.ReportId, decision.Id);
             }
         }
@@ -101,8 +103,13 @@ public sealed class DecisionService(
             .OrderBy(r => r.LineId, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Downloads and keeps the report of a 互认 decision; true when it is (now) retained.</summary>
-    public async Task<bool> TryRetainAsync(long decisionId, CancellationToken cancellationToken)
+    /// <summary>Downloads and keeps the report of a 互认 decision; true when it is (now) retained. The dialog retains
+    /// right after saving while the re-check pass retains every pending decision: in this instance the second caller
+    /// waits for the first's download instead of fetching the report again.</summary>
+    public Task<bool> TryRetainAsync(long decisionId, CancellationToken cancellationToken) =>
+        retains.RunAsync(decisionId, () => RetainAsync(decisionId, cancellationToken));
+
+    private async Task<bool> RetainAsync(long decisionId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var decision = await db.Decisions.SingleAsync(d => d.Id == decisionId, cancellationToken);
@@ -128,9 +135,8 @@ public sealed class DecisionService(
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
-            // Kept meanwhile by the other path: a new 互认 decision is retained right after it is saved, and the re-check
-            // pass retains every pending one — both may read "not kept yet" and the second insert loses. The report is
-            // kept; the decision says so.
+            // Kept meanwhile by another instance (its dialog or its re-check pass): both read "not kept yet" and the
+            // second insert loses. The report is kept; the decision says so.
             await using var again = await dbFactory.CreateDbContextAsync(cancellationToken);
             await again.Decisions.Where(d => d.Id == decisionId && d.RetainStatus != RetainStatuses.Retained)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.RetainStatus, RetainStatuses.Retained), cancellationToken);
@@ -143,6 +149,9 @@ public sealed class DecisionService(
         }
     }
 }
+
+/// <summary>The report downloads running in this instance, one per decision.</summary>
+public sealed class RetainFlights : Workstation.Portal.Background.SingleFlight<long, bool>;
 
 internal static class RetainStatuses
 {

@@ -12,6 +12,7 @@ internal static class OrdersRegistration
         services.AddScoped<IOrderChecks>(sp => sp.GetRequiredService<OrderCheckService>());
         services.AddTransient<OrderCheckService>();
         services.AddTransient<DecisionService>();
+        services.AddSingleton<RetainFlights>();
         services.AddTransient<IDecisionRecorder>(sp => sp.GetRequiredService<DecisionService>());
         services.AddOptions<OrdersOptions>().Bind(configuration.GetSection(OrdersOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RecheckNotifier>();

@@ -237,7 +237,11 @@ public sealed class OrderApiTests(PortalFixture fixture) : IClassFixture<PortalF
         bool[] kept;
         try
         {
-            kept = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Service<DecisionService>().TryRetainAsync(decision.Id, Ct), Ct)));
+            // Two instances (each with its own downloads in flight) and two callers in each: in an instance the second
+            // caller joins the first's download; across instances the second insert meets the unique key.
+            DecisionService Instance(RetainFlights flights) => ActivatorUtilities.CreateInstance<DecisionService>(fixture.Factory.Services.CreateScope().ServiceProvider, flights);
+            var (one, two) = (new RetainFlights(), new RetainFlights());
+            kept = await Task.WhenAll(new[] { one, two, one, two }.Select(flights => Task.Run(() => Instance(flights).TryRetainAsync(decision.Id, Ct), Ct)));
         }
         finally
         {
