@@ -22,8 +22,8 @@ public sealed class FreshMachineDemoTests : IAsyncLifetime
     public async Task The_run_command_serves_the_demo_with_no_system_fonts()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (portal, platform, his, lis, cards) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
-        StartDemo(portal, platform, his, lis, cards);
+        var (portal, platform, his, lis, cards, ehr) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+        StartDemo(portal, platform, his, lis, cards, ehr);
         var portalUrl = new Uri($"http://localhost:{portal}/");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -76,9 +76,37 @@ public sealed class FreshMachineDemoTests : IAsyncLifetime
         var body = await pdf.BodyAsync();
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(body, 0, 4));
         Assert.Contains("WenQuanYiMicroHei", System.Text.Encoding.Latin1.GetString(body)); // the embedded font's name
+
+        // The demo EHR, a CDS Hooks 2.0 client registered in the demo configuration: selecting a duplicate order gets
+        // the portal's warning card; order-sign repeats it until decided; declining it with a coded reason is recorded
+        // (the page marks the order only on the feedback endpoint's 200); signing then goes through.
+        var ehrPage = await context.NewPageAsync();
+        await ehrPage.GotoAsync($"http://127.0.0.1:{ehr}/");
+        await ehrPage.Locator("#patient-list button", new() { HasText = "张伟" }).ClickAsync();
+        await ehrPage.Locator("#item-select").SelectOptionAsync("L001");
+        await ehrPage.Locator("#add-order").ClickAsync();
+        var card = ehrPage.GetByTestId("cds-card");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-indicator", "warning");
+        await Assertions.Expect(card.Locator(".summary")).ToContainTextAsync("血常规");
+        await Assertions.Expect(card.Locator(".detail")).ToContainTextAsync("互认有效期至");
+        await Assertions.Expect(ehrPage.Locator("#draft-orders tr[data-order=sr-1]")).ToHaveAttributeAsync("data-state", "pending");
+        await BrowserFixture.ScreenshotAsync(ehrPage, "demo-ehr-cds-card-zh");
+        await ehrPage.Locator("#sign-orders").ClickAsync();
+        await Assertions.Expect(ehrPage.Locator("#sign-status")).ToContainTextAsync("尚未决定"); // order-sign: the same card until decided
+        await Assertions.Expect(card).ToHaveCountAsync(1);
+        await card.Locator("[data-action=override]").ClickAsync();
+        await Assertions.Expect(card.Locator(".error")).ToContainTextAsync("请选择不互认原因");
+        await card.Locator("[data-action=reason]").SelectOptionAsync("PATIENT_REQUEST");
+        await card.Locator("[data-action=override]").ClickAsync();
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+        await Assertions.Expect(ehrPage.Locator("#draft-orders tr[data-order=sr-1]")).ToHaveAttributeAsync("data-state", "declined");
+        await Assertions.Expect(ehrPage.Locator("#draft-orders tr[data-order=sr-1] .state")).ToContainTextAsync("患者要求");
+        await ehrPage.Locator("#sign-orders").ClickAsync();
+        await Assertions.Expect(ehrPage.Locator("#sign-status")).ToContainTextAsync("医嘱已签署");
+        await BrowserFixture.ScreenshotAsync(ehrPage, "demo-ehr-signed-zh");
     }
 
-    private void StartDemo(int portal, int platform, int his, int lis, int cards)
+    private void StartDemo(int portal, int platform, int his, int lis, int cards, int ehr)
     {
         var root = Workstation.Portal.Hosting.RepositoryLayout.LocateContentRoot();
         var emptyFonts = Directory.CreateDirectory(Path.Combine(_dir, "fonts")).FullName;
@@ -117,6 +145,10 @@ public sealed class FreshMachineDemoTests : IAsyncLifetime
             ["BloodUse:HisBaseUrl"] = $"http://127.0.0.1:{his}/",
             ["BloodUse:AllowedOrigins:0"] = $"http://127.0.0.1:{his}",
             ["HealthCard:CardSystemBaseUrl"] = $"http://127.0.0.1:{cards}/",
+            ["Sandbox:EhrPort"] = $"{ehr}",
+            ["CdsHooks:PublicBaseUrl"] = $"http://localhost:{portal}",
+            ["CdsHooks:Clients:0:Issuer"] = $"http://127.0.0.1:{ehr}",
+            ["CdsHooks:Clients:0:JwksUrl"] = $"http://127.0.0.1:{ehr}/jwks.json",
         }) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["FONTCONFIG_FILE"] = fontConfig;
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT"); // the launch profile sets Demo, as for a newcomer

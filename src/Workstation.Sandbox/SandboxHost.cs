@@ -4,24 +4,26 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workstation.Platform.Catalogue;
 using Workstation.Sandbox.CardManagement;
+using Workstation.Sandbox.Ehr;
 using Workstation.Sandbox.His;
 using Workstation.Sandbox.Lis;
 using Workstation.Sandbox.Platform;
 
 namespace Workstation.Sandbox;
 
-/// <summary>Runs the simulators (platform, HIS, LIS/PACS, card management), each a small web app on its own loopback port (so each has its own origin).
+/// <summary>Runs the simulators (platform, HIS, LIS/PACS, card management, a CDS Hooks EHR), each a small web app on its own loopback port (so each has its own origin).
 /// Used in-process by the portal's demo mode and standalone by the tests.</summary>
 public sealed class SandboxHost : IAsyncDisposable
 {
     private readonly List<WebApplication> _apps = [];
 
-    private SandboxHost(PlatformState platform, HisState his, LisState lis, CardManagementState cards)
+    private SandboxHost(PlatformState platform, HisState his, LisState lis, CardManagementState cards, EhrState ehr)
     {
         Platform = platform;
         His = his;
         Lis = lis;
         Cards = cards;
+        Ehr = ehr;
     }
 
     public PlatformState Platform { get; }
@@ -32,6 +34,9 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public CardManagementState Cards { get; }
 
+    /// <summary>The demo EHR, a CDS Hooks client of the portal.</summary>
+    public EhrState Ehr { get; }
+
     public Uri PlatformUrl { get; private set; } = null!;
 
     public Uri HisUrl { get; private set; } = null!;
@@ -39,6 +44,8 @@ public sealed class SandboxHost : IAsyncDisposable
     public Uri LisUrl { get; private set; } = null!;
 
     public Uri CardsUrl { get; private set; } = null!;
+
+    public Uri EhrUrl { get; private set; } = null!;
 
     public static async Task<SandboxHost> StartAsync(SandboxOptions options, ILoggerFactory? loggerFactory = null,
         TimeProvider? time = null, CancellationToken cancellationToken = default)
@@ -48,7 +55,8 @@ public sealed class SandboxHost : IAsyncDisposable
             new PlatformState(catalogue, time ?? TimeProvider.System, options.PlatformUsername, options.PlatformPassword),
             new HisState(catalogue) { PortalUrl = options.PortalUrl },
             new LisState(),
-            new CardManagementState(options.CardApiKey));
+            new CardManagementState(options.CardApiKey),
+            new EhrState(catalogue));
         try
         {
             host.PlatformUrl = await host.StartAppAsync(options.Host, options.PlatformPort, loggerFactory,
@@ -59,6 +67,9 @@ public sealed class SandboxHost : IAsyncDisposable
                 app => LisSimulator.Map(app, host.Lis), cancellationToken);
             host.CardsUrl = await host.StartAppAsync(options.Host, options.CardPort, loggerFactory,
                 app => CardManagementSimulator.Map(app, host.Cards), cancellationToken);
+            host.EhrUrl = await host.StartAppAsync(options.Host, options.EhrPort, loggerFactory,
+                app => EhrSimulator.Map(app, host.Ehr), cancellationToken);
+            host.Ehr.Issuer = host.EhrUrl.ToString().TrimEnd('/');
         }
         catch
         {

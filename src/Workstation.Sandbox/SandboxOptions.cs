@@ -31,6 +31,11 @@ public sealed class SandboxOptions
     [Range(0, 65535)]
     public int CardPort { get; set; }
 
+    /// <summary>Port of the demo EHR (a CDS Hooks 2.0 client of the portal); 0 (the default) picks a free one; the demo
+    /// configuration uses 5350, the port its CdsHooks:Clients entry names.</summary>
+    [Range(0, 65535)]
+    public int EhrPort { get; set; }
+
     /// <summary>Key the card-management simulator accepts (the portal's HealthCard:ApiKey).</summary>
     [Required]
     public string CardApiKey { get; set; } = "demo-card-system-key";

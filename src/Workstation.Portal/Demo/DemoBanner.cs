@@ -10,7 +10,7 @@ namespace Workstation.Portal.Demo;
 
 /// <summary>After start: tells the demo HIS where the portal listens and prints the URLs an evaluator needs.</summary>
 internal sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOptions<DemoOptions> demo, IOptions<HisOptions> his,
-    IOptions<Inbound.WebhookOptions> webhooks, ILogger<DemoBanner> logger)
+    IOptions<Inbound.WebhookOptions> webhooks, IOptions<CdsHooks.CdsHooksOptions> cdsHooks, ILogger<DemoBanner> logger)
 {
     /// <summary>The portal's own base URL as browsers reach it (wildcard hosts shown as localhost).</summary>
     public Uri? PortalUrl => server.Features.Get<IServerAddressesFeature>()?.Addresses
@@ -34,6 +34,10 @@ internal sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOption
                 host.Lis.Reports.PacsWebhook ??= (portal, pacs.Secret);
             if (portal is not null && webhooks.Value.Sources.TryGetValue("his", out var hisHook))
                 host.His.Records.Webhook ??= (portal, hisHook.Secret);
+            // The demo EHR calls the CDS services under the public base URL its JWTs' aud must name.
+            var cds = cdsHooks.Value;
+            var ehrRegistered = cds.Clients.Any(c => c.Issuer == host.Ehr.Issuer);
+            if (ehrRegistered) host.Ehr.PortalUrl ??= string.IsNullOrEmpty(cds.PublicBaseUrl) ? portal?.ToString().TrimEnd('/') : cds.PublicBaseUrl.TrimEnd('/');
             var lines = new List<string>
             {
                 "",
@@ -45,6 +49,9 @@ internal sealed class DemoBanner(IServer server, SandboxRuntime sandbox, IOption
                 $"  Health-card system simulator: {host.CardsUrl}   (blacklist and usage logs; 刷卡 in the demo HIS)",
                 $"  Blood-use interface (seed 1): {portal}blood-use/token?id=...&password=...   (docs/blood-use.md)",
             };
+            lines.Add(ehrRegistered
+                ? $"  Demo EHR (CDS Hooks client) : {host.EhrUrl}   (order-select / order-sign cards, feedback; docs/cds-hooks.md)"
+                : $"  Demo EHR (CDS Hooks client) : {host.EhrUrl}   (not registered: no CdsHooks:Clients entry has issuer {host.Ehr.Issuer})");
             if (demo.Value.SeedAccounts)
                 lines.Add($"  Demo sign-ins               : {string.Join(", ", DemoAccountSeeder.Accounts.Select(a => a.User))} / password {demo.Value.Password}");
             lines.Add("");
