@@ -24,13 +24,12 @@ public sealed class CdsInputException(string message, int status = StatusCodes.S
 /// <summary>One hook call: reads the 2.0 request, maps the draft ServiceRequests to the recognition catalogue, checks them
 /// like the HIS API does (same check record, same "not checked" when the platform fails) and answers one card per
 /// undecided duplicate. Each card names its ServiceRequest in its suggestion's delete action, carries the national decline
-/// reasons as override reasons, and one-time links to the report (the embedded report view) and to the decision page;
-/// it is stored before the answer so that its
+/// reasons as override reasons, and links to the report (the embedded report view) and to the decision page
+/// (<see cref="CdsCardLinks"/>); it is stored before the answer so that its
 /// feedback is recorded as the decision. <c>order-sign</c> repeats the cards of lines still undecided.</summary>
 public sealed class CdsHookHandler(
     OrderCheckService checks,
     RecognitionItemCatalogue catalogue,
-    LaunchService launches,
     IHttpClientFactory http,
     IStringLocalizer<SharedResource> localizer,
     IOptionsMonitor<CdsHooksOptions> options,
@@ -79,26 +78,22 @@ public sealed class CdsHookHandler(
         var contextJson = JsonSerializer.Serialize(launch);
         var now = time.GetUtcNow().UtcDateTime;
         var baseUrl = options.CurrentValue.PublicBaseUrl.TrimEnd('/');
-        // The cards and their decision links are committed with the check record (one group commit): they exist before
-        // the EHR sees them, and the answer waits for one write only.
+        // The cards are committed with the check record (one group commit): they exist before the EHR sees them (their
+        // feedback and links name them), and the answer waits for one write only.
         IReadOnlyList<object> Cards(string checkId, IReadOnlyList<LineCheck> checkedLines)
         {
             var rows = new List<object>();
             foreach (var line in checkedLines.Where(l => l.Undecided))
             {
                 var report = line.Reports[0];
-                var uuid = Guid.NewGuid().ToString();
-                var (code, ticket) = launches.NewCode(launch, $"decide?check={Uri.EscapeDataString(checkId)}");
-                var (reportCode, reportTicket) = launches.NewCode(launch, $"embed?report={Uri.EscapeDataString(report.ReportId)}");
-                rows.Add(ticket);
-                rows.Add(reportTicket);
+                var uuid = CdsCardLinks.NewCardId();
                 rows.Add(new CdsCard
                 {
                     Uuid = uuid, ClientId = client.Id, ServiceId = serviceId, HookInstance = hookInstance, CheckId = checkId,
                     LineId = line.LineId, ReportId = report.ReportId, ContextJson = contextJson, CreatedAt = now,
                 });
-                cards.Add(DuplicateCard(uuid, line, report, $"{baseUrl}/launch?code={Uri.EscapeDataString(code)}",
-                    $"{baseUrl}/launch?code={Uri.EscapeDataString(reportCode)}"));
+                cards.Add(DuplicateCard(uuid, line, report, CdsCardLinks.Url(baseUrl, uuid, CdsCardLinks.Decide),
+                    CdsCardLinks.Url(baseUrl, uuid, CdsCardLinks.Report)));
             }
             return rows;
         }

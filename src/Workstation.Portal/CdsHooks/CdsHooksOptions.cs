@@ -75,6 +75,11 @@ public sealed class CdsHooksOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
     public TimeSpan FhirServerTimeout { get; set; } = TimeSpan.FromMilliseconds(800);
 
+    /// <summary>How long a card's links (the report, the decision page) open the portal after the card was made; each
+    /// click issues a fresh one-time launch code. Older: a plain "expired, select the order again" page.</summary>
+    [Range(typeof(TimeSpan), "00:10:00", "7.00:00:00")]
+    public TimeSpan CardLinkLifetime { get; set; } = TimeSpan.FromHours(12);
+
     /// <summary>The most draft orders one request may check.</summary>
     [Range(1, 200)]
     public int MaxDraftOrders { get; set; } = 50;

@@ -17,5 +17,5 @@ internal static class CdsHooksRegistration
         return services;
     }
 
-    public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app) => app.MapCdsHooksEndpoints();
+    public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app) => app.MapCdsHooksEndpoints().MapCdsCardLinks();
 }

@@ -150,21 +150,22 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
         Assert.Equal("病情变化", reasons[0].GetProperty("display").GetString());
         Assert.False(card.TryGetProperty("systemActions", out _));
 
-        // Two one-time links for the card's doctor and patient: the report (the embedded portal opened on it) and the
-        // decision page for the check; each works once.
+        // Two links for the card's doctor and patient: the report (the embedded portal opened on it) and the decision
+        // page for the check. Each click issues a fresh one-time launch code, so a link still works when the clinician
+        // clicks it minutes later, or again.
         var uuid = card.GetProperty("uuid").GetString()!;
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", uuid);
         var links = card.GetProperty("links").EnumerateArray().ToList();
         Assert.Equal(["查看报告：血常规（" + CardInstitution(card) + "）", "在互认工作站决定：互认或不互认"], links.Select(l => l.GetProperty("label").GetString()));
         Assert.All(links, l => Assert.Equal("absolute", l.GetProperty("type").GetString()));
+        Assert.Equal([$"http://localhost/cds/cards/{uuid}/report", $"http://localhost/cds/cards/{uuid}/decide"], links.Select(l => l.GetProperty("url").GetString()));
         string reportId, checkId;
         await using (var db = await fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct))
             (reportId, checkId) = await db.CdsCards.Where(c => c.Uuid == uuid).Select(c => ValueTuple.Create(c.ReportId, c.CheckId)).SingleAsync(Ct);
-        var opened = await OpenAsync(links[0].GetProperty("url").GetString()!);
-        Assert.StartsWith($"/embed?report={Uri.EscapeDataString(reportId)}&s=", opened);
+        var reportLink = links[0].GetProperty("url").GetString()!;
+        Assert.StartsWith($"/embed?report={Uri.EscapeDataString(reportId)}&s=", await OpenAsync(reportLink));
+        Assert.StartsWith($"/embed?report={Uri.EscapeDataString(reportId)}&s=", await OpenAsync(reportLink)); // again
         Assert.StartsWith($"/decide?check={Uri.EscapeDataString(checkId)}&s=", await OpenAsync(links[1].GetProperty("url").GetString()!));
-        var again = await Client().GetAsync(new Uri(links[0].GetProperty("url").GetString()!).PathAndQuery, Ct);
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Contains("启动链接已被使用过", await again.Content.ReadAsStringAsync(Ct));
 
         var feedback = await PostAsync(Select + "/feedback", Overridden(uuid, DeclineReasons.ConditionChanged));
         Assert.Equal(HttpStatusCode.OK, feedback.StatusCode);
@@ -190,12 +191,39 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
     private static string CardInstitution(JsonElement card) =>
         card.GetProperty("detail").GetString()!.Split('\n')[0].Split(" — ")[1];
 
-    /// <summary>Follows a card link (a one-time code) and returns where the portal sends the browser.</summary>
+    /// <summary>Follows a card link (to a fresh one-time launch code, then the launch) and returns where the portal sends
+    /// the browser.</summary>
     private async Task<string> OpenAsync(string url)
     {
         var response = await Client().GetAsync(new Uri(url).PathAndQuery, Ct);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return response.Headers.Location!.OriginalString;
+        var launch = response.Headers.Location!.OriginalString;
+        Assert.StartsWith("/launch?code=", launch);
+        var opened = await Client().GetAsync(launch, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        return opened.Headers.Location!.OriginalString;
+    }
+
+    [Fact]
+    public async Task A_card_link_of_an_unknown_or_expired_card_says_so_in_plain_words_and_opens_nothing()
+    {
+        var unknown = await Client().GetAsync($"/cds/cards/{Guid.NewGuid()}/report", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("卡片链接无效", await unknown.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.NotFound, (await Client().GetAsync($"/cds/cards/{Guid.NewGuid()}/delete", Ct)).StatusCode);
+
+        var card = Assert.Single((await CardsAsync(Select, HookRequest("order-select", "P1001", "E-CDS-LINK-OLD"))).EnumerateArray());
+        var uuid = card.GetProperty("uuid").GetString()!;
+        await using (var db = await fixture.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct))
+        {
+            // Made 13 hours ago (CdsHooks:CardLinkLifetime is 12 h).
+            await db.CdsCards.Where(c => c.Uuid == uuid).ExecuteUpdateAsync(u => u.SetProperty(c => c.CreatedAt, DateTime.UtcNow.AddHours(-13)), Ct);
+        }
+        var expired = await Client().GetAsync(new Uri(card.GetProperty("links")[0].GetProperty("url").GetString()!).PathAndQuery, Ct);
+        Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
+        var page = await expired.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("卡片链接已过期（卡片生成已超过 12 小时）", page);
+        Assert.Contains("重新选择或签署医嘱", page);
     }
 
     [Fact]
