@@ -91,6 +91,10 @@ public sealed class FreshMachineDemoTests : IAsyncLifetime
         await Assertions.Expect(card.Locator(".detail")).ToContainTextAsync("互认有效期至");
         await Assertions.Expect(ehrPage.Locator("#draft-orders tr[data-order=sr-1]")).ToHaveAttributeAsync("data-state", "pending");
         await BrowserFixture.ScreenshotAsync(ehrPage, "demo-ehr-cds-card-zh");
+        // The card's report link opens the portal on that report (a fresh launch at the click).
+        var reportTab = await context.RunAndWaitForPageAsync(() => card.Locator(".links a").First.ClickAsync());
+        await Assertions.Expect(reportTab.GetByTestId("report-title")).ToContainTextAsync("血常规");
+        await reportTab.CloseAsync();
         await ehrPage.Locator("#sign-orders").ClickAsync();
         await Assertions.Expect(ehrPage.Locator("#sign-status")).ToContainTextAsync("尚未决定"); // order-sign: the same card until decided
         await Assertions.Expect(card).ToHaveCountAsync(1);

@@ -13,16 +13,26 @@ public sealed class ReviewPages(IPage page)
 
     /// <summary>Chooses a department in the filter (a MudSelect: open it, click the item), waits until the select shows
     /// it, and applies the filter. On a busy machine a click on the opening list can land before the list takes clicks: the
-    /// choice is made again until the select shows it, as a person would.</summary>
+    /// choice is made again until the select shows it, as a person would. An attempt's click waits a few seconds at most:
+    /// when the previous choice takes effect meanwhile, the list closes under it (a CI run once spent its whole patience
+    /// clicking an item that had gone), and the next attempt sees the select showing the department.</summary>
     public async Task FilterDepartmentAsync(string departmentName)
     {
         var select = page.GetByTestId("filter-department");
+        var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = departmentName }).First;
         await Eventually.UntilAsync(async () =>
         {
             if (!await ShowsAsync())
             {
-                if (await page.Locator(".mud-popover-open .mud-list-item").CountAsync() == 0) await select.ClickAsync();
-                await page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = departmentName }).First.ClickAsync();
+                try
+                {
+                    if (await page.Locator(".mud-popover-open .mud-list-item").CountAsync() == 0) await select.ClickAsync(new LocatorClickOptions { Timeout = AttemptTimeout });
+                    await item.ClickAsync(new LocatorClickOptions { Timeout = AttemptTimeout });
+                }
+                catch (TimeoutException)
+                {
+                    // The list closed (or had not opened) under the click: look again.
+                }
             }
             return await ShowsAsync();
         }, $"the department filter to show {departmentName}");
@@ -32,6 +42,10 @@ public sealed class ReviewPages(IPage page)
         Task<bool> ShowsAsync() => select.EvaluateAsync<bool>(
             "(el, name) => [...el.querySelectorAll('input')].some(i => i.value === name) || el.textContent.includes(name)", departmentName);
     }
+
+    /// <summary>How long one attempt's click may wait before the attempt looks at the page again (not a bound on the
+    /// step: <see cref="Eventually"/> gives the step its patience).</summary>
+    private const float AttemptTimeout = 5_000;
 
     public ILocator ReasonBars => ReasonChart.Locator("svg path.mud-chart-bar");
 
