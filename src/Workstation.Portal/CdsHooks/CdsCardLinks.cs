@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,8 +16,6 @@ internal static class CdsCardLinks
 {
     public const string Report = "report";
     public const string Decide = "decide";
-
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
     /// <summary>A card uuid (RFC 4122 version 4) from a cryptographic random source.</summary>
     public static string NewCardId()
@@ -59,15 +56,6 @@ internal static class CdsCardLinks
         return Results.Redirect($"/launch?code={Uri.EscapeDataString(code)}");
     }
 
-    private static IResult ErrorPage(int status, string zh, string en)
-    {
-        var html = $$"""
-            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>无法打开 · Cannot open</title><link rel="stylesheet" href="/css/portal.css"></head>
-            <body><main class="plain-card launch-error" role="alert" data-testid="card-link-error">
-            <h1>无法打开互认工作站</h1><p>{{Html.Encode(zh)}}请在 EHR 中重新选择或签署医嘱，互认服务会给出新的卡片。</p>
-            <p lang="en" class="muted">{{Html.Encode(en)}} Select or sign the order again in the EHR for a new card.</p></main></body></html>
-            """;
-        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
-    }
+    private static IResult ErrorPage(int status, string zh, string en) => LaunchEndpoints.ErrorPage(status,
+        zh + "请在 EHR 中重新选择或签署医嘱，互认服务会给出新的卡片。", en + " Select or sign the order again in the EHR for a new card.", "card-link-error");
 }

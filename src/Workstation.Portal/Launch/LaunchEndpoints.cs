@@ -66,12 +66,20 @@ internal static class LaunchEndpoints
             LaunchFailure.SessionExpired => (401, "会话已结束。", "The session has ended."),
             _ => (400, "启动参数不完整或不正确。", "The launch parameters are incomplete or wrong."),
         };
+        return ErrorPage(status, zh + "请在 HIS 中重新打开患者。", en + " Reopen the patient in HIS.", "launch-error", failure.ToString());
+    }
+
+    /// <summary>The plain page a browser gets when a link cannot open the portal: what happened and what to do, in Chinese
+    /// and English (<paramref name="testId"/> and <paramref name="failure"/> name it for tests and support).</summary>
+    internal static IResult ErrorPage(int status, string zh, string en, string testId, string? failure = null)
+    {
+        var failureAttribute = failure is null ? "" : $" data-failure=\"{Html.Encode(failure)}\"";
         var html = $$"""
             <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>无法打开 · Cannot open</title><link rel="stylesheet" href="/css/portal.css"></head>
-            <body><main class="plain-card launch-error" role="alert" data-testid="launch-error" data-failure="{{failure}}">
-            <h1>无法打开互认工作站</h1><p>{{Html.Encode(zh)}}请在 HIS 中重新打开患者。</p>
-            <p lang="en" class="muted">{{Html.Encode(en)}} Reopen the patient in HIS.</p></main></body></html>
+            <body><main class="plain-card launch-error" role="alert" data-testid="{{Html.Encode(testId)}}"{{failureAttribute}}>
+            <h1>无法打开互认工作站</h1><p>{{Html.Encode(zh)}}</p>
+            <p lang="en" class="muted">{{Html.Encode(en)}}</p></main></body></html>
             """;
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
