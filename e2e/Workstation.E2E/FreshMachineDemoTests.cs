@@ -32,7 +32,11 @@ public sealed class FreshMachineDemoTests : IAsyncLifetime
         string? status = null;
         await Eventually.UntilAsync(async () =>
         {
-            if (_portal!.HasExited) throw new InvalidOperationException($"The portal exited with {_portal.ExitCode}:\n{Output()}");
+            if (_portal!.HasExited)
+            {
+                await _portal.WaitForExitAsync(ct); // its last output (the reason it stopped) is still being read
+                throw new InvalidOperationException($"The portal exited with {_portal.ExitCode}:\n{Output()}");
+            }
             try
             {
                 using var ready = await http.GetAsync(new Uri(portalUrl, "health/ready"), ct);

@@ -47,9 +47,17 @@ internal static partial class PortalApplication
     }
 
     /// <summary>For a configuration error: one line per problem naming the configuration key, for an operator
-    /// reading the console. Null for any other exception (a bug, which should crash loudly with its stack).</summary>
+    /// reading the console; for an address another program already listens on, which one and what to do. Null for any
+    /// other exception (a bug, which should crash loudly with its stack).</summary>
     public static string? DescribeStartupFailure(Exception ex)
     {
+        if (AddressInUse(ex) is { } bind)
+        {
+            return "Workstation cannot start: an address it listens on is already in use." + Environment.NewLine
+                + "  - " + bind.Message + Environment.NewLine
+                + "Another Workstation (or another program) may be running: stop it, or move the port (Urls for the portal, "
+                + "Sandbox:PlatformPort / HisPort / LisPort / CardPort / EhrPort for the demo's simulators).";
+        }
         var failures = ex switch
         {
             OptionsValidationException o => [o],
@@ -65,6 +73,14 @@ internal static partial class PortalApplication
             + string.Join(Environment.NewLine, lines) + Environment.NewLine
             + "Fix appsettings.json (or the matching environment variable) and start again.";
     }
+
+    /// <summary>Kestrel's "Failed to bind to address …: address already in use" (its inner exception says why).</summary>
+    private static Exception? AddressInUse(Exception ex) => ex switch
+    {
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } => ex,
+        AggregateException a => a.InnerExceptions.Select(AddressInUse).FirstOrDefault(e => e is not null),
+        _ => null,
+    };
 
     private static IEnumerable<string> Describe(OptionsValidationException ex)
     {

@@ -62,4 +62,26 @@ public sealed class OptionsValidationTests
         Assert.Contains("Platform", stderr);
         Assert.Contains("Platform:MaxRetries: The field MaxRetries must be between 0 and 5.", stderr);
     }
+
+    [Fact]
+    public async Task A_port_another_program_listens_on_stops_the_start_with_a_plain_message_naming_the_address()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+        var dir = Directory.CreateTempSubdirectory("ws-options").FullName;
+        var args = ValidArgs(dir).Append($"--Urls=http://127.0.0.1:{port}").ToArray();
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = PortalApplication.CreateBuilder(args).Build();
+            await app.StartAsync(Ct);
+        });
+
+        var message = PortalApplication.DescribeStartupFailure(ex);
+        Assert.NotNull(message);
+        Assert.Contains("already in use", message);
+        Assert.Contains($"127.0.0.1:{port}", message);
+        Assert.Contains("Urls", message);
+    }
 }
