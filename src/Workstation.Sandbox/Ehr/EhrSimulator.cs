@@ -68,9 +68,7 @@ public static class EhrSimulator
 
     public static void Map(WebApplication app, EhrState state)
     {
-        app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
-        app.MapGet("/ehr.js", () => Asset("ehr.js", "text/javascript; charset=utf-8"));
-        app.MapGet("/ehr.css", () => Asset("ehr.css", "text/css; charset=utf-8"));
+        SiteAssets.MapSite(app, "ehr");
         app.MapGet("/jwks.json", () => Results.Text(state.JwksJson(), "application/json"));
         app.MapGet("/ehr/api/config", () => Results.Json(new
         {
@@ -118,12 +116,5 @@ public static class EhrSimulator
         {
             return Results.Json(new { status = 0, body = JsonValue.Create("The portal did not answer: " + ex.Message) });
         }
-    }
-
-    private static IResult Asset(string name, string contentType)
-    {
-        var stream = typeof(EhrSimulator).Assembly.GetManifestResourceStream("ehr/" + name)
-                     ?? throw new InvalidOperationException($"Embedded asset ehr/{name} missing.");
-        return Results.Stream(stream, contentType);
     }
 }

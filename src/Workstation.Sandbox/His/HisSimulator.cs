@@ -66,9 +66,7 @@ public static class HisSimulator
 
     public static void Map(WebApplication app, HisState state)
     {
-        app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
-        app.MapGet("/his.js", () => Asset("his.js", "text/javascript; charset=utf-8"));
-        app.MapGet("/his.css", () => Asset("his.css", "text/css; charset=utf-8"));
+        SiteAssets.MapSite(app, "his");
 
         app.MapGet("/his/api/config", () => Results.Json(new
         {
@@ -176,11 +174,5 @@ public static class HisSimulator
             }
         }
         return Results.Json(state.Save(order with { SavedAt = DateTime.UtcNow, ValidationStatus = status }), PlatformServiceCollectionExtensions.Json);
-    }
-
-    private static IResult Asset(string name, string contentType)
-    {
-        var stream = typeof(HisSimulator).Assembly.GetManifestResourceStream("his/" + name);
-        return stream is null ? Results.NotFound() : Results.Stream(stream, contentType);
     }
 }
