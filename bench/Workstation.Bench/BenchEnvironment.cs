@@ -14,10 +14,14 @@ namespace Workstation.Bench;
 /// <summary>How the portal runs for a bench: in this process (default) or in its own process pinned to core 0 while
 /// this process (load generator and simulators) is pinned to core 1; on SQLite (default) or on a PostgreSQL server
 /// (a database of its own, created by the portal's migrations and dropped afterwards).</summary>
-public sealed record BenchSetup(bool OwnProcess = false, string? Postgres = null)
+/// <remarks>With <see cref="Unpinned"/> the portal runs in its own process without pinning: it and the load generator
+/// share every core, as on a server whose portal has more than one core (the generator's own CPU then competes with it).</remarks>
+public sealed record BenchSetup(bool OwnProcess = false, string? Postgres = null, bool Unpinned = false)
 {
     public string Describe() =>
-        (OwnProcess ? "portal in its own process on core 0, load generator and simulators on core 1" : "portal in the load generator's process")
+        (!OwnProcess ? "portal in the load generator's process"
+            : Unpinned ? $"portal in its own process, not pinned: it shares the {Environment.ProcessorCount} cores with the load generator and simulators"
+            : "portal in its own process on core 0, load generator and simulators on core 1")
         + ", " + (Postgres is null ? "SQLite (WAL, file in a temporary folder)" : "PostgreSQL on 127.0.0.1");
 }
 
@@ -56,7 +60,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         Action<SandboxHost>? beforePortal = null)
     {
         var env = new BenchEnvironment { Setup = setup ?? new BenchSetup() };
-        if (env.Setup.OwnProcess) PinSelf(core: 1); // before the simulators start their threads (they inherit it)
+        if (env.Setup is { OwnProcess: true, Unpinned: false }) PinSelf(core: 1); // before the simulators start their threads (they inherit it)
         env.Sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 });
         beforePortal?.Invoke(env.Sandbox);
         string storage;
@@ -106,7 +110,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         if (env.Setup.OwnProcess)
         {
             env.PortalUrl = new Uri($"http://127.0.0.1:{port}/");
-            env._process = await StartOwnProcessAsync(args, env.PortalUrl, line => env.PortalOutput?.Invoke(line));
+            env._process = await StartOwnProcessAsync(args, env.PortalUrl, line => env.PortalOutput?.Invoke(line), pinned: !env.Setup.Unpinned);
         }
         else
         {
@@ -144,14 +148,15 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     /// <summary>Starts <c>taskset -c 0 dotnet Workstation.Portal.dll --Key=Value…</c> (the build beside this bench's
     /// configuration) and waits, at most 90 s, until <c>/health/live</c> answers.</summary>
-    private static async Task<Process> StartOwnProcessAsync(string[] args, Uri url, Action<string> onLine)
+    private static async Task<Process> StartOwnProcessAsync(string[] args, Uri url, Action<string> onLine, bool pinned)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)); // …/bin/<Configuration>/<tfm>
         var dll = Path.Combine(RepositoryLayout.LocateContentRoot(), "src", "Workstation.Portal", "bin", output.Parent!.Name, output.Name,
             "Workstation.Portal.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the portal first ({dll} is missing).");
         var start = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["-c", "0", "dotnet", dll, .. args]) start.ArgumentList.Add(a);
+        // Not pinned: taskset with every core, so that the process is started the same way.
+        foreach (var a in (string[])["-c", pinned ? "0" : $"0-{Environment.ProcessorCount - 1}", "dotnet", dll, .. args]) start.ArgumentList.Add(a);
         var process = Process.Start(start) ?? throw new InvalidOperationException("taskset did not start.");
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         void Keep(object _, DataReceivedEventArgs e)

@@ -4,6 +4,8 @@
 //       [--no-exports]           review only: skip the export series
 //   cds [--pinned] [--concurrency 50]: CDS Hooks order-select card vs HIS API vs platform directly (50 ms platform)
 //       [--pinned]              orders and cds only: the portal in its own process (taskset -c 0), this process on core 1
+//       [--own-process]         orders and cds only: the portal in its own process, not pinned (it shares every core with
+//                               this process: what more than one core per portal gives, less what the generator takes)
 //       [--postgres "<conn>"]   the portal on PostgreSQL (a database of its own, dropped afterwards), e.g.
 //                               "Host=127.0.0.1;Port=5432;Username=workstation;Password=…"
 //       [--concurrency 20,50,200] [--latency 0,50] [--path common|duplicates]   orders only: which series
@@ -27,19 +29,20 @@ var decisions = args.SkipWhile(a => a != "--decisions").Skip(1).Select(int.Parse
 var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
 var concurrency = List("--concurrency");
 var latency = List("--latency");
-var pinned = args.Contains("--pinned");
+var unpinned = args.Contains("--own-process");
+var pinned = args.Contains("--pinned") || unpinned;
 var path = args.SkipWhile(a => a != "--path").Skip(1).FirstOrDefault();
 if (what == "cds")
 {
     // Its own environment: the EHR's JWK Set starts first (its URL is part of the portal's configuration).
     Console.WriteLine($"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
-    await CdsBench.RunAsync(requests, new BenchSetup(pinned, postgres), List("--concurrency"));
+    await CdsBench.RunAsync(requests, new BenchSetup(pinned, postgres, unpinned), List("--concurrency"));
     return;
 }
 
 if (pinned && what != "orders")
 {
-    Console.Error.WriteLine("--pinned runs the portal in its own process: only the 'orders' bench supports it.");
+    Console.Error.WriteLine("--pinned / --own-process run the portal in its own process: only the 'orders' and 'cds' benches support it.");
     return;
 }
 
@@ -63,7 +66,7 @@ if (what == "cards-verify")
 // --write-behind: health-card verify answers before its usage log is committed (HealthCard:WaitForUsageLogCommit=false).
 var writeBehind = args.Contains("--write-behind");
 await using var env = await BenchEnvironment.StartAsync(writeBehind ? ["--HealthCard:WaitForUsageLogCommit=false"] : null,
-    new BenchSetup(pinned, postgres));
+    new BenchSetup(pinned, postgres, unpinned));
 Console.WriteLine(header);
 Console.WriteLine($"portal process {env.PortalProcessId}");
 if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests, concurrency, latency, path);

@@ -41,7 +41,10 @@ public sealed class CdsHookHandler(
     /// <summary>The OID of the resident identity card number as a FHIR identifier system (WS 364 CV02.01.101 code 01).</summary>
     public const string ResidentIdSystem = "urn:oid:2.16.156.10011.1.3";
 
-    private static readonly FhirJsonDeserializer Fhir = FhirJsonDeserializer.RECOVERABLE;
+    /// <summary>Recoverable mode (what is read is refused when it is read wrongly, below), without the SDK's validator:
+    /// recoverable mode ignores what it reports anyway, and it doubled the parse (draft orders + patient of a card: 20 µs
+    /// with it, 10 µs without, one thread).</summary>
+    private static readonly FhirJsonDeserializer Fhir = new(new DeserializerSettings { Validator = null }.UsingMode(DeserializationMode.Recoverable));
 
     public async Task<CdsResponse> HandleAsync(CdsClientOptions client, string serviceId, JsonElement body, CancellationToken cancellationToken)
     {
