@@ -185,7 +185,7 @@ public static class CdsBench
         Console.WriteLine($"CDS Hooks order-select card vs HIS API order check vs the platform directly ({requests} requests per series after {warmup} of warm-up; " +
                           $"platform {latency} ms; P1001 has a recognisable 血常规, so both portal paths store a check and a decision link; {env.Setup.Describe()})");
         // The portal's CPU per request (its process's user + system time over the series, from /proc): what a request
-        // costs the core, steadier than latency on a shared machine; "direct" is the portal idle. Only with --pinned: in the
+        // costs the core, steadier than latency on a shared machine; "direct" is the portal idle. Only in its own process: in the
         // load generator's process the figure would count the generator too.
         // "of which group commit": the CPU of the thread that commits the check records (the SQLite writes and flushes).
         Console.WriteLine("conc | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | portal CPU µs/request (of which group commit) | errors");

@@ -30,17 +30,17 @@ var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
 var concurrency = List("--concurrency");
 var latency = List("--latency");
 var unpinned = args.Contains("--own-process");
-var pinned = args.Contains("--pinned") || unpinned;
+var ownProcess = args.Contains("--pinned") || unpinned;
 var path = args.SkipWhile(a => a != "--path").Skip(1).FirstOrDefault();
 if (what == "cds")
 {
     // Its own environment: the EHR's JWK Set starts first (its URL is part of the portal's configuration).
     Console.WriteLine($"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
-    await CdsBench.RunAsync(requests, new BenchSetup(pinned, postgres, unpinned), List("--concurrency"));
+    await CdsBench.RunAsync(requests, new BenchSetup(ownProcess, postgres, unpinned), List("--concurrency"));
     return;
 }
 
-if (pinned && what != "orders")
+if (ownProcess && what != "orders")
 {
     Console.Error.WriteLine("--pinned / --own-process run the portal in its own process: only the 'orders' and 'cds' benches support it.");
     return;
@@ -66,7 +66,7 @@ if (what == "cards-verify")
 // --write-behind: health-card verify answers before its usage log is committed (HealthCard:WaitForUsageLogCommit=false).
 var writeBehind = args.Contains("--write-behind");
 await using var env = await BenchEnvironment.StartAsync(writeBehind ? ["--HealthCard:WaitForUsageLogCommit=false"] : null,
-    new BenchSetup(pinned, postgres, unpinned));
+    new BenchSetup(ownProcess, postgres, unpinned));
 Console.WriteLine(header);
 Console.WriteLine($"portal process {env.PortalProcessId}");
 if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests, concurrency, latency, path);
