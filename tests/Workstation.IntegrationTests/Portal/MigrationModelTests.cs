@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Data.Sqlite;
-using Workstation.Portal.Hosting;
 using Workstation.Portal.Storage;
 
 namespace Workstation.IntegrationTests.Portal;
@@ -59,14 +58,7 @@ public sealed class MigrationModelTests
             "--Platform:Username=u", "--Platform:Password=p", "--Serilog:MinimumLevel:Default=Fatal", "--Urls=http://127.0.0.1:0",
         ];
 
-        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await using var app = PortalApplication.CreateBuilder(args).Build();
-            await app.StartAsync(TestContext.Current.CancellationToken);
-        });
-
-        var message = PortalApplication.DescribeStartupFailure(ex);
-        Assert.NotNull(message);
+        var message = await PortalStartup.FailureMessageAsync(args);
         Assert.Contains("Storage:ConnectionString", message);
         Assert.Contains("earlier development build", message);
         Assert.Contains("20261125203405_FeedCursorVersion", message);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Workstation.Portal.Hosting;
 
 namespace Workstation.IntegrationTests.Portal;
 
@@ -31,14 +30,7 @@ public sealed class OptionsValidationTests
         var dir = Directory.CreateTempSubdirectory("ws-options").FullName;
         var args = ValidArgs(dir).Concat(overrides.Split('|')).ToArray();
 
-        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await using var app = PortalApplication.CreateBuilder(args).Build();
-            await app.StartAsync(Ct);
-        });
-
-        var message = PortalApplication.DescribeStartupFailure(ex);
-        Assert.NotNull(message);
+        var message = await PortalStartup.FailureMessageAsync(args);
         Assert.Contains(expectedKey, message);
     }
 
@@ -72,14 +64,7 @@ public sealed class OptionsValidationTests
         var dir = Directory.CreateTempSubdirectory("ws-options").FullName;
         var args = ValidArgs(dir).Append($"--Urls=http://127.0.0.1:{port}").ToArray();
 
-        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await using var app = PortalApplication.CreateBuilder(args).Build();
-            await app.StartAsync(Ct);
-        });
-
-        var message = PortalApplication.DescribeStartupFailure(ex);
-        Assert.NotNull(message);
+        var message = await PortalStartup.FailureMessageAsync(args);
         Assert.Contains("already in use", message);
         Assert.Contains($"127.0.0.1:{port}", message);
         Assert.Contains("Urls", message);

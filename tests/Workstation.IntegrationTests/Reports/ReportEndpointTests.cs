@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Workstation.IntegrationTests.Portal;
-using Workstation.Portal.Hosting;
 
 namespace Workstation.IntegrationTests.Reports;
 
@@ -79,14 +78,7 @@ public sealed partial class ReportEndpointTests(PortalFixture fixture) : IClassF
             "--Reports:FontPath=/nonexistent/wqy-zenhei.ttc",
         ];
 
-        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await using var app = PortalApplication.CreateBuilder(args).Build();
-            await app.StartAsync(Ct);
-        });
-
-        var message = PortalApplication.DescribeStartupFailure(ex);
-        Assert.NotNull(message);
+        var message = await PortalStartup.FailureMessageAsync(args);
         Assert.Contains("Reports:FontPath", message);
         Assert.Contains("/nonexistent/wqy-zenhei.ttc does not exist", message);
     }
