@@ -22,7 +22,8 @@ public sealed record BenchSetup(bool OwnProcess = false, string? Postgres = null
         (!OwnProcess ? "portal in the load generator's process"
             : Unpinned ? $"portal in its own process, not pinned: it shares the {Environment.ProcessorCount} cores with the load generator and simulators"
             : "portal in its own process on core 0, load generator and simulators on core 1")
-        + ", " + (Postgres is null ? "SQLite (WAL, file in a temporary folder)" : "PostgreSQL on 127.0.0.1");
+        + ", " + (Postgres is null ? "SQLite (WAL, file in a temporary folder)" : "PostgreSQL on 127.0.0.1")
+        + (OwnProcess ? ", logging as in production (appsettings.json levels, Serilog to standard output)" : ", logging errors only");
 }
 
 /// <summary>The simulators and a real portal (Kestrel, SQLite file or PostgreSQL database) on loopback, configured as
@@ -92,7 +93,6 @@ public sealed class BenchEnvironment : IAsyncDisposable
             $"--His:Clients:0:ApiKey={ApiKey}",
             "--His:Clients:0:LaunchSecret=bench-launch-secret-0123456789abcdef",
             $"--His:Clients:0:Origins:0={env.Sandbox.HisUrl.GetLeftPart(UriPartial.Authority)}",
-            "--Serilog:MinimumLevel:Default=Error",
             $"--Webhooks:Sources:lis:Secret={LisSecret}",
             $"--Alerts:LisBaseUrl={env.Sandbox.LisUrl}",
             $"--HealthCard:CardSystemBaseUrl={env.Sandbox.CardsUrl}",
@@ -105,7 +105,9 @@ public sealed class BenchEnvironment : IAsyncDisposable
             $"--BloodUse:Clients:0:Id={BloodUseClient}",
             $"--BloodUse:Clients:0:PasswordHash={Workstation.Portal.BloodUse.BloodUsePasswordHash.Create(BloodUsePassword)}",
         ];
-        args = [.. args, .. extraArgs ?? []];
+        // In its own process the portal logs as in production (its standard output is read here: what a hospital's
+        // journald would read); in this process its lines would land among the figures, so there only errors.
+        args = [.. args, .. env.Setup.OwnProcess ? [] : (string[])["--Serilog:MinimumLevel:Default=Error"], .. extraArgs ?? []];
         env._args = args;
         if (env.Setup.OwnProcess)
         {
