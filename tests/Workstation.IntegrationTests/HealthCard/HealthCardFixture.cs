@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Workstation.IntegrationTests.Portal;
 using Workstation.Sandbox;
+using Workstation.Testing;
 
 namespace Workstation.IntegrationTests.HealthCard;
 
@@ -30,6 +32,11 @@ public sealed class HealthCardFixture : IAsyncLifetime
             ["Outbox:MaxAttempts"] = "50",
         }));
         Factory.CreateClient().Dispose(); // start the host: the first full load runs now
+        // Its sync loop's first pass is the full load; the next is an hour away. Waiting for it keeps that pass out of the
+        // tests, which drive the sync themselves: on a busy machine it came late, took a failure a test had scheduled
+        // for its own call, and the test saw "unchanged".
+        var blacklist = Factory.Services.GetRequiredService<Workstation.Portal.HealthCard.Blacklist>();
+        await Eventually.UntilAsync(() => blacklist.Status.FullLoads > 0, "the portal's first blacklist load");
     }
 
     public async ValueTask DisposeAsync()
