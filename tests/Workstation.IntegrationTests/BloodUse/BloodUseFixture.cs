@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
-using Serilog.Events;
 using Workstation.IntegrationTests.Portal;
 using Workstation.Portal.BloodUse;
 using Workstation.Sandbox;
@@ -60,22 +58,5 @@ public sealed class BloodUseFixture : IAsyncLifetime
         await Sandbox.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
-    }
-}
-
-/// <summary>Every Serilog event the portal writes, rendered with its properties.</summary>
-public sealed class CapturedLog : ILogEventSink
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyCollection<string> Lines => _lines.ToArray();
-
-    public void Emit(LogEvent logEvent)
-    {
-        using var writer = new StringWriter();
-        logEvent.RenderMessage(writer, System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (name, value) in logEvent.Properties) writer.Write($" | {name}={value}");
-        if (logEvent.Exception is not null) writer.Write(" | " + logEvent.Exception);
-        _lines.Enqueue(writer.ToString());
     }
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
-using Workstation.IntegrationTests.BloodUse;
 using Workstation.Sandbox.Demo;
 using Workstation.Testing;
 
