@@ -14,8 +14,25 @@ namespace Workstation.Portal.Review;
 /// its (patient, report) pair was listed or decided before (goal 10 counts a pair by its latest decision, and the
 /// "last decision of the day" links move). Those days are read from the rows until <see cref="ReviewPrecomputer"/>
 /// computes them again.</summary>
-internal sealed class ReviewChangeMarks(IServiceProvider services, IOptions<ReviewOptions> options, TimeProvider time) : SaveChangesInterceptor
+internal sealed class ReviewChangeMarks(IServiceProvider services, IOptions<ReviewOptions> options, TimeProvider time) : SaveChangesInterceptor, IAddedRowRule
 {
+    /// <summary>The rows written by the group commit that this interceptor must see: a decision, an alert or a step
+    /// always (their marks need reads), and an order check or a listing of a closed day. Today's checks and listings,
+    /// all the order-check path writes, change no closed day.</summary>
+    public bool NeedsSaveChanges(object row) => row switch
+    {
+        OrderCheck check => ClosedDay(check.CreatedAt),
+        ListedReport listing => ClosedDay(listing.ListedAt),
+        RecognitionDecision or Alerts.CriticalValueAlert or Alerts.AlertStep => true,
+        _ => false,
+    };
+
+    private bool ClosedDay(DateTime at)
+    {
+        var offset = options.Value.UtcOffset;
+        return DateOnly.FromDateTime(at + offset) < DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime + offset);
+    }
+
     private static readonly AsyncLocal<bool> Suppressed = new();
 
     /// <summary>Writers that mark the days they touch themselves (the demo generator, in bulk) turn this off.</summary>
@@ -77,6 +94,7 @@ internal sealed class ReviewChangeMarks(IServiceProvider services, IOptions<Revi
                 times.AddRange(sync ? reported.ToList() : await reported.ToListAsync(cancellationToken));
             }
         }
+        // (NeedsSaveChanges above claims from the group commit every row this can mark: keep the two in step.)
         foreach (var day in times.Select(t => DateOnly.FromDateTime(t + offset)).Where(d => d < today).Distinct())
             db.ReviewChangedDays.Add(new ReviewChangedDay { Day = day, At = now });
     }

@@ -29,7 +29,9 @@ internal static class ReviewRegistration
         services.AddTransient<AuditLog>();
         // Pre-computed days: the change marks ride on every SaveChanges, the pre-computer runs on one instance at a time.
         services.AddSingleton<ReviewDayRows>();
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor, ReviewChangeMarks>();
+        services.AddSingleton<ReviewChangeMarks>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor>(sp => sp.GetRequiredService<ReviewChangeMarks>());
+        services.AddSingleton<Storage.IAddedRowRule>(sp => sp.GetRequiredService<ReviewChangeMarks>());
         services.AddSingleton<ReviewPrecomputer>();
         services.AddHostedService(sp => sp.GetRequiredService<ReviewPrecomputer>());
         return services;

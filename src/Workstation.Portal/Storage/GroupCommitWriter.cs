@@ -10,7 +10,11 @@ namespace Workstation.Portal.Storage;
 /// decision URL) are queued as one entry, so they commit in the same transaction.</para>
 /// <para><see cref="Post"/>: written behind the answer. The caller does not wait; the row is committed with the next
 /// batch, retried (with backoff) until it is, and flushed when the portal stops. A row a unique index already holds
-/// (another instance, or an earlier run, stored it) counts as written.</para></summary>
+/// (another instance, or an earlier run, stored it) counts as written.</para>
+/// <para>On SQLite a batch is inserted with prepared statements on the writer's own connection
+/// (<see cref="SqliteDirectInserts"/>), unless it holds a row of a type that needs more than an INSERT or a row an
+/// <see cref="IAddedRowRule"/> claims for its SaveChanges interceptor; those batches, and every batch on PostgreSQL, go
+/// through SaveChanges.</para></summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
@@ -23,6 +27,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             AllowSynchronousContinuations = true,
         });
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
+    private readonly IAddedRowRule[] _rules;
     private readonly ILogger<GroupCommitWriter> _logger;
     private readonly Task _loop;
     private readonly CancellationTokenSource _stopping = new();
@@ -31,9 +36,10 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     /// <summary>One queued row (and its companion); <see cref="Done"/> is null for rows written behind.</summary>
     private sealed record Entry(object Entity, object? Companion, TaskCompletionSource? Done);
 
-    public GroupCommitWriter(IDbContextFactory<PortalDbContext> dbFactory, ILogger<GroupCommitWriter> logger)
+    public GroupCommitWriter(IDbContextFactory<PortalDbContext> dbFactory, IEnumerable<IAddedRowRule> rules, ILogger<GroupCommitWriter> logger)
     {
         _dbFactory = dbFactory;
+        _rules = [.. rules];
         _logger = logger;
         // Its own thread: SQLite commits are synchronous underneath (the fsync included), and on a thread-pool thread they
         // hold up the request continuations queued behind them, most on a small machine (one or two pool threads).
@@ -78,6 +84,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
     private void Run()
     {
+        using var direct = DirectInserts();
         var batch = new List<Entry>(MaxBatch);
         var carried = new List<Entry>(); // rows written behind whose batch failed: tried again first
         var failures = 0;
@@ -88,14 +95,14 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
             try
             {
-                Commit(batch);
+                Commit(batch, direct);
                 Completed(batch);
                 failures = 0;
             }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
                 // Some row is already stored: one transaction per row, so that only that one is refused.
-                foreach (var entry in batch) CommitAlone(entry, carried);
+                foreach (var entry in batch) CommitAlone(entry, carried, direct);
             }
             catch (Exception ex)
             {
@@ -111,25 +118,33 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private void Commit(IReadOnlyList<Entry> entries)
+    /// <summary>The writer's own SQLite inserts, or null on PostgreSQL.</summary>
+    private SqliteDirectInserts? DirectInserts()
     {
+        using var db = _dbFactory.CreateDbContext();
+        return db.Database.IsSqlite() ? new SqliteDirectInserts(db.Model, db.Database.GetConnectionString()!) : null;
+    }
+
+    private void Commit(IReadOnlyList<Entry> entries, SqliteDirectInserts? direct)
+    {
+        var rows = new List<object>(entries.Count * 2);
+        foreach (var (entity, companion, _) in entries)
+        {
+            rows.Add(entity);
+            if (companion is IEnumerable<object> companions) rows.AddRange(companions);
+            else if (companion is not null) rows.Add(companion);
+        }
+        if (direct is not null && rows.TrueForAll(row => direct.Handles(row.GetType()) && !Array.Exists(_rules, rule => rule.NeedsSaveChanges(row))))
+        {
+            direct.Insert(rows);
+            return;
+        }
         using var db = _dbFactory.CreateDbContext();
         // Only new rows, added once and not changed before the save: nothing for DetectChanges to find, and every
         // Entries<T>() the SaveChanges interceptors ask (review marks, versions, the audit guard) would run it again
         // over the whole batch.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        foreach (var (entity, companion, _) in entries)
-        {
-            Add(db, entity);
-            if (companion is IEnumerable<object> companions)
-            {
-                foreach (var row in companions) Add(db, row);
-            }
-            else if (companion is not null)
-            {
-                Add(db, companion);
-            }
-        }
+        foreach (var row in rows) Add(db, row);
         db.SaveChanges();
     }
 
@@ -145,11 +160,11 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         db.Add(entity);
     }
 
-    private void CommitAlone(Entry entry, List<Entry> carried)
+    private void CommitAlone(Entry entry, List<Entry> carried, SqliteDirectInserts? direct)
     {
         try
         {
-            Commit([entry]);
+            Commit([entry], direct);
             Completed([entry]);
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))

@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 using Workstation.Portal.Recognition;
 using Workstation.Portal.Storage;
 using Workstation.Sandbox;
@@ -20,20 +19,33 @@ public sealed class GroupCommitTests
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { PlatformPort = 0, HisPort = 0, LisPort = 0 }, cancellationToken: Ct);
         var dataDir = Directory.CreateTempSubdirectory("ws-gc").FullName;
-        var failures = new FailingSaves();
+        var log = new CapturedLog();
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             PortalFixture.Configure(b, sandbox, dataDir);
-            b.ConfigureTestServices(s => s.AddSingleton<ISaveChangesInterceptor>(failures));
+            b.ConfigureServices(s => s.AddSingleton<ILogEventSink>(log));
         });
         var writer = factory.Services.GetRequiredService<GroupCommitWriter>();
         var dbFactory = factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
 
-        failures.Remaining = 2; // the database refuses the next two batches
+        // The database refuses every insert of a listing while the outage row exists (a trigger: whichever way the
+        // writer inserts, SQLite itself refuses), until the test ends the outage after two failed batches.
+        await using (var setup = await dbFactory.CreateDbContextAsync(Ct))
+        {
+            Assert.Equal("listed_reports", setup.Model.FindEntityType(typeof(ListedReport))!.GetTableName());
+            await setup.Database.ExecuteSqlRawAsync("CREATE TABLE TestOutage (Id INTEGER PRIMARY KEY)", Ct);
+            await setup.Database.ExecuteSqlRawAsync("INSERT INTO TestOutage VALUES (1)", Ct);
+            await setup.Database.ExecuteSqlRawAsync("CREATE TRIGGER TestOutageListings BEFORE INSERT ON listed_reports " +
+                "WHEN EXISTS (SELECT 1 FROM TestOutage) BEGIN SELECT RAISE(ABORT, 'database unavailable (test)'); END", Ct);
+        }
         writer.Post(Listing("R1"));
         writer.Post(Listing("R2"));
+        int Failed() => log.Lines.Count(l => l.Contains("not committed", StringComparison.Ordinal) && l.Contains("database unavailable (test)", StringComparison.Ordinal));
+        await Eventually.UntilAsync(() => Failed() >= 2, "two failed batches", cancellationToken: Ct);
+        Assert.Equal(2, writer.Pending);
+        await using (var recovery = await dbFactory.CreateDbContextAsync(Ct))
+            await recovery.Database.ExecuteSqlRawAsync("DELETE FROM TestOutage", Ct);
         await Eventually.UntilAsync(() => writer.Pending == 0, "the rows to be committed after the failures", cancellationToken: Ct);
-        Assert.Equal(0, failures.Remaining);
 
         writer.Post(Listing("R1")); // stored already (another instance listed it too)
         writer.Post(Listing("R3"));
@@ -50,24 +62,4 @@ public sealed class GroupCommitTests
         ReportDate = DateTime.UtcNow.AddDays(-1), ValidUntil = DateTime.UtcNow.AddDays(6), Recognisable = true, ListedAt = DateTime.UtcNow,
         DoctorId = "D1", DepartmentCode = "NK", Setting = "outpatient", Source = ListingSources.Badge,
     };
-
-    /// <summary>Fails the saves of listings while <see cref="Remaining"/> is above zero, as an unreachable database would.</summary>
-    private sealed class FailingSaves : SaveChangesInterceptor
-    {
-        private int _remaining;
-
-        public int Remaining
-        {
-            get => Volatile.Read(ref _remaining);
-            set => Volatile.Write(ref _remaining, value);
-        }
-
-        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-        {
-            if (eventData.Context!.ChangeTracker.Entries<ListedReport>().Any() && Interlocked.Decrement(ref _remaining) >= 0)
-                throw new InvalidOperationException("database unavailable (test)");
-            Interlocked.CompareExchange(ref _remaining, 0, -1);
-            return result;
-        }
-    }
 }
