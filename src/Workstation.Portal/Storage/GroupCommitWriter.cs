@@ -118,11 +118,19 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>The writer's own SQLite inserts, or null on PostgreSQL.</summary>
+    /// <summary>The writer's own SQLite inserts, or null on PostgreSQL (or if they cannot be set up: SaveChanges then).</summary>
     private SqliteDirectInserts? DirectInserts()
     {
-        using var db = _dbFactory.CreateDbContext();
-        return db.Database.IsSqlite() ? new SqliteDirectInserts(db.Model, db.Database.GetConnectionString()!) : null;
+        try
+        {
+            using var db = _dbFactory.CreateDbContext();
+            return db.Database.IsSqlite() ? new SqliteDirectInserts(db.Model, db.Database.GetConnectionString()!) : null;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Group commit: direct SQLite inserts not set up; every batch goes through SaveChanges");
+            return null;
+        }
     }
 
     private void Commit(IReadOnlyList<Entry> entries, SqliteDirectInserts? direct)
