@@ -199,6 +199,7 @@ internal static class PortalServices
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UseServerTiming(); // first: its "app" phase is everything the portal does for the request
         app.UsePortalForwardedHeaders();
         // Through this host's own logger (the middleware would otherwise write through the static Log.Logger); outside the
         // exception handlers, so a request is logged with the status it was answered with (a bad body: 400, not 500).

@@ -1,3 +1,4 @@
+using Workstation.Portal.Hosting;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -81,7 +82,8 @@ public sealed class OrderCheckService(
         PlatformFailure? reason = null;
         try
         {
-            var matches = await FindDuplicatesAsync(context.Patient, stage, lines, cancellationToken);
+            Dictionary<string, IReadOnlyList<RecognisableReport>> matches;
+            using (ServerTiming.Measure(ServerTiming.Platform)) matches = await FindDuplicatesAsync(context.Patient, stage, lines, cancellationToken);
             checkedLines = await AttachDecisionsAsync(context, lines, matches, cancellationToken);
             check.Status = checkedLines.Any(l => l.Duplicate) ? OrderCheckStatus.Duplicates : OrderCheckStatus.Clear;
             views.Listed(context, checkedLines.SelectMany(l => l.Reports), ListingSources.Check); // behind the answer
@@ -103,7 +105,8 @@ public sealed class OrderCheckService(
             (code, ticket) = launches.NewCode(context, $"decide?check={check.Id}");
         // Rows the caller derives from the checked lines (the cards of a CDS Hooks answer) commit with the check.
         object? together = companions?.Invoke(check.Id, checkedLines) is { Count: > 0 } rows ? rows.Append(ticket).OfType<object>().ToList() : ticket;
-        await writer.InsertAsync(check, together); // durable before HIS gets the answer; batched with concurrent checks
+        using (ServerTiming.Measure(ServerTiming.Store))
+            await writer.InsertAsync(check, together); // durable before HIS gets the answer; batched with concurrent checks
         return new OrderCheckOutcome(check.Id, draftOrderId, stage, check.Status, reason, checkedLines, now) { DecisionCode = code, Channel = channel };
     }
 
