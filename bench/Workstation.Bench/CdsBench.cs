@@ -190,22 +190,34 @@ public static class CdsBench
         // "of which group commit": the CPU of the thread that commits the check records (the SQLite writes and flushes).
         // Each concurrency is measured in rounds (direct, ES384, RS384, HIS API, then again): on a shared machine one
         // series' p95 moves by up to 2x between runs, so the summary gives the median round and the range.
-        Console.WriteLine("conc | round | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | portal CPU µs/request (of which group commit) | errors");
+        // "besides the platform": each answer's Server-Timing header, the portal's own time (app) minus its platform call
+        // and its wait for the commit: what the request spent in the portal around the call, measured per request instead
+        // of as a difference of two series' percentiles (the client, the simulator and the kernel's queues are not in it).
+        Console.WriteLine("conc | round | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | portal CPU µs/request (of which group commit) | " +
+                          "besides the platform p50 / p95 (commit wait p95) ms | errors");
         var summary = new List<string>();
         foreach (var concurrency in concurrencies)
         {
-            var rounds = new List<List<(string Name, Percentiles P, double CpuMicros, double CommitMicros)>>();
+            var rounds = new List<List<(string Name, Percentiles P, double CpuMicros, double CommitMicros, Percentiles Besides, Percentiles Store)>>();
             for (var round = 1; round <= roundCount; round++)
             {
-                var results = new List<(string Name, Percentiles P, double CpuMicros, double CommitMicros)>();
+                var results = new List<(string Name, Percentiles P, double CpuMicros, double CommitMicros, Percentiles Besides, Percentiles Store)>();
                 async Task Measure(string name, Func<HttpRequestMessage> request)
                 {
                     var before = PortalCpu(env.PortalProcessId);
                     var commitBefore = PortalCpu(env.PortalProcessId, "group-commit");
-                    var p = await SeriesAsync(http, request, requests, concurrency);
+                    var besides = new System.Collections.Concurrent.ConcurrentBag<double>();
+                    var store = new System.Collections.Concurrent.ConcurrentBag<double>();
+                    var p = await OrderCheckBench.RunSeriesAsync(http, request, requests, concurrency, response =>
+                    {
+                        if (ServerTimingOf(response) is not { } timing) return;
+                        besides.Add(timing.GetValueOrDefault("app") - timing.GetValueOrDefault("platform"));
+                        store.Add(timing.GetValueOrDefault("store"));
+                    });
                     var count = Math.Max(1, p.Count + p.Errors);
                     results.Add((name, p, (PortalCpu(env.PortalProcessId) - before).TotalMicroseconds / count,
-                        (PortalCpu(env.PortalProcessId, "group-commit") - commitBefore).TotalMicroseconds / count));
+                        (PortalCpu(env.PortalProcessId, "group-commit") - commitBefore).TotalMicroseconds / count,
+                        Percentiles.Of(besides, 0), Percentiles.Of(store, 0)));
                 }
                 await Measure("direct", Direct);
                 credentials = es384;
@@ -216,11 +228,12 @@ public static class CdsBench
                 await Measure("cds RS384", Cds);
                 await Measure("his-api", HisApi);
                 var direct = results[0].P;
-                foreach (var (name, p, cpu, commit) in results)
+                foreach (var (name, p, cpu, commit, besides, store) in results)
                 {
                     var cpuText = env.Setup.OwnProcess ? $"{cpu:F0} ({commit:F0})" : "n/a";
+                    var besidesText = besides.Count == 0 ? "" : $"{besides.P50:F1} / {besides.P95:F1} ({store.P95:F1})";
                     Console.WriteLine($"{concurrency,4} | {round,5} | {name,-9} | {p.P50,6:F1} {p.P95,6:F1} {p.P99,6:F1} {p.Max,6:F1} | " +
-                                      $"{p.P50 - direct.P50,14:F1} {p.P95 - direct.P95,14:F1} | {cpuText,21} | {p.Errors}");
+                                      $"{p.P50 - direct.P50,14:F1} {p.P95 - direct.P95,14:F1} | {cpuText,21} | {besidesText,24} | {p.Errors}");
                 }
                 rounds.Add(results);
             }
@@ -229,11 +242,14 @@ public static class CdsBench
                 var overheads = rounds.Select(r => r[i].P.P95 - r[0].P.P95).Order().ToList();
                 var cpus = rounds.Select(r => r[i].CpuMicros).Order().ToList();
                 var cpuText = env.Setup.OwnProcess ? $"{cpus[cpus.Count / 2] / 1000:F2} ms ({cpus[0] / 1000:F2}–{cpus[^1] / 1000:F2})" : "n/a";
-                summary.Add($"{concurrency,4} | {rounds[0][i].Name,-9} | {overheads[overheads.Count / 2],6:F1} ({overheads[0]:F1}–{overheads[^1]:F1}) | {cpuText}");
+                var besides = rounds.Select(r => r[i].Besides.P95).Order().ToList();
+                summary.Add($"{concurrency,4} | {rounds[0][i].Name,-9} | {overheads[overheads.Count / 2],6:F1} ({overheads[0]:F1}–{overheads[^1]:F1}) | {cpuText} | " +
+                            $"{besides[besides.Count / 2]:F1} ({besides[0]:F1}–{besides[^1]:F1})");
             }
         }
         Console.WriteLine();
-        Console.WriteLine($"Summary over {roundCount} round(s): overhead p95 over direct, median (min–max) ms | portal CPU per request, median (min–max)");
+        Console.WriteLine($"Summary over {roundCount} round(s): overhead p95 over direct, median (min–max) ms | portal CPU per request, median (min–max) | " +
+                          "p95 of the portal's time besides the platform call (Server-Timing), median (min–max) ms");
         foreach (var line in summary) Console.WriteLine(line);
         env.Sandbox.Platform.Faults = PlatformFaults.None;
 
@@ -278,6 +294,19 @@ public static class CdsBench
         var stat = File.ReadAllText(path);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": field 3 is fields[0]
         return TimeSpan.FromMilliseconds((long.Parse(fields[11]) + long.Parse(fields[12])) * 10);
+    }
+
+    /// <summary>The answer's Server-Timing phases in milliseconds ("platform;dur=54.1, store;dur=2.0, app;dur=57.3"), or null.</summary>
+    private static Dictionary<string, double>? ServerTimingOf(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Server-Timing", out var values)) return null;
+        var phases = new Dictionary<string, double>();
+        foreach (var phase in string.Join(",", values).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = phase.Split(";dur=");
+            if (parts.Length == 2 && double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var ms)) phases[parts[0]] = ms;
+        }
+        return phases;
     }
 
     private static Task<Percentiles> SeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency) =>
