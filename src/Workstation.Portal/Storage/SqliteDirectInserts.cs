@@ -11,7 +11,8 @@ namespace Workstation.Portal.Storage;
 /// SQLite parsed that text again: on the order-check path about half of the commit thread's work, and the commit
 /// thread is the one place where concurrent checks wait for each other.
 /// <para>Only plain tables: no navigation, no shadow property, no inheritance, and no value the database generates
-/// except an integer key (read back from the row id). Any other row type goes through SaveChanges.</para></summary>
+/// except an integer key (read back from the row id). Any other row type goes through SaveChanges.</para>
+/// <para>Not thread-safe: the group commit's thread owns it (its connection, its statements).</para></summary>
 internal sealed class SqliteDirectInserts(IModel model, string connectionString) : IDisposable
 {
     private readonly Dictionary<Type, Table?> _tables = [];
