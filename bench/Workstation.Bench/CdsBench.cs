@@ -190,9 +190,10 @@ public static class CdsBench
         // "of which group commit": the CPU of the thread that commits the check records (the SQLite writes and flushes).
         // Each concurrency is measured in rounds (direct, ES384, RS384, HIS API, then again): on a shared machine one
         // series' p95 moves by up to 2x between runs, so the summary gives the median round and the range.
-        // "besides the platform": each answer's Server-Timing header, the portal's own time (app) minus its platform call
-        // and its wait for the commit: what the request spent in the portal around the call, measured per request instead
-        // of as a difference of two series' percentiles (the client, the simulator and the kernel's queues are not in it).
+        // "besides the platform": from each answer's Server-Timing header, the portal's own time (app) minus its platform
+        // call, the wait for the commit included (its p95 also shown apart): what the request spent in the portal around the
+        // call, measured per request instead of as a difference of two series' percentiles (the client, the simulator and
+        // the kernel's queues are not in it).
         Console.WriteLine("conc | round | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | portal CPU µs/request (of which group commit) | " +
                           "besides the platform p50 / p95 (commit wait p95) ms | errors");
         var summary = new List<string>();
@@ -208,7 +209,7 @@ public static class CdsBench
                     var commitBefore = PortalCpu(env.PortalProcessId, "group-commit");
                     var besides = new System.Collections.Concurrent.ConcurrentBag<double>();
                     var store = new System.Collections.Concurrent.ConcurrentBag<double>();
-                    var p = await OrderCheckBench.RunSeriesAsync(http, request, requests, concurrency, response =>
+                    var p = await SeriesAsync(http, request, requests, concurrency, response =>
                     {
                         if (ServerTimingOf(response) is not { } timing) return;
                         besides.Add(timing.GetValueOrDefault("app") - timing.GetValueOrDefault("platform"));
@@ -309,6 +310,7 @@ public static class CdsBench
         return phases;
     }
 
-    private static Task<Percentiles> SeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency) =>
-        OrderCheckBench.RunSeriesAsync(http, request, total, concurrency);
+    private static Task<Percentiles> SeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency,
+        Action<HttpResponseMessage>? answered = null) =>
+        OrderCheckBench.RunSeriesAsync(http, request, total, concurrency, answered);
 }
