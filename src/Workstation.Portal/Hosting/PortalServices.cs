@@ -174,9 +174,7 @@ internal static class PortalServices
     internal static Serilog.Events.LogEventLevel RequestLogLevel(HttpContext context, double elapsedMs, Exception? error)
     {
         if (error is not null || context.Response.StatusCode >= 500) return Serilog.Events.LogEventLevel.Error;
-        var path = context.Request.Path;
-        var machine = path.StartsWithSegments("/api") || path.StartsWithSegments("/cds-services") || path.StartsWithSegments("/fhir")
-            || path.StartsWithSegments("/health");
+        var machine = ServerTiming.IsOtherSystemsCall(context.Request.Path) || context.Request.Path.StartsWithSegments("/health");
         return machine && context.Response.StatusCode < 400 && elapsedMs < SlowRequestMs
             ? Serilog.Events.LogEventLevel.Debug
             : Serilog.Events.LogEventLevel.Information;

@@ -17,6 +17,11 @@ public static class ServerTiming
 
     private static readonly AsyncLocal<Phases?> Current = new();
 
+    /// <summary>A call from another system (HIS, LIS, an EHR, an exporter), not a page or a staff action: the HIS API,
+    /// CDS Hooks and FHIR.</summary>
+    internal static bool IsOtherSystemsCall(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/cds-services") || path.StartsWithSegments("/fhir");
+
     /// <summary>Adds the time from now until the returned value is disposed to <paramref name="phase"/> of the request
     /// being timed (phases measured more than once add up).</summary>
     public static Scope Measure(string phase) => new(Current.Value, phase, Stopwatch.GetTimestamp());
@@ -24,8 +29,7 @@ public static class ServerTiming
     /// <summary>Times the requests of other systems and writes the header when the answer starts.</summary>
     public static IApplicationBuilder UseServerTiming(this IApplicationBuilder app) => app.Use(static (context, next) =>
     {
-        var path = context.Request.Path;
-        if (!path.StartsWithSegments("/api") && !path.StartsWithSegments("/cds-services") && !path.StartsWithSegments("/fhir")) return next(context);
+        if (!IsOtherSystemsCall(context.Request.Path)) return next(context);
         var phases = new Phases(Stopwatch.GetTimestamp());
         Current.Value = phases;
         context.Response.OnStarting(static state =>

@@ -1,4 +1,3 @@
-using Workstation.Portal.Hosting;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -6,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Workstation.Platform;
 using Workstation.Platform.Catalogue;
 using Workstation.Platform.Contract;
+using Workstation.Portal.Hosting;
 using Workstation.Portal.Launch;
 using Workstation.Portal.Recognition;
 using Workstation.Portal.Storage;
