@@ -193,32 +193,44 @@ public static class CdsBench
         // "besides the platform": from each answer's Server-Timing header, the portal's own time (app) minus its platform
         // call, the wait for the commit included (its p95 also shown apart): what the request spent in the portal around the
         // call, measured per request instead of as a difference of two series' percentiles (the client, the simulator and
-        // the kernel's queues are not in it).
-        Console.WriteLine("conc | round | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | portal CPU µs/request (of which group commit) | " +
-                          "besides the platform p50 / p95 (commit wait p95) ms | errors");
+        // the kernel's queues are not in it). "platform call": the portal's call to the platform as the portal timed it (the
+        // direct series' p50 / p95 is the same call from the load generator). "outside": what the client waited beyond the
+        // portal's own time (app, until its answer started): the connection's queues both ways, Kestrel before the first
+        // middleware, the rest of the answer's writing, the client itself.
+        // "load generator and simulators": this process's CPU per request (the client, the platform simulator, the JWKS
+        // endpoint), which shares the machine with the portal unless it is pinned.
+        Console.WriteLine("conc | round | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | " +
+                          "portal CPU µs/request (of which group commit) / load generator and simulators µs/request | " +
+                          "besides the platform p50 / p95 (commit wait p95) ms | platform call p50 / p95 ms | outside p50 / p95 ms | errors");
         var summary = new List<string>();
         foreach (var concurrency in concurrencies)
         {
-            var rounds = new List<List<(string Name, Percentiles P, double CpuMicros, double CommitMicros, Percentiles Besides, Percentiles Store)>>();
+            var rounds = new List<List<Series>>();
             for (var round = 1; round <= roundCount; round++)
             {
-                var results = new List<(string Name, Percentiles P, double CpuMicros, double CommitMicros, Percentiles Besides, Percentiles Store)>();
+                var results = new List<Series>();
                 async Task Measure(string name, Func<HttpRequestMessage> request)
                 {
                     var before = PortalCpu(env.PortalProcessId);
                     var commitBefore = PortalCpu(env.PortalProcessId, "group-commit");
+                    var generatorBefore = PortalCpu(Environment.ProcessId);
                     var besides = new System.Collections.Concurrent.ConcurrentBag<double>();
                     var store = new System.Collections.Concurrent.ConcurrentBag<double>();
-                    var p = await SeriesAsync(http, request, requests, concurrency, response =>
+                    var call = new System.Collections.Concurrent.ConcurrentBag<double>();
+                    var outside = new System.Collections.Concurrent.ConcurrentBag<double>();
+                    var p = await SeriesAsync(http, request, requests, concurrency, (response, elapsed) =>
                     {
                         if (ServerTimingOf(response) is not { } timing) return;
                         besides.Add(timing.GetValueOrDefault("app") - timing.GetValueOrDefault("platform"));
                         store.Add(timing.GetValueOrDefault("store"));
+                        call.Add(timing.GetValueOrDefault("platform"));
+                        outside.Add(elapsed - timing.GetValueOrDefault("app"));
                     });
                     var count = Math.Max(1, p.Count + p.Errors);
-                    results.Add((name, p, (PortalCpu(env.PortalProcessId) - before).TotalMicroseconds / count,
+                    results.Add(new Series(name, p, (PortalCpu(env.PortalProcessId) - before).TotalMicroseconds / count,
                         (PortalCpu(env.PortalProcessId, "group-commit") - commitBefore).TotalMicroseconds / count,
-                        Percentiles.Of(besides, 0), Percentiles.Of(store, 0)));
+                        (PortalCpu(Environment.ProcessId) - generatorBefore).TotalMicroseconds / count,
+                        Percentiles.Of(besides, 0), Percentiles.Of(store, 0), Percentiles.Of(call, 0), Percentiles.Of(outside, 0)));
                 }
                 await Measure("direct", Direct);
                 credentials = es384;
@@ -228,29 +240,35 @@ public static class CdsBench
                 Sign(requests);
                 await Measure("cds RS384", Cds);
                 await Measure("his-api", HisApi);
-                var direct = results[0].P;
-                foreach (var (name, p, cpu, commit, besides, store) in results)
+                var direct = results[0].Latency;
+                foreach (var (name, p, cpu, commit, generator, besides, store, call, outside) in results)
                 {
-                    var cpuText = env.Setup.OwnProcess ? $"{cpu:F0} ({commit:F0})" : "n/a";
+                    var cpuText = env.Setup.OwnProcess ? $"{cpu:F0} ({commit:F0}) / {generator:F0}" : "n/a";
                     var besidesText = besides.Count == 0 ? "" : $"{besides.P50:F1} / {besides.P95:F1} ({store.P95:F1})";
+                    var callText = call.Count == 0 ? "" : $"{call.P50:F1} / {call.P95:F1}";
+                    var outsideText = outside.Count == 0 ? "" : $"{outside.P50:F1} / {outside.P95:F1}";
                     Console.WriteLine($"{concurrency,4} | {round,5} | {name,-9} | {p.P50,6:F1} {p.P95,6:F1} {p.P99,6:F1} {p.Max,6:F1} | " +
-                                      $"{p.P50 - direct.P50,14:F1} {p.P95 - direct.P95,14:F1} | {cpuText,21} | {besidesText,24} | {p.Errors}");
+                                      $"{p.P50 - direct.P50,14:F1} {p.P95 - direct.P95,14:F1} | {cpuText,27} | {besidesText,24} | " +
+                                      $"{callText,13} | {outsideText,13} | {p.Errors}");
                 }
                 rounds.Add(results);
             }
             foreach (var i in Enumerable.Range(1, rounds[0].Count - 1)) // every path after "direct", in the order measured
             {
-                var overheads = rounds.Select(r => r[i].P.P95 - r[0].P.P95).Order().ToList();
-                var cpus = rounds.Select(r => r[i].CpuMicros).Order().ToList();
-                var cpuText = env.Setup.OwnProcess ? $"{cpus[cpus.Count / 2] / 1000:F2} ms ({cpus[0] / 1000:F2}–{cpus[^1] / 1000:F2})" : "n/a";
-                var besides = rounds.Select(r => r[i].Besides.P95).Order().ToList();
-                summary.Add($"{concurrency,4} | {rounds[0][i].Name,-9} | {overheads[overheads.Count / 2],6:F1} ({overheads[0]:F1}–{overheads[^1]:F1}) | {cpuText} | " +
-                            $"{besides[besides.Count / 2]:F1} ({besides[0]:F1}–{besides[^1]:F1})");
+                string Median(Func<List<Series>, double> of, string format = "F1")
+                {
+                    var values = rounds.Select(of).Order().ToList();
+                    return $"{values[values.Count / 2].ToString(format)} ({values[0].ToString(format)}–{values[^1].ToString(format)})";
+                }
+                var cpuText = env.Setup.OwnProcess ? Median(r => r[i].PortalCpuMicros / 1000, "F2") + " ms" : "n/a";
+                summary.Add($"{concurrency,4} | {rounds[0][i].Name,-9} | {Median(r => r[i].Latency.P95 - r[0].Latency.P95),18} | {cpuText} | " +
+                            $"{Median(r => r[i].Besides.P95)} | {Median(r => r[i].Call.P95 - r[0].Latency.P95)} | {Median(r => r[i].Outside.P95)}");
             }
         }
         Console.WriteLine();
-        Console.WriteLine($"Summary over {roundCount} round(s): overhead p95 over direct, median (min–max) ms | portal CPU per request, median (min–max) | " +
-                          "p95 of the portal's time besides the platform call (Server-Timing), median (min–max) ms");
+        Console.WriteLine($"Summary over {roundCount} round(s), median (min–max): overhead p95 over direct ms | portal CPU per request | " +
+                          "p95 of the portal's time besides the platform call (Server-Timing) ms | the portal's platform call p95 over direct p95 ms | " +
+                          "outside the portal p95 ms");
         foreach (var line in summary) Console.WriteLine(line);
         env.Sandbox.Platform.Faults = PlatformFaults.None;
 
@@ -311,6 +329,10 @@ public static class CdsBench
     }
 
     private static Task<Percentiles> SeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency,
-        Action<HttpResponseMessage>? answered = null) =>
+        Action<HttpResponseMessage, double>? answered = null) =>
         OrderCheckBench.RunSeriesAsync(http, request, total, concurrency, answered);
+
+    /// <summary>One measured series: latency as the client saw it, CPU per request, and per-request phases from Server-Timing.</summary>
+    private sealed record Series(string Name, Percentiles Latency, double PortalCpuMicros, double CommitCpuMicros, double GeneratorCpuMicros,
+        Percentiles Besides, Percentiles Store, Percentiles Call, Percentiles Outside);
 }

@@ -111,7 +111,7 @@ public static class OrderCheckBench
 
     /// <summary><paramref name="total"/> requests by <paramref name="concurrency"/> workers, at most 120 s.</summary>
     internal static async Task<Percentiles> RunSeriesAsync(HttpClient http, Func<HttpRequestMessage> request, int total, int concurrency,
-        Action<HttpResponseMessage>? answered = null)
+        Action<HttpResponseMessage, double>? answered = null)
     {
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var errors = 0;
@@ -129,8 +129,9 @@ public static class OrderCheckBench
                     var body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
                     if (response.IsSuccessStatusCode)
                     {
-                        latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                        answered?.Invoke(response);
+                        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                        latencies.Add(elapsed);
+                        answered?.Invoke(response, elapsed);
                     }
                     else if (Interlocked.Increment(ref errors) <= 3)
                         Console.Error.WriteLine($"error: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 300))}");
