@@ -191,7 +191,7 @@ public static class CdsBench
         // Each concurrency is measured in rounds (direct, ES384, RS384, HIS API, then again): on a shared machine one
         // series' p95 moves by up to 2x between runs, so the summary gives the median round and the range.
         // "besides the platform": from each answer's Server-Timing header, the portal's own time (app) minus its platform
-        // call, the wait for the commit included (its p95 also shown apart): what the request spent in the portal around the
+        // call, the wait for the commit and the client JWT's check included (their p95s also shown apart; the HIS API has no JWT): what the request spent in the portal around the
         // call, measured per request instead of as a difference of two series' percentiles (the client, the simulator and
         // the kernel's queues are not in it). "platform call": the portal's call to the platform as the portal timed it (the
         // direct series' p50 / p95 is the same call from the load generator). "outside": what the client waited beyond the
@@ -201,7 +201,7 @@ public static class CdsBench
         // endpoint), which shares the machine with the portal unless it is pinned.
         Console.WriteLine("conc | round | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | " +
                           "portal CPU µs/request (of which group commit) / load generator and simulators µs/request | " +
-                          "besides the platform p50 / p95 (commit wait p95) ms | platform call p50 / p95 ms | outside p50 / p95 ms | errors");
+                          "besides the platform p50 / p95 (commit wait p95, client JWT check p95) ms | platform call p50 / p95 ms | outside p50 / p95 ms | errors");
         var summary = new List<string>();
         foreach (var concurrency in concurrencies)
         {
@@ -216,6 +216,7 @@ public static class CdsBench
                     var generatorBefore = PortalCpu(Environment.ProcessId);
                     var besides = new System.Collections.Concurrent.ConcurrentBag<double>();
                     var store = new System.Collections.Concurrent.ConcurrentBag<double>();
+                    var auth = new System.Collections.Concurrent.ConcurrentBag<double>();
                     var call = new System.Collections.Concurrent.ConcurrentBag<double>();
                     var outside = new System.Collections.Concurrent.ConcurrentBag<double>();
                     var p = await SeriesAsync(http, request, requests, concurrency, (response, elapsed) =>
@@ -223,6 +224,7 @@ public static class CdsBench
                         if (ServerTimingOf(response) is not { } timing) return;
                         besides.Add(timing.GetValueOrDefault("app") - timing.GetValueOrDefault("platform"));
                         store.Add(timing.GetValueOrDefault("store"));
+                        auth.Add(timing.GetValueOrDefault("auth"));
                         call.Add(timing.GetValueOrDefault("platform"));
                         outside.Add(elapsed - timing.GetValueOrDefault("app"));
                     });
@@ -230,7 +232,7 @@ public static class CdsBench
                     results.Add(new Series(name, p, (PortalCpu(env.PortalProcessId) - before).TotalMicroseconds / count,
                         (PortalCpu(env.PortalProcessId, "group-commit") - commitBefore).TotalMicroseconds / count,
                         (PortalCpu(Environment.ProcessId) - generatorBefore).TotalMicroseconds / count,
-                        Percentiles.Of(besides, 0), Percentiles.Of(store, 0), Percentiles.Of(call, 0), Percentiles.Of(outside, 0)));
+                        Percentiles.Of(besides, 0), Percentiles.Of(store, 0), Percentiles.Of(auth, 0), Percentiles.Of(call, 0), Percentiles.Of(outside, 0)));
                 }
                 await Measure("direct", Direct);
                 credentials = es384;
@@ -241,10 +243,10 @@ public static class CdsBench
                 await Measure("cds RS384", Cds);
                 await Measure("his-api", HisApi);
                 var direct = results[0].Latency;
-                foreach (var (name, p, cpu, commit, generator, besides, store, call, outside) in results)
+                foreach (var (name, p, cpu, commit, generator, besides, store, auth, call, outside) in results)
                 {
                     var cpuText = env.Setup.OwnProcess ? $"{cpu:F0} ({commit:F0}) / {generator:F0}" : "n/a";
-                    var besidesText = besides.Count == 0 ? "" : $"{besides.P50:F1} / {besides.P95:F1} ({store.P95:F1})";
+                    var besidesText = besides.Count == 0 ? "" : $"{besides.P50:F1} / {besides.P95:F1} ({store.P95:F1}, {auth.P95:F1})";
                     var callText = call.Count == 0 ? "" : $"{call.P50:F1} / {call.P95:F1}";
                     var outsideText = outside.Count == 0 ? "" : $"{outside.P50:F1} / {outside.P95:F1}";
                     Console.WriteLine($"{concurrency,4} | {round,5} | {name,-9} | {p.P50,6:F1} {p.P95,6:F1} {p.P99,6:F1} {p.Max,6:F1} | " +
@@ -334,5 +336,5 @@ public static class CdsBench
 
     /// <summary>One measured series: latency as the client saw it, CPU per request, and per-request phases from Server-Timing.</summary>
     private sealed record Series(string Name, Percentiles Latency, double PortalCpuMicros, double CommitCpuMicros, double GeneratorCpuMicros,
-        Percentiles Besides, Percentiles Store, Percentiles Call, Percentiles Outside);
+        Percentiles Besides, Percentiles Store, Percentiles Auth, Percentiles Call, Percentiles Outside);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Workstation.Portal.Audit;
+using Workstation.Portal.Hosting;
 using Workstation.Portal.Storage;
 
 namespace Workstation.Portal.CdsHooks;
@@ -41,7 +42,8 @@ public sealed class CdsClientAuthenticator(
     /// <summary>Checks the <c>Authorization: Bearer</c> JWT of a call to <paramref name="path"/> (its audience).</summary>
     public async Task<CdsCaller> AuthenticateAsync(HttpRequest request, string path, CancellationToken cancellationToken)
     {
-        var caller = await CheckAsync(request, path, cancellationToken);
+        CdsCaller caller;
+        using (ServerTiming.Measure(ServerTiming.Auth)) caller = await CheckAsync(request, path, cancellationToken);
         if (!caller.Accepted)
         {
             logger.LogWarning("CDS client refused on {Path}: {Refusal}", path, caller.Refusal);

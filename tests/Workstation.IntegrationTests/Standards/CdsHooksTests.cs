@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -202,6 +203,19 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
         var opened = await Client().GetAsync(launch, Ct);
         Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
         return opened.Headers.Location!.OriginalString;
+    }
+
+    [Fact]
+    public async Task A_card_answer_says_how_long_the_client_jwt_check_the_platform_and_the_commit_took()
+    {
+        var response = await PostAsync(Select, HookRequest("order-select", "P1001", "E-CDS-TIMING"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var header = Assert.Single(response.Headers.GetValues("Server-Timing"));
+        var phases = header.Split(", ").Select(p => p.Split(";dur=")).ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
+        Assert.Equal(["auth", "platform", "store", "app"], phases.Keys);
+        Assert.All(phases.Values, ms => Assert.True(ms > 0, header));
+        Assert.True(phases["auth"] + phases["platform"] + phases["store"] <= phases["app"], header);
     }
 
     [Fact]
