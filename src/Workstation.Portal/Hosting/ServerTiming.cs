@@ -5,8 +5,9 @@ namespace Workstation.Portal.Hosting;
 
 /// <summary>The W3C <c>Server-Timing</c> header on the answers to other systems (<c>/api</c>, <c>/cds-services</c>,
 /// <c>/fhir</c>): how long the portal took (<c>app</c>), and of that the check of a client JWT (<c>auth</c>), the
-/// recognition platform's call (<c>platform</c>) and the wait for the durable commit (<c>store</c>), in milliseconds. An integrator whose order check was slow sees at
-/// once whether the platform or the portal took the time; the benchmark reads the same figures.
+/// recognition platform's call (<c>platform</c>) and the wait for the durable commit (<c>store</c>), in milliseconds. An
+/// integrator whose order check was slow sees at once whether the platform or the portal took the time; the benchmark
+/// reads the same figures.
 /// <para>Code on the request's path adds a phase with <see cref="Measure"/>; outside a timed request it does nothing.</para></summary>
 public static class ServerTiming
 {

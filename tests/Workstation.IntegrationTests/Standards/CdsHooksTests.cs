@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -211,8 +210,7 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
         var response = await PostAsync(Select, HookRequest("order-select", "P1001", "E-CDS-TIMING"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var header = Assert.Single(response.Headers.GetValues("Server-Timing"));
-        var phases = header.Split(", ").Select(p => p.Split(";dur=")).ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
+        var (header, phases) = ServerTimingTests.Phases(response);
         Assert.Equal(["auth", "platform", "store", "app"], phases.Keys);
         Assert.All(phases.Values, ms => Assert.True(ms > 0, header));
         Assert.True(phases["auth"] + phases["platform"] + phases["store"] <= phases["app"], header);
