@@ -191,12 +191,13 @@ public static class CdsBench
         // Each concurrency is measured in rounds (direct, ES384, RS384, HIS API, then again): on a shared machine one
         // series' p95 moves by up to 2x between runs, so the summary gives the median round and the range.
         // "besides the platform": from each answer's Server-Timing header, the portal's own time (app) minus its platform
-        // call, the wait for the commit and the client JWT's check included (their p95s also shown apart; the HIS API has no JWT): what the request spent in the portal around the
-        // call, measured per request instead of as a difference of two series' percentiles (the client, the simulator and
-        // the kernel's queues are not in it). "platform call": the portal's call to the platform as the portal timed it (the
-        // direct series' p50 / p95 is the same call from the load generator). "outside": what the client waited beyond the
-        // portal's own time (app, until its answer started): the connection's queues both ways, Kestrel before the first
-        // middleware, the rest of the answer's writing, the client itself.
+        // call, the wait for the commit and the client JWT's check included (their p95s also shown apart; the HIS API has
+        // no JWT): what the request spent in the portal around the call, measured per request instead of as a difference
+        // of two series' percentiles (the client, the simulator and the kernel's queues are not in it). "platform call":
+        // the portal's call to the platform as the portal timed it (the direct series' p50 / p95 is the same call from the
+        // load generator). "outside": what the client waited beyond the portal's own time (app, until its answer started):
+        // the connection's queues both ways, Kestrel before the first middleware, the rest of the answer's writing, the
+        // client itself.
         // "load generator and simulators": this process's CPU per request (the client, the platform simulator, the JWKS
         // endpoint), which shares the machine with the portal unless it is pinned.
         Console.WriteLine("conc | round | path      | p50 / p95 / p99 / max ms        | overhead over direct p50 / p95 ms | " +
