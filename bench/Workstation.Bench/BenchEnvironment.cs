@@ -16,12 +16,16 @@ namespace Workstation.Bench;
 /// (a database of its own, created by the portal's migrations and dropped afterwards).</summary>
 /// <remarks>With <see cref="Unpinned"/> the portal runs in its own process without pinning: it and the load generator
 /// share every core, as on a server whose portal has more than one core (the generator's own CPU then competes with it).</remarks>
-public sealed record BenchSetup(bool OwnProcess = false, string? Postgres = null, bool Unpinned = false)
+/// <param name="PortalNice">With <paramref name="OwnProcess"/>: the portal process's nice value (0: the same priority as the
+/// load generator). A positive value lets the load generator and simulators, which stand for the EHR, the HIS and the
+/// platform (other machines in a hospital), take a shared core first when they have work.</param>
+public sealed record BenchSetup(bool OwnProcess = false, string? Postgres = null, bool Unpinned = false, int PortalNice = 0)
 {
     public string Describe() =>
         (!OwnProcess ? "portal in the load generator's process"
             : Unpinned ? $"portal in its own process, not pinned: it shares the {Environment.ProcessorCount} cores with the load generator and simulators"
             : "portal in its own process on core 0, load generator and simulators on core 1")
+        + (OwnProcess && PortalNice != 0 ? $" (portal at nice {PortalNice}: the load generator and simulators run first)" : "")
         + ", " + (Postgres is null ? "SQLite (WAL, file in a temporary folder)" : "PostgreSQL on 127.0.0.1")
         + (OwnProcess ? ", logging as in production (appsettings.json levels, Serilog to standard output)" : ", logging errors only");
 }
@@ -112,7 +116,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         if (env.Setup.OwnProcess)
         {
             env.PortalUrl = new Uri($"http://127.0.0.1:{port}/");
-            env._process = await StartOwnProcessAsync(args, env.PortalUrl, line => env.PortalOutput?.Invoke(line), pinned: !env.Setup.Unpinned);
+            env._process = await StartOwnProcessAsync(args, env.PortalUrl, line => env.PortalOutput?.Invoke(line), pinned: !env.Setup.Unpinned, env.Setup.PortalNice);
         }
         else
         {
@@ -149,14 +153,16 @@ public sealed class BenchEnvironment : IAsyncDisposable
     }
 
     /// <summary>Starts <c>taskset -c 0 dotnet Workstation.Portal.dll --Key=Value…</c> (the build beside this bench's
-    /// configuration) and waits, at most 90 s, until <c>/health/live</c> answers.</summary>
-    private static async Task<Process> StartOwnProcessAsync(string[] args, Uri url, Action<string> onLine, bool pinned)
+    /// configuration), under <c>nice -n <paramref name="nice"/></c> when not 0, and waits, at most 90 s, until
+    /// <c>/health/live</c> answers.</summary>
+    private static async Task<Process> StartOwnProcessAsync(string[] args, Uri url, Action<string> onLine, bool pinned, int nice)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)); // …/bin/<Configuration>/<tfm>
         var dll = Path.Combine(RepositoryLayout.LocateContentRoot(), "src", "Workstation.Portal", "bin", output.Parent!.Name, output.Name,
             "Workstation.Portal.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the portal first ({dll} is missing).");
-        var start = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(nice != 0 ? "nice" : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (nice != 0) foreach (var a in (string[])["-n", nice.ToString(System.Globalization.CultureInfo.InvariantCulture), "taskset"]) start.ArgumentList.Add(a);
         // Not pinned: taskset with every core, so that the process is started the same way.
         foreach (var a in (string[])["-c", pinned ? "0" : $"0-{Environment.ProcessorCount - 1}", "dotnet", dll, .. args]) start.ArgumentList.Add(a);
         var process = Process.Start(start) ?? throw new InvalidOperationException("taskset did not start.");

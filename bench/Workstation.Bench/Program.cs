@@ -7,6 +7,9 @@
 //       [--pinned]              orders and cds only: the portal in its own process (taskset -c 0), this process on core 1
 //       [--own-process]         orders and cds only: the portal in its own process, not pinned (it shares every core with
 //                               this process: what more than one core per portal gives, less what the generator takes)
+//       [--portal-nice 10]      with --pinned / --own-process: the portal process under nice -n 10, so that the load
+//                               generator and simulators (the EHR, HIS and platform: other machines in a hospital) take
+//                               a shared core first; without it all three processes share the cores equally
 //       [--postgres "<conn>"]   the portal on PostgreSQL (a database of its own, dropped afterwards), e.g.
 //                               "Host=127.0.0.1;Port=5432;Username=workstation;Password=…"
 //       [--concurrency 20,50,200] [--latency 0,50] [--path common|duplicates]   orders only: which series
@@ -33,12 +36,13 @@ var latency = List("--latency");
 var unpinned = args.Contains("--own-process");
 var ownProcess = args.Contains("--pinned") || unpinned;
 var path = args.SkipWhile(a => a != "--path").Skip(1).FirstOrDefault();
+var portalNice = args.SkipWhile(a => a != "--portal-nice").Skip(1).Select(int.Parse).FirstOrDefault(0);
 if (what == "cds")
 {
     // Its own environment: the EHR's JWK Set starts first (its URL is part of the portal's configuration).
     Console.WriteLine($"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
     var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(3);
-    await CdsBench.RunAsync(requests, new BenchSetup(ownProcess, postgres, unpinned), List("--concurrency"), roundCount: rounds);
+    await CdsBench.RunAsync(requests, new BenchSetup(ownProcess, postgres, unpinned, portalNice), List("--concurrency"), roundCount: rounds);
     return;
 }
 
@@ -68,7 +72,7 @@ if (what == "cards-verify")
 // --write-behind: health-card verify answers before its usage log is committed (HealthCard:WaitForUsageLogCommit=false).
 var writeBehind = args.Contains("--write-behind");
 await using var env = await BenchEnvironment.StartAsync(writeBehind ? ["--HealthCard:WaitForUsageLogCommit=false"] : null,
-    new BenchSetup(ownProcess, postgres, unpinned));
+    new BenchSetup(ownProcess, postgres, unpinned, portalNice));
 Console.WriteLine(header);
 Console.WriteLine($"portal process {env.PortalProcessId}");
 if (what is "all" or "orders") await OrderCheckBench.RunAsync(env, requests, concurrency, latency, path);
@@ -92,7 +96,7 @@ bool IsOptionValue(string a)
 {
     var i = Array.IndexOf(args, a);
     return i > 0 && args[i - 1] is "--requests" or "--decisions" or "--postgres" or "--path" or "--concurrency" or "--latency"
-        or "--circuits" or "--redis" or "--clients" or "--launches" or "--rounds" or "--runs";
+        or "--circuits" or "--redis" or "--clients" or "--launches" or "--rounds" or "--runs" or "--portal-nice";
 }
 
 int[]? List(string name) => args.SkipWhile(a => a != name).Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault();
