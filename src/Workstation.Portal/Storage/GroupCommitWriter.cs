@@ -12,7 +12,8 @@ namespace Workstation.Portal.Storage;
 /// batch, retried (with backoff) until it is, and flushed when the portal stops. A row a unique index already holds
 /// (another instance, or an earlier run, stored it) counts as written.</para>
 /// <para>On SQLite a batch is inserted with prepared statements on the writer's own connection
-/// (<see cref="SqliteDirectInserts"/>), unless it holds a row of a type that needs more than an INSERT or a row an
+/// (<see cref="SqliteDirectInserts"/>, which checkpoints the WAL between batches, not inside a commit), unless it
+/// holds a row of a type that needs more than an INSERT or a row an
 /// <see cref="IAddedRowRule"/> claims for its SaveChanges interceptor; those batches, and every batch on PostgreSQL, go
 /// through SaveChanges.</para></summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
@@ -29,6 +30,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly IAddedRowRule[] _rules;
     private readonly ILogger<GroupCommitWriter> _logger;
+    private readonly TimeProvider _time;
     private readonly Task _loop;
     private readonly CancellationTokenSource _stopping = new();
     private int _behind;
@@ -36,9 +38,11 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     /// <summary>One queued row (and its companion); <see cref="Done"/> is null for rows written behind.</summary>
     private sealed record Entry(object Entity, object? Companion, TaskCompletionSource? Done);
 
-    public GroupCommitWriter(IDbContextFactory<PortalDbContext> dbFactory, IEnumerable<IAddedRowRule> rules, ILogger<GroupCommitWriter> logger)
+    public GroupCommitWriter(IDbContextFactory<PortalDbContext> dbFactory, IEnumerable<IAddedRowRule> rules, TimeProvider time,
+        ILogger<GroupCommitWriter> logger)
     {
         _dbFactory = dbFactory;
+        _time = time;
         _rules = [.. rules];
         _logger = logger;
         // Its own thread: SQLite commits are synchronous underneath (the fsync included), and on a thread-pool thread they
@@ -115,6 +119,8 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             }
             batch.Clear();
             if (carried.Count > 0) failures = Backoff(failures + 1, carried);
+            // After the batch's waiters are released, not inside its commit (decision 0018).
+            else direct?.CheckpointIfDue(idle: !_queue.Reader.TryPeek(out _));
         }
     }
 
@@ -124,7 +130,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         try
         {
             using var db = _dbFactory.CreateDbContext();
-            return db.Database.IsSqlite() ? new SqliteDirectInserts(db.Model, db.Database.GetConnectionString()!) : null;
+            return db.Database.IsSqlite() ? new SqliteDirectInserts(db.Model, db.Database.GetConnectionString()!, _time, _logger) : null;
         }
         catch (Exception ex)
         {

@@ -41,7 +41,7 @@ public sealed class DirectInsertTests
             }
             await using (var db = Context(viaDirect))
             {
-                using var direct = new SqliteDirectInserts(db.Model, viaDirect);
+                using var direct = new SqliteDirectInserts(db.Model, viaDirect, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
                 Assert.All(Written, type => Assert.True(direct.Handles(type), $"{type.Name} takes the direct path"));
                 var rows = Written.Select(Filled).ToList();
                 direct.Insert(rows);
@@ -100,6 +100,74 @@ public sealed class DirectInsertTests
         Assert.All(interceptors, i => Assert.True(i is IAddedRowRule || ignoreAddedRows.Contains(i.GetType()),
             $"{i.GetType().Name} must implement IAddedRowRule, or the group commit's direct inserts on SQLite will bypass it"));
         SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>The writer's connection does not checkpoint the WAL inside a commit (decision 0018: the batch's waiters,
+    /// and every request queued behind it, waited for it), and <see cref="SqliteDirectInserts.CheckpointIfDue"/> copies
+    /// the WAL into the database file once one is due: 100 ms after the last when no row waits, 1 s after it in any case.</summary>
+    [Fact]
+    public async Task The_wal_is_checkpointed_between_batches_when_one_is_due_never_inside_a_commit()
+    {
+        var dir = Directory.CreateTempSubdirectory("ws-direct-wal").FullName;
+        var file = Path.Combine(dir, "direct.db");
+        try
+        {
+            var connection = await MigratedAsync(file);
+            await using (var wal = new SqliteConnection(connection))
+            {
+                await wal.OpenAsync(Ct);
+                await using var command = wal.CreateCommand();
+                command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA wal_checkpoint(TRUNCATE);"; // as the portal runs it, the schema in the file
+                await command.ExecuteNonQueryAsync(Ct);
+            }
+            var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+            await using var db = Context(connection);
+            using var direct = new SqliteDirectInserts(db.Model, connection, time, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            Assert.True(direct.Handles(typeof(ListedReport)));
+            var now = DateTime.UtcNow;
+            var stored = 0;
+            void Batch(int rows) => direct.Insert([.. Enumerable.Range(0, rows).Select(_ => (object)Listing($"R-{++stored}", now))]);
+
+            // Small commits, as under load, far past the 1,000 pages at which SQLite itself checkpoints inside a commit.
+            for (var i = 0; i < 600; i++) Batch(5);
+            var walPages = (new FileInfo(file + "-wal").Length - 32) / (4096 + 24);
+            Assert.True(walPages > 2000, $"the WAL holds {walPages} pages");
+            Assert.Equal(0, InTheFileAlone());
+
+            time.Advance(TimeSpan.FromMilliseconds(99));
+            direct.CheckpointIfDue(idle: true);
+            Assert.Equal(0, InTheFileAlone());
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            direct.CheckpointIfDue(idle: false); // rows are waiting: not before a second has passed
+            Assert.Equal(0, InTheFileAlone());
+            direct.CheckpointIfDue(idle: true);
+            Assert.Equal(3000, InTheFileAlone());
+
+            Batch(5);
+            time.Advance(TimeSpan.FromMilliseconds(999));
+            direct.CheckpointIfDue(idle: false);
+            Assert.Equal(3000, InTheFileAlone());
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            direct.CheckpointIfDue(idle: false);
+            Assert.Equal(3005, InTheFileAlone());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+
+        // The database file copied without its WAL: only what was checkpointed into it.
+        int InTheFileAlone()
+        {
+            var copy = Path.Combine(dir, $"alone-{Guid.NewGuid():N}.db");
+            File.Copy(file, copy);
+            using var alone = new SqliteConnection($"Data Source={copy};Pooling=False");
+            alone.Open();
+            using var command = alone.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM listed_reports";
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static ListedReport Listing(string report, DateTime at) => new()
