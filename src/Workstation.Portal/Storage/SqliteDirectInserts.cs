@@ -84,13 +84,21 @@ internal sealed class SqliteDirectInserts(IModel model, string connectionString,
         if (_connection is not { State: System.Data.ConnectionState.Open } connection) return;
         var since = time.GetElapsedTime(_lastCheckpoint);
         if (since < CheckpointWhenIdle || (!idle && since < CheckpointAtLatest)) return;
-        var rc = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", SQLitePCL.raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
+        string? failure;
+        try
+        {
+            var rc = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", SQLitePCL.raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
+            // BUSY: another connection is checkpointing (SQLite's own, on a connection that commits outside this writer).
+            failure = rc is SQLitePCL.raw.SQLITE_OK or SQLitePCL.raw.SQLITE_BUSY ? null : $"SQLite {rc} ({SQLitePCL.raw.sqlite3_errstr(rc).utf8_to_string()})";
+        }
+        catch (Exception ex) // the thread every check waits for must not end here
+        {
+            failure = ex.Message;
+        }
         _lastCheckpoint = time.GetTimestamp();
-        // BUSY: another connection is checkpointing (SQLite's own, on a connection that commits outside this writer).
-        if (rc is SQLitePCL.raw.SQLITE_OK or SQLitePCL.raw.SQLITE_BUSY || time.GetUtcNow() - _lastCheckpointWarning < TimeSpan.FromMinutes(1)) return;
+        if (failure is null || time.GetUtcNow() - _lastCheckpointWarning < TimeSpan.FromMinutes(1)) return;
         _lastCheckpointWarning = time.GetUtcNow();
-        logger.LogWarning("WAL checkpoint failed: SQLite {Code} ({Message}); the database file lags behind its WAL until one succeeds",
-            rc, SQLitePCL.raw.sqlite3_errstr(rc).utf8_to_string());
+        logger.LogWarning("WAL checkpoint failed: {Failure}; the database file lags behind its WAL until one succeeds", failure);
     }
 
     private SqliteConnection Open()
