@@ -381,7 +381,7 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
     public async Task A_jwks_url_that_does_not_answer_in_time_means_401_not_a_hang()
     {
         Ehr.RotateKey(); // the new kid makes the portal fetch the set again
-        Ehr.JwksDelay = TimeSpan.FromSeconds(5);
+        Ehr.JwksDelay = TimeSpan.FromSeconds(10); // the fixture's JwksTimeout is 2 s
         try
         {
             var response = await PostAsync(Select, HookRequest("order-select", "P1001", "E-CDS-JWKS-SLOW"));

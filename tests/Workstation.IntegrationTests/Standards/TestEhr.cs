@@ -131,7 +131,12 @@ public sealed class CdsFixture : PortalFixture
         ["CdsHooks:Clients:0:JwksUrl"] = Ehr.JwksUrl,
         ["CdsHooks:Clients:0:DepartmentCode"] = "NK",
         ["CdsHooks:Clients:0:DepartmentName"] = "内科",
-        ["CdsHooks:JwksTimeout"] = "00:00:00.500",
+        // Longer than the defaults (1 s, and 0.8 s per platform attempt within 2 s): on a busy machine a first JWKS fetch
+        // or platform call took longer, and a valid call was refused or answered "not checked". The slow-JWKS test's EHR
+        // answers after 10 s.
+        ["CdsHooks:JwksTimeout"] = "00:00:02",
+        ["Platform:AttemptTimeout"] = "00:00:05",
+        ["Platform:RequestBudget"] = "00:00:20",
         ["CdsHooks:JwksRefetchInterval"] = "00:00:00", // the rotation test rotates right after the first fetch
     };
 
