@@ -15,6 +15,7 @@ install_missing() {
   [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   [ -x /usr/sbin/nginx ] || need+=(nginx)
+  ldconfig -p 2>/dev/null | grep -q "libhogweed.so.6 " || need+=(libhogweed6) # Nettle: ES384 client JWTs (CdsHooks/NettleP384.cs)
   if [ ${#need[@]} -eq 0 ]; then return 0; fi
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing packages: ${need[*]} (run as root to install them, or install them yourself)." >&2

@@ -288,10 +288,15 @@ public static class CdsBench
         // What checking one client JWT costs a core (signature and claims, the handler the portal uses): the work a CDS
         // call has and a HIS API call (an API key) has not. At 50 concurrent on one core it is paid 50 times per wave.
         Console.WriteLine("client JWT | validations | µs each (one thread)");
-        foreach (var (name, signing, verifying) in new (string, SigningCredentials, SecurityKey)[]
+        var nettle = new Workstation.Portal.CdsHooks.CdsSignatureCrypto(
+            Microsoft.Extensions.Options.Options.Create(new Workstation.Portal.CdsHooks.CdsHooksOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Workstation.Portal.CdsHooks.CdsSignatureCrypto>.Instance);
+        foreach (var (name, signing, verifying, factory) in new (string, SigningCredentials, SecurityKey, CryptoProviderFactory?)[]
                  {
-                     ("ES384", es384, new ECDsaSecurityKey(ECDsa.Create(key.ExportParameters(false))) { KeyId = "bench-1" }),
-                     ("RS384", rs384, new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "bench-rsa" }),
+                     ("ES384 (OpenSSL)", es384, new ECDsaSecurityKey(ECDsa.Create(key.ExportParameters(false))) { KeyId = "bench-1" }, null),
+                     ($"ES384 ({(Workstation.Portal.CdsHooks.NettleP384.Available ? "Nettle" : "Nettle unavailable: OpenSSL")})", es384,
+                         new ECDsaSecurityKey(ECDsa.Create(key.ExportParameters(false))) { KeyId = "bench-1" }, nettle.Factory),
+                     ("RS384", rs384, new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "bench-rsa" }, null),
                  })
         {
             credentials = signing;
@@ -299,7 +304,7 @@ public static class CdsBench
             var parameters = new TokenValidationParameters
             {
                 ValidIssuer = Issuer, ValidAudience = PublicBase + "/cds-services/workstation-order-select", IssuerSigningKey = verifying,
-                ValidAlgorithms = [SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.RsaSha384],
+                ValidAlgorithms = [SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.RsaSha384], CryptoProviderFactory = factory,
             };
             var watch = new System.Diagnostics.Stopwatch();
             for (var i = 0; i < batch.Count; i++)

@@ -25,6 +25,7 @@ public sealed record CdsCaller(CdsClientOptions? Client, string? Refusal)
 public sealed class CdsClientAuthenticator(
     IOptionsMonitor<CdsHooksOptions> options,
     JwksCache jwks,
+    CdsSignatureCrypto crypto,
     IDbContextFactory<PortalDbContext> dbFactory,
     GroupCommitWriter writer,
     TimeProvider time,
@@ -95,6 +96,7 @@ public sealed class CdsClientAuthenticator(
             ValidAlgorithms = Algorithms,
             ValidTypes = ["JWT"],
             IssuerSigningKeys = keys,
+            CryptoProviderFactory = crypto.Factory,
             TryAllIssuerSigningKeys = false,
             RequireExpirationTime = true,
             RequireSignedTokens = true,

@@ -11,6 +11,7 @@ internal static class CdsHooksRegistration
         services.AddHttpClient(CdsHookHandler.FhirHttpClientName).ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(10));
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", CdsHooksOpenApi.Configure);
         services.AddSingleton<JwksCache>();
+        services.AddSingleton<CdsSignatureCrypto>();
         services.AddSingleton<CdsClientAuthenticator>();
         services.AddTransient<CdsHookHandler>();
         services.AddTransient<CdsFeedbackHandler>();
