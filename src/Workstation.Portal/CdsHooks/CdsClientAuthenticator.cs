@@ -22,10 +22,11 @@ public sealed record CdsCaller(CdsClientOptions? Client, string? Refusal)
 /// <c>iss</c> a registered client, a <c>jku</c> only that client's own URL, <c>aud</c> the exact URL called, a short
 /// lifetime, and a <c>jti</c> used once (remembered until the token expires and stored, so a replay is refused on every
 /// instance; between two instances, once the first has written it behind its answer, within milliseconds).</summary>
-public sealed class CdsClientAuthenticator(
+internal sealed class CdsClientAuthenticator(
     IOptionsMonitor<CdsHooksOptions> options,
     JwksCache jwks,
     CdsSignatureCrypto crypto,
+    IOptions<StorageOptions> storage,
     IDbContextFactory<PortalDbContext> dbFactory,
     GroupCommitWriter writer,
     TimeProvider time,
@@ -38,6 +39,13 @@ public sealed class CdsClientAuthenticator(
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly ConcurrentDictionary<(string Issuer, string Jti), DateTime> _used = new();
+
+    /// <summary>Since when this instance remembers every jti it accepted.</summary>
+    private readonly DateTime _rememberingSince = time.GetUtcNow().UtcDateTime;
+
+    /// <summary>PostgreSQL: several instances may share the store (decision 0013), and each accepts tokens the others
+    /// do not remember. SQLite: this instance is the only one.</summary>
+    private readonly bool _sharedStore = storage.Value.Provider != "Sqlite";
     private DateTime _nextSweep;
 
     /// <summary>Checks the <c>Authorization: Bearer</c> JWT of a call to <paramref name="path"/> (its audience).</summary>
@@ -111,14 +119,18 @@ public sealed class CdsClientAuthenticator(
         if (issuedAt > now + settings.ClockSkew || token.ValidTo - issuedAt > settings.MaxTokenLifetime)
             return Refuse($"{client.Id}: iat/exp outside the allowed window");
 
-        // Single use. This instance remembers every jti it accepted until the token expires; another instance's are read
-        // from cds_token_uses, where each accepted jti is written behind the answer (group commit; a duplicate row
-        // counts as written). A synchronous insert here made every hook wait for its own SQLite commit.
+        // Single use. This instance remembers every jti it accepted until the token expires; the others' (and those this
+        // instance's predecessor accepted before a restart) are read from cds_token_uses, where each accepted jti is
+        // written behind the answer (group commit; a duplicate row counts as written). A synchronous insert here made
+        // every hook wait for its own SQLite commit. The stored uses are read only for a token another instance could
+        // have accepted: with several instances always; with one (SQLite), only for a token issued before this instance
+        // began remembering (iat is signed, and at most ClockSkew ahead of this clock): a later one is in _used if used.
         var issuer = Cut(client.Issuer, 200);
         var jti = Cut(token.Id, 200);
         if (!_used.TryAdd((issuer, jti), token.ValidTo)) return Refuse($"{client.Id}: jti replayed");
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        if (_sharedStore || issuedAt <= _rememberingSince + settings.ClockSkew)
         {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             if (await JtiUsed.For(db)(db, issuer, jti, cancellationToken))
                 return Refuse($"{client.Id}: jti replayed");
         }

@@ -6,7 +6,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Workstation.IntegrationTests.Portal;
 using Workstation.Portal.Audit;
 using Workstation.Portal.CdsHooks;
@@ -375,6 +379,48 @@ public sealed class CdsHooksTests(CdsFixture fixture) : IClassFixture<CdsFixture
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(Select, HookRequest("order-select", "P1001", "E-CDS-ROTATED"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(Select, HookRequest("order-select", "P1001", "E-CDS-ROTATED"))).StatusCode);
         Assert.Equal(before + 1, Ehr.JwksFetches);
+    }
+
+    [Fact]
+    public async Task A_jti_stored_by_another_instance_or_before_a_restart_is_refused()
+    {
+        var services = fixture.Factory.Services;
+        var now = DateTime.UtcNow;
+        var clock = new FakeTimeProvider(now.AddMinutes(-2)); // the instance below starts remembering two minutes ago
+        CdsClientAuthenticator Instance(string storage) => new(
+            services.GetRequiredService<IOptionsMonitor<CdsHooksOptions>>(), services.GetRequiredService<JwksCache>(),
+            services.GetRequiredService<CdsSignatureCrypto>(), Options.Create(new StorageOptions { Provider = storage }),
+            services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), services.GetRequiredService<GroupCommitWriter>(),
+            clock, NullLogger<CdsClientAuthenticator>.Instance);
+        var sqlite = Instance("Sqlite");
+        var postgres = Instance("Postgres");
+        clock.SetUtcNow(now);
+
+        // Accepted elsewhere (another instance, or this one before it restarted) and written behind that answer.
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        string Stored(DateTime issuedAt)
+        {
+            var jti = Guid.NewGuid().ToString();
+            db.CdsTokenUses.Add(new CdsTokenUse { Issuer = TestEhr.Issuer, Jti = jti, ExpiresAt = issuedAt.AddMinutes(5) });
+            return jti;
+        }
+        var beforeStart = now.AddMinutes(-3);
+        var olderToken = Ehr.Token("http://localhost" + Select, jti: Stored(beforeStart), issuedAt: beforeStart);
+        var newerToken = Ehr.Token("http://localhost" + Select, jti: Stored(now), issuedAt: now);
+        await db.SaveChangesAsync(Ct);
+
+        async Task<CdsCaller> CallAsync(CdsClientAuthenticator instance, string token)
+        {
+            var http = new DefaultHttpContext();
+            http.Request.Headers.Authorization = "Bearer " + token;
+            return await instance.AuthenticateAsync(http.Request, Select, Ct);
+        }
+        // One instance (SQLite): a token issued before it started may have been used by its predecessor: the store says so.
+        Assert.Equal("test-ehr: jti replayed", (await CallAsync(sqlite, olderToken)).Refusal);
+        Assert.True((await CallAsync(sqlite, Ehr.Token("http://localhost" + Select, issuedAt: beforeStart))).Accepted); // not stored: fine
+        // Several instances (PostgreSQL): any token may have been used by another, however new.
+        Assert.Equal("test-ehr: jti replayed", (await CallAsync(postgres, newerToken)).Refusal);
+        Assert.True((await CallAsync(postgres, Ehr.Token("http://localhost" + Select))).Accepted);
     }
 
     [Fact]
