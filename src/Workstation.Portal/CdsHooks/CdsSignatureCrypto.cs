@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -77,6 +76,8 @@ internal sealed class NettleP384SignatureProvider(SecurityKey key, ulong[] publi
         input is not null && signature is not null
         && NettleP384.Verify(publicKey, input.AsSpan(inputOffset, inputLength), signature.AsSpan(signatureOffset, signatureLength));
 
+    /// <summary>The factory disposes a provider it did not cache after each token (its Release asks the custom provider
+    /// by algorithm alone, which this one does not claim): there is nothing to free, and the provider stays usable.</summary>
     protected override void Dispose(bool disposing)
     {
     }
