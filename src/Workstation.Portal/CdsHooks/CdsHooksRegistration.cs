@@ -18,5 +18,12 @@ internal static class CdsHooksRegistration
         return services;
     }
 
-    public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app) => app.MapCdsHooksEndpoints().MapCdsCardLinks();
+    public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app)
+    {
+        // Made once the portal has started (its options validated with all the others), so that the start log says who
+        // checks ES384 signatures, not the first EHR call.
+        var services = app.ServiceProvider;
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => services.GetRequiredService<CdsSignatureCrypto>());
+        return app.MapCdsHooksEndpoints().MapCdsCardLinks();
+    }
 }
