@@ -21,7 +21,7 @@ public static class CdsBench
     private const string Issuer = "https://bench-ehr.example";
     private const string PublicBase = "https://workstation.bench.example"; // the aud the EHR signs (behind a proxy in a hospital)
 
-    public static async Task RunAsync(int requests, BenchSetup setup, int[]? concurrencies = null, int latency = 50, int roundCount = 3)
+    public static async Task RunAsync(int requests, BenchSetup setup, int[]? concurrencies = null, int latency = 50, int roundCount = 3, int jitter = 0)
     {
         concurrencies ??= [1, 20, 50];
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
@@ -153,7 +153,7 @@ public static class CdsBench
             if (!probe.IsSuccessStatusCode || !text.Contains("\"indicator\":\"warning\"")) throw new InvalidOperationException($"CDS probe: {(int)probe.StatusCode} {text}");
         }
 
-        env.Sandbox.Platform.Faults = PlatformFaults.None with { LatencyMs = latency };
+        env.Sandbox.Platform.Faults = PlatformFaults.None with { LatencyMs = latency, JitterMs = jitter };
         // Warm-up until the portal is in its steady state: on one saturated core the JIT's tiering (instrumented code
         // first, optimised later) takes tens of thousands of requests, and 3,000 measured mostly the JIT (p95 2-4x the
         // steady figure). Rounds of 2,500 per path at 50 concurrent until a round's p50 moves less than 5 % on both
@@ -183,7 +183,7 @@ public static class CdsBench
         }
         Console.WriteLine();
         Console.WriteLine($"CDS Hooks order-select card vs HIS API order check vs the platform directly ({requests} requests per series after {warmup} of warm-up; " +
-                          $"platform {latency} ms; P1001 has a recognisable 血常规, so both portal paths store a check and a decision link; {env.Setup.Describe()})");
+                          $"platform {latency} ms{(jitter > 0 ? $" + 0–{jitter} ms at random" : "")}; P1001 has a recognisable 血常规, so both portal paths store a check and a decision link; {env.Setup.Describe()})");
         // The portal's CPU per request (its process's user + system time over the series, from /proc): what a request
         // costs the core, steadier than latency on a shared machine; "direct" is the portal idle. Only in its own process: in the
         // load generator's process the figure would count the generator too.

@@ -4,6 +4,8 @@
 //       [--no-exports]           review only: skip the export series
 //   cds [--pinned] [--concurrency 50] [--rounds 3]: CDS Hooks order-select card vs HIS API vs platform directly (50 ms
 //                               platform), each concurrency in rounds of the four series; a summary gives the median round
+//       [--jitter 10]           cds only: the platform answers 0–10 ms later still, at random per call (the headline
+//                               figure is without: the 50 ms platform)
 //       [--pinned]              orders and cds only: the portal in its own process (taskset -c 0), this process on core 1
 //       [--own-process]         orders and cds only: the portal in its own process, not pinned (it shares every core with
 //                               this process: what more than one core per portal gives, less what the generator takes)
@@ -42,7 +44,8 @@ if (what == "cds")
     // Its own environment: the EHR's JWK Set starts first (its URL is part of the portal's configuration).
     Console.WriteLine($"Workstation benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
     var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(3);
-    await CdsBench.RunAsync(requests, new BenchSetup(ownProcess, postgres, unpinned, portalNice), List("--concurrency"), roundCount: rounds);
+    var jitter = args.SkipWhile(a => a != "--jitter").Skip(1).Select(int.Parse).FirstOrDefault(0);
+    await CdsBench.RunAsync(requests, new BenchSetup(ownProcess, postgres, unpinned, portalNice), List("--concurrency"), roundCount: rounds, jitter: jitter);
     return;
 }
 
@@ -96,7 +99,7 @@ bool IsOptionValue(string a)
 {
     var i = Array.IndexOf(args, a);
     return i > 0 && args[i - 1] is "--requests" or "--decisions" or "--postgres" or "--path" or "--concurrency" or "--latency"
-        or "--circuits" or "--redis" or "--clients" or "--launches" or "--rounds" or "--runs" or "--portal-nice";
+        or "--circuits" or "--redis" or "--clients" or "--launches" or "--rounds" or "--runs" or "--portal-nice" or "--jitter";
 }
 
 int[]? List(string name) => args.SkipWhile(a => a != name).Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault();

@@ -231,7 +231,8 @@ public static class PlatformSimulator
         }
         state.CountApiCall();
         var faults = state.Faults;
-        if (faults.LatencyMs > 0) await Task.Delay(faults.LatencyMs, context.RequestAborted);
+        var latency = faults.LatencyMs + (faults.JitterMs > 0 ? Random.Shared.Next(faults.JitterMs + 1) : 0);
+        if (latency > 0) await Task.Delay(latency, context.RequestAborted);
         if (faults.Outage)
         {
             state.CountFault();
