@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
 using Workstation.Platform;
 using Workstation.Platform.Contract;
@@ -22,6 +23,20 @@ public sealed class PlatformClientTests
         Assert.Contains(list.Items, r => !r.Recognisable); // expired results are listed, marked as no longer recognisable
         Assert.Contains(list.Items, r => r.ItemCode == "L001" && r.InstitutionName == DemoWorld.Institutions.First().Name);
         Assert.NotNull(list.PageUrl);
+    }
+
+    [Fact]
+    public async Task The_simulator_takes_a_latency_spread_for_the_bench_and_refuses_a_negative_one()
+    {
+        await using var h = await PlatformHarness.StartAsync();
+        using var http = new HttpClient { BaseAddress = h.Sandbox.PlatformUrl };
+
+        var refused = await http.PutAsJsonAsync("admin/faults", new { latencyMs = 50, jitterMs = -1 }, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("jitterMs must be between 0 and 60000", await refused.Content.ReadAsStringAsync(Ct));
+
+        (await http.PutAsJsonAsync("admin/faults", new { latencyMs = 50, jitterMs = 10 }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(PlatformFaults.None with { LatencyMs = 50, JitterMs = 10 }, h.Sandbox.Platform.Faults);
     }
 
     [Fact]
