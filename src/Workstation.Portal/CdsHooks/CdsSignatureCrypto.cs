@@ -13,10 +13,16 @@ public sealed class CdsSignatureCrypto
     {
         var nettle = options.Value.P384Verifier == P384Verifier.Auto && NettleP384.Available;
         Factory = new CryptoProviderFactory();
-        if (nettle) Factory.CustomCryptoProvider = new NettleProvider();
-        if (nettle) logger.LogInformation("ES384 client JWTs are verified by Nettle (libhogweed 6)");
-        else logger.LogInformation("ES384 client JWTs are verified by OpenSSL ({Why})",
-            options.Value.P384Verifier == P384Verifier.OpenSsl ? "CdsHooks:P384Verifier is OpenSsl" : NettleP384.Unavailable);
+        if (nettle)
+        {
+            Factory.CustomCryptoProvider = new NettleProvider();
+            logger.LogInformation("ES384 client JWTs are verified by Nettle (libhogweed 6)");
+        }
+        else
+        {
+            logger.LogInformation("ES384 client JWTs are verified by OpenSSL ({Why})",
+                options.Value.P384Verifier == P384Verifier.OpenSsl ? "CdsHooks:P384Verifier is OpenSsl" : NettleP384.Unavailable);
+        }
     }
 
     /// <summary>For <see cref="TokenValidationParameters.CryptoProviderFactory"/>.</summary>

@@ -96,8 +96,9 @@ internal sealed class SqliteDirectInserts(IModel model, string connectionString,
             failure = ex.Message;
         }
         _lastCheckpoint = time.GetTimestamp();
-        if (failure is null || time.GetUtcNow() - _lastCheckpointWarning < TimeSpan.FromMinutes(1)) return;
-        _lastCheckpointWarning = time.GetUtcNow();
+        var now = time.GetUtcNow();
+        if (failure is null || now - _lastCheckpointWarning < TimeSpan.FromMinutes(1)) return;
+        _lastCheckpointWarning = now;
         logger.LogWarning("WAL checkpoint failed: {Failure}; the database file lags behind its WAL until one succeeds", failure);
     }
 
